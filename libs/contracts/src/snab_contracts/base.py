@@ -1,0 +1,59 @@
+"""The envelope every message on the bus shares."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+from uuid import UUID, uuid4
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Contract(BaseModel):
+    """Base of every model that crosses a service boundary.
+
+    Unknown fields are ignored so that a consumer keeps working when a producer adds
+    an optional field (a compatible change).
+    """
+
+    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
+
+
+class Event(Contract):
+    """A fact or a command published on a JetStream subject.
+
+    Subclasses declare ``subject`` and ``version`` as literals with defaults, e.g.
+    ``subject: Literal["order.created"] = "order.created"``.
+    ``correlation_id`` names the order the event belongs to, when there is one.
+    """
+
+    SUBJECT: ClassVar[str]
+    VERSION: ClassVar[int]
+
+    id: UUID = Field(default_factory=uuid4, description="Event id; also the Nats-Msg-Id.")
+    subject: str
+    version: int
+    occurred_at: AwareDatetime = Field(default_factory=utcnow)
+    correlation_id: str | None = Field(
+        default=None, description="The order (or other business thread) this event belongs to."
+    )
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        subject = cls.model_fields["subject"].default
+        version = cls.model_fields["version"].default
+        if isinstance(subject, str) and isinstance(version, int):
+            cls.SUBJECT = subject
+            cls.VERSION = version
+
+
+class RpcRequest(Contract):
+    """A query or command sent with NATS request-reply on ``rpc.<service>.<name>``."""
+
+    SUBJECT: ClassVar[str]
+    actor: str | None = Field(default=None, description="Who asks: 'user:<id>', 'bot:<tg id>'.")
