@@ -1,0 +1,156 @@
+"""Consuming events: inbox dedupe, ack after commit, retry with backoff, DLQ at the end."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from nats.aio.msg import Msg
+from nats.js import JetStreamContext
+from pydantic import ValidationError
+from snab_contracts.base import Event
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from snab_kit import metrics
+from snab_kit.bus import BusNames
+from snab_kit.logging import get_logger
+from snab_kit.messaging import MessagingTables
+from snab_kit.outbox import add_events
+
+log = get_logger(__name__)
+
+E = TypeVar("E", bound=Event)
+
+
+class Tx:
+    """What a handler gets: the open session and a way to emit events through the outbox."""
+
+    def __init__(self, session: AsyncSession, tables: MessagingTables) -> None:
+        self.session = session
+        self._tables = tables
+        self.emitted = 0
+
+    async def emit(self, *events: Event) -> None:
+        self.emitted += await add_events(self.session, self._tables, events)
+
+
+Handler = Callable[[E, Tx], Awaitable[None]]
+
+
+class Permanent(Exception):
+    """Raised by a handler for an input that will never succeed: straight to the DLQ."""
+
+
+@dataclass
+class ConsumerSpec(Generic[E]):
+    event: type[E]
+    handler: Handler[E]
+    name: str
+    workers: int = 1
+    max_deliver: int = 5
+    backoff: Sequence[float] = field(default_factory=lambda: (1.0, 5.0, 15.0, 60.0))
+
+
+class EventConsumer(Generic[E]):
+    """Runs one handler for one subject with exactly-once effect.
+
+    The inbox row (consumer, event id) is inserted in the handler's transaction; a
+    duplicate delivery finds it there and is acked without running the handler again.
+    The message is acked only after commit. A failure is nacked with a delay from the
+    backoff list; on the last allowed delivery it goes to ``dlq.<subject>`` with its error.
+    """
+
+    def __init__(
+        self,
+        *,
+        service: str,
+        spec: ConsumerSpec[E],
+        sessions: async_sessionmaker[AsyncSession],
+        tables: MessagingTables,
+        js: JetStreamContext,
+        names: BusNames,
+        on_commit: Callable[[Tx], None] | None = None,
+    ) -> None:
+        self.service = service
+        self.spec = spec
+        self.sessions = sessions
+        self.tables = tables
+        self.js = js
+        self.names = names
+        self.on_commit = on_commit
+        self.subject = spec.event.SUBJECT
+
+    async def __call__(self, msg: Msg) -> None:
+        started = time.perf_counter()
+        delivered = msg.metadata.num_delivered if msg.reply else 1
+        outcome = "ok"
+        try:
+            try:
+                event = self.spec.event.model_validate_json(msg.data)
+            except ValidationError as exc:
+                raise Permanent(f"invalid {self.subject} payload: {exc}") from exc
+            outcome = await self._handle(event)
+            await msg.ack()
+        except Exception as exc:
+            permanent = isinstance(exc, Permanent)
+            if permanent or delivered >= self.spec.max_deliver:
+                outcome = "dlq"
+                await self._dead_letter(msg, exc, delivered)
+                await msg.ack()
+            else:
+                outcome = "retry"
+                delay = self.spec.backoff[min(delivered, len(self.spec.backoff)) - 1]
+                log.warning(
+                    "handler_failed",
+                    subject=self.subject,
+                    consumer=self.spec.name,
+                    delivered=delivered,
+                    retry_in=delay,
+                    error=f"{type(exc).__name__}: {exc}",
+                )
+                await msg.nak(delay=delay)
+        finally:
+            metrics.HANDLED.labels(self.service, self.subject, outcome).inc()
+            metrics.HANDLER_SECONDS.labels(self.service, self.subject).observe(
+                time.perf_counter() - started
+            )
+
+    async def _handle(self, event: E) -> str:
+        async with self.sessions() as session, session.begin():
+            claimed = await session.execute(
+                pg_insert(self.tables.inbox)
+                .values(consumer=self.spec.name, event_id=event.id, subject=self.subject)
+                .on_conflict_do_nothing()
+                .returning(self.tables.inbox.c.event_id)
+            )
+            if claimed.first() is None:
+                return "duplicate"
+            tx = Tx(session, self.tables)
+            await self.spec.handler(event, tx)
+        if tx.emitted and self.on_commit is not None:
+            self.on_commit(tx)
+        return "ok"
+
+    async def _dead_letter(self, msg: Msg, exc: BaseException, delivered: int) -> None:
+        error = f"{type(exc).__name__}: {exc}"[:4000]
+        headers: dict[str, Any] = {
+            "Snab-Error": error.replace("\r", " ").replace("\n", " "),
+            "Snab-Subject": self.subject,
+            "Snab-Consumer": self.spec.name,
+            "Snab-Delivered": str(delivered),
+        }
+        original_id = (msg.headers or {}).get("Nats-Msg-Id")
+        if original_id:
+            headers["Nats-Msg-Id"] = f"dlq:{self.spec.name}:{original_id}"
+        await self.js.publish(self.names.subject(f"dlq.{self.subject}"), msg.data, headers=headers)
+        metrics.DLQ.labels(self.service, self.subject).inc()
+        log.error(
+            "message_dead_lettered",
+            subject=self.subject,
+            consumer=self.spec.name,
+            delivered=delivered,
+            error=error,
+        )

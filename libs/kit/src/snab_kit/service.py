@@ -1,0 +1,392 @@
+"""A service = its settings, its schema, its handlers. This module runs one.
+
+``Service`` wires the FastStream NATS broker (Prometheus middleware, explicit acks),
+the outbox relay, durable JetStream consumers with inbox dedupe and DLQ, RPC responders,
+background tasks, and an ASGI app with ``/health`` and ``/metrics``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any, TypeVar
+
+import uvicorn
+from faststream import AckPolicy
+from faststream.asgi import AsgiFastStream, AsgiResponse, get
+from faststream.nats import ConsumerConfig, JStream, NatsBroker, PullSub
+from faststream.nats.annotations import NatsMessage
+from faststream.nats.prometheus import NatsPrometheusMiddleware
+from nats.js import JetStreamContext
+from prometheus_client import make_asgi_app
+from pydantic import BaseModel, ValidationError
+from snab_contracts.base import Event
+from sqlalchemy import MetaData, text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from snab_kit import metrics
+from snab_kit.bus import BusNames
+from snab_kit.consume import ConsumerSpec, EventConsumer, Handler, Tx
+from snab_kit.db import make_engine, make_sessionmaker
+from snab_kit.logging import configure_logging, get_logger
+from snab_kit.messaging import MessagingTables
+from snab_kit.outbox import OutboxRelay, add_events
+from snab_kit.rpc import RpcClient, RpcFailure, ValidationFailed, error_reply, ok_reply
+from snab_kit.settings import ServiceSettings
+
+log = get_logger(__name__)
+
+E = TypeVar("E", bound=Event)
+Q = TypeVar("Q", bound=BaseModel)
+Check = Callable[[], Awaitable[str | None]]
+"""A health check returns None when fine, or a short description of what is wrong."""
+
+
+class Service:
+    def __init__(
+        self,
+        *,
+        name: str,
+        settings: ServiceSettings,
+        metadata: MetaData | None = None,
+        tables: MessagingTables | None = None,
+    ) -> None:
+        self.name = name
+        self.settings = settings
+        self.names = BusNames(settings.bus_namespace)
+        self.metadata = metadata
+        self.tables = tables or (MessagingTables(metadata) if metadata is not None else None)
+        self.broker = NatsBroker(
+            settings.nats_url,
+            middlewares=[NatsPrometheusMiddleware(registry=metrics.registry, app_name=name)],
+            log_level=logging.DEBUG,
+            max_reconnect_attempts=-1,
+            reconnect_time_wait=1,
+        )
+        self._engine: AsyncEngine | None = None
+        self._sessions: async_sessionmaker[AsyncSession] | None = None
+        self.relay: OutboxRelay | None = None
+        self._consumers: list[ConsumerSpec[Any]] = []
+        self._background: list[Callable[[], Awaitable[None]]] = []
+        self._tasks: list[asyncio.Task[None]] = []
+        self._checks: dict[str, Check] = {}
+        self._startup: list[Callable[[], Awaitable[None]]] = []
+        self._shutdown: list[Callable[[], Awaitable[None]]] = []
+        self.started = asyncio.Event()
+
+    # -- resources -------------------------------------------------------------------
+
+    @property
+    def engine(self) -> AsyncEngine:
+        if self._engine is None:
+            self._engine = make_engine(self.settings.database_url)
+        return self._engine
+
+    @property
+    def sessions(self) -> async_sessionmaker[AsyncSession]:
+        if self._sessions is None:
+            self._sessions = make_sessionmaker(self.engine)
+        return self._sessions
+
+    @property
+    def js(self) -> JetStreamContext:
+        return self.broker.connection.jetstream()
+
+    @property
+    def rpc_client(self) -> RpcClient:
+        return RpcClient(self.broker.connection, self.names)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Tx]:
+        """A unit of work: commit the session and the events it emitted together."""
+        if self.tables is None:
+            raise RuntimeError(f"{self.name} has no schema: no transactions")
+        async with self.sessions() as session, session.begin():
+            tx = Tx(session, self.tables)
+            yield tx
+        if tx.emitted and self.relay is not None:
+            self.relay.wake()
+
+    # -- registration ----------------------------------------------------------------
+
+    def on(
+        self,
+        event: type[E],
+        *,
+        name: str | None = None,
+        workers: int | None = None,
+        max_deliver: int | None = None,
+    ) -> Callable[[Handler[E]], Handler[E]]:
+        """Handle ``event`` with a durable consumer and exactly-once effect."""
+
+        def register(handler: Handler[E]) -> Handler[E]:
+            if self.tables is None:
+                raise RuntimeError("event handlers need the service's schema (inbox)")
+            spec = ConsumerSpec(
+                event=event,
+                handler=handler,
+                name=name or self.names.durable(self.name, event.SUBJECT),
+                workers=workers or self.settings.consumer_workers,
+                max_deliver=max_deliver or self.settings.max_deliver,
+                backoff=tuple(self.settings.retry_backoff_seconds),
+            )
+            self._consumers.append(spec)
+            self._subscribe(spec)
+            return handler
+
+        return register
+
+    def _subscribe(self, spec: ConsumerSpec[E]) -> None:
+        assert self.tables is not None
+        consumer = _LazyConsumer(self, spec)
+        subject = self.names.subject(spec.event.SUBJECT)
+        subscriber = self.broker.subscriber(
+            subject,
+            stream=JStream(self.names.stream_for(spec.event.SUBJECT), declare=False),
+            durable=spec.name,
+            pull_sub=PullSub(batch_size=max(spec.workers, 1) * 4, timeout=5.0),
+            config=ConsumerConfig(
+                durable_name=spec.name,
+                filter_subject=subject,
+                max_deliver=spec.max_deliver * 2,
+                ack_wait=self.settings.ack_wait_seconds,
+                max_ack_pending=max(1000, spec.workers * 100),
+            ),
+            ack_policy=AckPolicy.MANUAL,
+            max_workers=spec.workers,
+            title=f"{self.name}:{spec.event.SUBJECT}",
+        )
+
+        @subscriber
+        async def _on_message(body: Any, message: NatsMessage) -> None:
+            await consumer(message.raw_message)
+
+    def rpc(self, request: type[Q]) -> Callable[[Callable[[Q], Awaitable[BaseModel | None]]], Any]:
+        """Answer ``request.SUBJECT`` with the handler's result (or its typed failure)."""
+        subject_name: str = request.SUBJECT  # type: ignore[attr-defined]
+
+        def register(handler: Callable[[Q], Awaitable[BaseModel | None]]) -> Any:
+            subject = self.names.subject(subject_name)
+
+            @self.broker.subscriber(subject, queue=f"{self.name}-rpc", title=f"rpc:{subject_name}")
+            async def _on_request(body: bytes) -> bytes:
+                started = time.perf_counter()
+                outcome = "ok"
+                try:
+                    try:
+                        req = request.model_validate_json(body)
+                    except ValidationError as exc:
+                        raise ValidationFailed(
+                            "invalid request", errors=json.loads(exc.json(include_url=False))
+                        ) from exc
+                    return ok_reply(await handler(req))
+                except RpcFailure as failure:
+                    outcome = failure.code
+                    return error_reply(failure)
+                except Exception as exc:
+                    outcome = "internal"
+                    log.exception("rpc_failed", subject=subject_name)
+                    return error_reply(RpcFailure(f"internal error: {type(exc).__name__}"))
+                finally:
+                    metrics.RPC_HANDLED.labels(self.name, subject_name, outcome).inc()
+                    metrics.RPC_SECONDS.labels(self.name, subject_name).observe(
+                        time.perf_counter() - started
+                    )
+
+            return handler
+
+        return register
+
+    def background(self, fn: Callable[[], Awaitable[None]]) -> Callable[[], Awaitable[None]]:
+        """Run ``fn`` for the life of the service (restarted with backoff if it fails)."""
+        self._background.append(fn)
+        return fn
+
+    def check(self, name: str) -> Callable[[Check], Check]:
+        def register(fn: Check) -> Check:
+            self._checks[name] = fn
+            return fn
+
+        return register
+
+    def on_startup(self, fn: Callable[[], Awaitable[None]]) -> Callable[[], Awaitable[None]]:
+        self._startup.append(fn)
+        return fn
+
+    def on_shutdown(self, fn: Callable[[], Awaitable[None]]) -> Callable[[], Awaitable[None]]:
+        self._shutdown.append(fn)
+        return fn
+
+    async def publish(self, *events: Event) -> None:
+        """Publish outside a transaction (events that follow no DB change)."""
+        for event in events:
+            await self.js.publish(
+                self.names.subject(event.subject),
+                event.model_dump_json().encode(),
+                headers={"Nats-Msg-Id": str(event.id)},
+            )
+
+    async def emit(self, *events: Event) -> None:
+        """Write events to the outbox in a transaction of their own."""
+        async with self.transaction() as tx:
+            await tx.emit(*events)
+
+    # -- lifecycle -------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Start without an HTTP server (tests, or embedding in another ASGI app)."""
+        await self.broker.start()
+        await self._start()
+
+    async def stop(self) -> None:
+        await self._stop()
+        await self.broker.stop()
+
+    @asynccontextmanager
+    async def running(self) -> AsyncIterator[Service]:
+        await self.start()
+        try:
+            yield self
+        finally:
+            await self.stop()
+
+    async def _start(self) -> None:
+        for fn in self._startup:
+            await fn()
+        if self.tables is not None:
+            self.relay = OutboxRelay(
+                service=self.name,
+                engine=self.engine,
+                tables=self.tables,
+                js=self.js,
+                names=self.names,
+                batch_size=self.settings.outbox_batch_size,
+                poll_seconds=self.settings.outbox_poll_seconds,
+            )
+            self._tasks.append(asyncio.create_task(self.relay.run(), name="outbox-relay"))
+        for fn in self._background:
+            self._tasks.append(asyncio.create_task(_forever(fn), name=fn.__name__))
+        self.started.set()
+        log.info("service_started", consumers=[c.event.SUBJECT for c in self._consumers])
+
+    async def _stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks.clear()
+        for fn in self._shutdown:
+            await fn()
+        if self._engine is not None:
+            await self._engine.dispose()
+            self._engine = None
+            self._sessions = None
+        log.info("service_stopped")
+
+    async def health(self) -> tuple[bool, dict[str, str]]:
+        checks: dict[str, Check] = {"nats": self._check_nats}
+        if self.tables is not None:
+            checks["database"] = self._check_database
+        checks.update(self._checks)
+        results: dict[str, str] = {}
+        for name, fn in checks.items():
+            try:
+                problem = await asyncio.wait_for(fn(), 5.0)
+            except Exception as exc:
+                problem = f"{type(exc).__name__}: {exc}"
+            results[name] = problem or "ok"
+            metrics.HEALTH.labels(self.name, name).set(0 if problem else 1)
+        return all(v == "ok" for v in results.values()), results
+
+    async def _check_nats(self) -> str | None:
+        try:
+            connected = self.broker.connection.is_connected
+        except Exception:
+            connected = False
+        return None if connected else "not connected"
+
+    async def _check_database(self) -> str | None:
+        async with self.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+        return None
+
+    def asgi(self) -> AsgiFastStream:
+        @get(include_in_schema=False)
+        async def health(scope: Any) -> AsgiResponse:
+            ok, checks = await self.health()
+            body = {"status": "ok" if ok else "fail", "service": self.name, "checks": checks}
+            return AsgiResponse(
+                json.dumps(body).encode(),
+                200 if ok else 503,
+                headers={"content-type": "application/json"},
+            )
+
+        return AsgiFastStream(
+            self.broker,
+            asgi_routes=[("/health", health), ("/metrics", make_asgi_app(metrics.registry))],
+            logger=None,
+            after_startup=[self._start],
+            on_shutdown=[self._stop],
+            asyncapi_path="/docs/asyncapi",
+        )
+
+    def run(self) -> None:
+        """Entry point of ``python -m snab_<service>``."""
+        configure_logging(
+            service=self.name, level=self.settings.log_level, fmt=self.settings.log_format
+        )
+        uvicorn.run(
+            self.asgi(),
+            host=self.settings.http_host,
+            port=self.settings.http_port,
+            log_level="warning",
+            access_log=False,
+            lifespan="on",
+        )
+
+
+class _LazyConsumer:
+    """Binds an EventConsumer to the broker's connection once it exists."""
+
+    def __init__(self, service: Service, spec: ConsumerSpec[Any]) -> None:
+        self.service = service
+        self.spec = spec
+        self._consumer: EventConsumer[Any] | None = None
+
+    async def __call__(self, msg: Any) -> None:
+        if self._consumer is None:
+            service = self.service
+            assert service.tables is not None
+            relay_wake = (lambda _tx: service.relay.wake()) if service.relay else None
+            self._consumer = EventConsumer(
+                service=service.name,
+                spec=self.spec,
+                sessions=service.sessions,
+                tables=service.tables,
+                js=service.js,
+                names=service.names,
+                on_commit=relay_wake,
+            )
+        await self._consumer(msg)
+
+
+async def _forever(fn: Callable[[], Awaitable[None]]) -> None:
+    backoff = 1.0
+    while True:
+        try:
+            await fn()
+            return
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.exception(
+                "background_task_failed", task=fn.__name__, retry_in=backoff, error=str(exc)
+            )
+            await asyncio.sleep(backoff)
+            backoff = min(backoff * 2, 60.0)
+
+
+__all__ = ["Service", "Tx", "add_events"]

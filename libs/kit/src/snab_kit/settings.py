@@ -1,0 +1,68 @@
+"""Settings shared by every service; each service extends ``ServiceSettings``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ServiceSettings(BaseSettings):
+    """Read from the environment and ``.env``; names as in the project's configuration table."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", env_ignore_empty=True)
+
+    database_url: str = "postgresql://postgres@127.0.0.1:5432/snab"
+    nats_url: str = "nats://127.0.0.1:4222"
+    bus_namespace: str = Field(
+        default="",
+        description="Prefix for subjects, streams and consumers; lets test runs share one server.",
+    )
+
+    http_host: str = "127.0.0.1"
+    http_port: int = 0
+
+    debug: bool = False
+    log_level: str = "INFO"
+    log_format: Literal["json", "console"] = "json"
+
+    # Delivery policy of JetStream consumers.
+    max_deliver: int = 5
+    retry_backoff_seconds: list[float] = Field(default_factory=lambda: [1.0, 5.0, 15.0, 60.0])
+    consumer_workers: int = 8
+    ack_wait_seconds: float = 60.0
+
+    outbox_batch_size: int = 200
+    outbox_poll_seconds: float = 1.0
+
+    # Object storage: S3-compatible when an endpoint (or the seed's R2 account) is set.
+    storage_dir: Path = Path(".data/storage")
+    s3_endpoint_url: str | None = None
+    s3_bucket: str = "snab"
+    s3_access_key: SecretStr | None = None
+    s3_secret_key: SecretStr | None = None
+    s3_region: str = "auto"
+    cloudflare_r2_account_id: str | None = None
+    cloudflare_r2_access_key: SecretStr | None = None
+    cloudflare_r2_secret_key: SecretStr | None = None
+
+    @field_validator("retry_backoff_seconds", mode="before")
+    @classmethod
+    def _split_floats(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [float(part) for part in value.split(",") if part.strip()]
+        return value
+
+    @property
+    def async_database_url(self) -> str:
+        return to_async_url(self.database_url)
+
+
+def to_async_url(url: str) -> str:
+    """``postgresql://`` (as psql and most tools write it) to the asyncpg driver URL."""
+    for prefix in ("postgresql+asyncpg://", "postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+asyncpg://" + url[len(prefix) :]
+    raise ValueError("DATABASE_URL must be a postgresql:// URL")

@@ -1,0 +1,130 @@
+"""Object storage for raw mail, attachments and documents.
+
+S3-compatible (boto3: Cloudflare R2, MinIO, AWS) when configured, else a local folder.
+Keys are content-addressed or versioned by the caller; nothing is overwritten silently.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+from typing import Any, Protocol
+
+from snab_kit.settings import ServiceSettings
+
+
+class ObjectStorage(Protocol):
+    async def put(
+        self, key: str, data: bytes, content_type: str = "application/octet-stream"
+    ) -> str: ...
+    async def get(self, key: str) -> bytes: ...
+    async def exists(self, key: str) -> bool: ...
+    async def check(self) -> str | None: ...
+
+
+def _safe_key(key: str) -> str:
+    parts = [p for p in key.replace("\\", "/").split("/") if p not in ("", ".", "..")]
+    if not parts:
+        raise ValueError(f"invalid storage key {key!r}")
+    return "/".join(parts)
+
+
+class LocalStorage:
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+
+    def _path(self, key: str) -> Path:
+        return self.root / _safe_key(key)
+
+    async def put(
+        self, key: str, data: bytes, content_type: str = "application/octet-stream"
+    ) -> str:
+        path = self._path(key)
+
+        def write() -> None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(path.name + ".tmp")
+            with open(tmp, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+
+        await asyncio.to_thread(write)
+        return _safe_key(key)
+
+    async def get(self, key: str) -> bytes:
+        return await asyncio.to_thread(self._path(key).read_bytes)
+
+    async def exists(self, key: str) -> bool:
+        return self._path(key).exists()
+
+    async def check(self) -> str | None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        return None if os.access(self.root, os.W_OK) else f"{self.root} is not writable"
+
+
+class S3Storage:
+    def __init__(
+        self, *, endpoint_url: str, bucket: str, access_key: str, secret_key: str, region: str
+    ) -> None:
+        import boto3
+
+        self.bucket = bucket
+        self.client: Any = boto3.client(
+            "s3",
+            endpoint_url=endpoint_url,
+            aws_access_key_id=access_key,
+            aws_secret_access_key=secret_key,
+            region_name=region,
+        )
+
+    async def put(
+        self, key: str, data: bytes, content_type: str = "application/octet-stream"
+    ) -> str:
+        key = _safe_key(key)
+        await asyncio.to_thread(
+            self.client.put_object, Bucket=self.bucket, Key=key, Body=data, ContentType=content_type
+        )
+        return key
+
+    async def get(self, key: str) -> bytes:
+        obj = await asyncio.to_thread(
+            self.client.get_object, Bucket=self.bucket, Key=_safe_key(key)
+        )
+        body: bytes = await asyncio.to_thread(obj["Body"].read)
+        return body
+
+    async def exists(self, key: str) -> bool:
+        try:
+            await asyncio.to_thread(self.client.head_object, Bucket=self.bucket, Key=_safe_key(key))
+        except Exception:
+            return False
+        return True
+
+    async def check(self) -> str | None:
+        try:
+            await asyncio.to_thread(self.client.head_bucket, Bucket=self.bucket)
+        except Exception as exc:
+            return f"bucket {self.bucket}: {type(exc).__name__}"
+        return None
+
+
+def make_storage(settings: ServiceSettings) -> ObjectStorage:
+    endpoint = settings.s3_endpoint_url
+    access = settings.s3_access_key
+    secret = settings.s3_secret_key
+    if not endpoint and settings.cloudflare_r2_account_id:
+        endpoint = f"https://{settings.cloudflare_r2_account_id}.r2.cloudflarestorage.com"
+        access = access or settings.cloudflare_r2_access_key
+        secret = secret or settings.cloudflare_r2_secret_key
+    if endpoint and access and secret:
+        return S3Storage(
+            endpoint_url=endpoint,
+            bucket=settings.s3_bucket,
+            access_key=access.get_secret_value(),
+            secret_key=secret.get_secret_value(),
+            region=settings.s3_region,
+        )
+    return LocalStorage(settings.storage_dir)

@@ -1,0 +1,4 @@
+from snab_kit.migrations import run_env
+from snab_documents.db.tables import metadata
+
+run_env(metadata)
