@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from snab_kit.db import make_engine
 
-from .busapp import SCHEMA, metadata
+from kit_busapp import SCHEMA, metadata
 
 
 @pytest_asyncio.fixture(loop_scope="session")

@@ -21,10 +21,10 @@ from snab_kit.outbox import add_events
 from snab_kit.settings import ServiceSettings
 from snab_kit.testing import wait_for
 
-from .busapp import Ping, Poison, effects, messaging
-from .busapp import build as build_app
+from kit_busapp import Ping, Poison, effects, messaging
+from kit_busapp import build as build_app
 
-BUSAPP = Path(__file__).with_name("busapp.py")
+BUSAPP = Path(__file__).with_name("kit_busapp.py")
 TOTAL = 1000
 
 
@@ -58,8 +58,10 @@ class Proc:
                 self.process.kill()
 
 
-@pytest.fixture
-def procs(nats_url: str, database_url: str, bus: BusNames) -> Iterator[dict[str, Proc]]:
+@pytest.fixture(params=[0, 50], ids=["per-message", "batch-50"])
+def procs(
+    request: pytest.FixtureRequest, nats_url: str, database_url: str, bus: BusNames
+) -> Iterator[dict[str, Proc]]:
     env = {
         **os.environ,
         "NATS_URL": nats_url,
@@ -69,6 +71,7 @@ def procs(nats_url: str, database_url: str, bus: BusNames) -> Iterator[dict[str,
         "CONSUMER_WORKERS": "4",
         "RELAY_BATCH": "20",
         "ACK_WAIT_SECONDS": "3",
+        "CONSUMER_BATCH": str(request.param),
         "PYTHONPATH": str(BUSAPP.parent),
     }
     made = {"relay": Proc("relay", env), "consume": Proc("consume", env)}

@@ -3,32 +3,49 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 from uuid import UUID, uuid4
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def _to_utc(value: datetime) -> datetime:
+    return value.astimezone(UTC)
+
+
+# A timezone-aware datetime, normalised to UTC; naive datetimes are rejected.
+UtcDatetime = Annotated[AwareDatetime, AfterValidator(_to_utc)]
+
+
 class Contract(BaseModel):
     """Base of every model that crosses a service boundary.
 
     Unknown fields are ignored so that a consumer keeps working when a producer adds
-    an optional field (a compatible change).
+    an optional field (a compatible change). Fields with an alias (``from_`` travels as
+    ``from``) are written by alias and read by either name.
     """
 
-    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="ignore",
+        frozen=True,
+        validate_by_name=True,
+        validate_by_alias=True,
+        serialize_by_alias=True,
+    )
 
 
 class Event(Contract):
     """A fact or a command published on a JetStream subject.
 
     Subclasses declare ``subject`` and ``version`` as literals with defaults, e.g.
-    ``subject: Literal["order.created"] = "order.created"``.
-    ``correlation_id`` names the order the event belongs to, when there is one.
+    ``subject: Literal["order.created"] = "order.created"``; the class then carries them
+    as ``SUBJECT`` and ``VERSION``. ``correlation_id`` names the order the event belongs
+    to, when there is one. (``subject`` is always the bus subject; an email's Subject
+    header travels as ``mail_subject``.)
     """
 
     SUBJECT: ClassVar[str]
@@ -37,7 +54,7 @@ class Event(Contract):
     id: UUID = Field(default_factory=uuid4, description="Event id; also the Nats-Msg-Id.")
     subject: str
     version: int
-    occurred_at: AwareDatetime = Field(default_factory=utcnow)
+    occurred_at: UtcDatetime = Field(default_factory=utcnow)
     correlation_id: str | None = Field(
         default=None, description="The order (or other business thread) this event belongs to."
     )
@@ -53,7 +70,13 @@ class Event(Contract):
 
 
 class RpcRequest(Contract):
-    """A query or command sent with NATS request-reply on ``rpc.<service>.<name>``."""
+    """A query or command sent with NATS request-reply on ``rpc.<area>.<name>``.
+
+    Subclasses set ``SUBJECT`` (e.g. ``"rpc.orders.get"``) and ``RESULT``, the model
+    carried in ``RpcReply.result`` when the call succeeds.
+    """
 
     SUBJECT: ClassVar[str]
+    RESULT: ClassVar[type[Contract]]
+
     actor: str | None = Field(default=None, description="Who asks: 'user:<id>', 'bot:<tg id>'.")

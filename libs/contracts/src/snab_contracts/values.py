@@ -1,4 +1,4 @@
-"""Value types shared by several domains: money, quantities, units, item lines."""
+"""Value types shared by several domains: money, quantities, units, numbers, item lines."""
 
 from __future__ import annotations
 
@@ -6,18 +6,88 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import Field, PlainSerializer
+from pydantic import Field, PlainSerializer, WithJsonSchema
 
-from snab_contracts.base import Contract
+from snab_contracts.base import Contract, UtcDatetime
 
-# Decimals travel as strings so no precision is lost in JSON.
-DecimalStr = Annotated[
-    Decimal, PlainSerializer(lambda v: format(v, "f"), return_type=str, when_used="json")
+__all__ = [
+    "Confidence",
+    "Currency",
+    "DecimalStr",
+    "Extractor",
+    "Inn",
+    "ItemLine",
+    "Kpp",
+    "Money",
+    "NonNegativeDecimal",
+    "OrderNumber",
+    "Percent",
+    "Phone",
+    "PositiveDecimal",
+    "ProposalNumber",
+    "Quantity",
+    "RfqNumber",
+    "Sha256Hex",
+    "Unit",
+    "UtcDatetime",
 ]
-PositiveDecimal = Annotated[DecimalStr, Field(gt=0)]
-NonNegativeDecimal = Annotated[DecimalStr, Field(ge=0)]
+
+
+# Decimals travel as strings so no precision is lost in JSON ("0.10" stays "0.10"), always
+# in plain notation ("100", never "1E+2"). Reading also accepts a JSON number; NaN and
+# infinities are rejected. The JSON Schema says "a string of digits" (with a pattern for
+# the sign and zero) rather than pydantic's default, so it does not change with pydantic.
+def _plain(value: Decimal) -> str:
+    return format(value.copy_abs() if value.is_zero() else value, "f")
+
+
+_as_plain_string = PlainSerializer(_plain, return_type=str, when_used="json")
+
+
+def _decimal_schema(pattern: str) -> WithJsonSchema:
+    return WithJsonSchema({"type": "string", "pattern": pattern})
+
+
+DecimalStr = Annotated[Decimal, _as_plain_string, _decimal_schema(r"^-?\d+(\.\d+)?$")]
+NonNegativeDecimal = Annotated[
+    Decimal, Field(ge=0), _as_plain_string, _decimal_schema(r"^\d+(\.\d+)?$")
+]
+PositiveDecimal = Annotated[
+    Decimal,
+    Field(gt=0),
+    _as_plain_string,
+    _decimal_schema(r"^(?!0+(\.0+)?$)\d+(\.\d+)?$"),
+]
+# A percentage as a number of percent: "22" is 22 %.
+Percent = Annotated[
+    Decimal, Field(ge=0, le=1000), _as_plain_string, _decimal_schema(r"^\d+(\.\d+)?$")
+]
 
 Currency = Literal["RUB", "USD", "EUR", "CNY"]
+
+# How a parse result was obtained.
+Extractor = Literal["rules", "llm", "combined"]
+
+# A score in [0, 1]; a ratio, not an amount, so float is fine.
+Confidence = Annotated[float, Field(ge=0, le=1)]
+
+OrderNumber = Annotated[str, Field(pattern=r"^ORD-\d{4}-\d{4,}$", examples=["ORD-2026-0052"])]
+RfqNumber = Annotated[str, Field(pattern=r"^RFQ-\d{4}-\d{4,}-\d+$", examples=["RFQ-2026-0042-3"])]
+ProposalNumber = Annotated[
+    str, Field(pattern=r"^KP-\d{4}-\d{4,}-\d+$", examples=["KP-2026-0052-1"])
+]
+
+Inn = Annotated[str, Field(pattern=r"^(\d{10}|\d{12})$", examples=["7701234567"])]
+Kpp = Annotated[str, Field(pattern=r"^\d{9}$", examples=["770101001"])]
+# E.164: a plus and digits only.
+Phone = Annotated[str, Field(pattern=r"^\+\d{10,15}$", examples=["+79161234567"])]
+Sha256Hex = Annotated[
+    str,
+    Field(
+        pattern=r"^[0-9a-f]{64}$",
+        examples=["e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"],
+    ),
+]
 
 
 class Unit(StrEnum):

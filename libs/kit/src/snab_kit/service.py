@@ -13,13 +13,15 @@ import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import uvicorn
 from faststream import AckPolicy
 from faststream.asgi import AsgiFastStream, AsgiResponse, get
 from faststream.nats import ConsumerConfig, JStream, NatsBroker, PullSub
+from faststream import Context
 from faststream.nats.annotations import NatsMessage
+from faststream.nats.message import NatsBatchMessage
 from faststream.nats.prometheus import NatsPrometheusMiddleware
 from nats.js import JetStreamContext
 from prometheus_client import make_asgi_app
@@ -42,6 +44,7 @@ log = get_logger(__name__)
 
 E = TypeVar("E", bound=Event)
 Q = TypeVar("Q", bound=BaseModel)
+BatchMessage = Annotated[NatsBatchMessage, Context("message")]
 Check = Callable[[], Awaitable[str | None]]
 """A health check returns None when fine, or a short description of what is wrong."""
 
@@ -119,9 +122,14 @@ class Service:
         *,
         name: str | None = None,
         workers: int | None = None,
+        batch: int = 0,
         max_deliver: int | None = None,
     ) -> Callable[[Handler[E]], Handler[E]]:
-        """Handle ``event`` with a durable consumer and exactly-once effect."""
+        """Handle ``event`` with a durable consumer and exactly-once effect.
+
+        ``batch=N`` handles up to N messages per transaction; only for handlers whose
+        effects are all in the database (see ``ConsumerSpec.batch``).
+        """
 
         def register(handler: Handler[E]) -> Handler[E]:
             if self.tables is None:
@@ -131,6 +139,7 @@ class Service:
                 handler=handler,
                 name=name or self.names.durable(self.name, event.SUBJECT),
                 workers=workers or self.settings.consumer_workers,
+                batch=batch,
                 max_deliver=max_deliver or self.settings.max_deliver,
                 backoff=tuple(self.settings.retry_backoff_seconds),
             )
@@ -144,21 +153,37 @@ class Service:
         assert self.tables is not None
         consumer = _LazyConsumer(self, spec)
         subject = self.names.subject(spec.event.SUBJECT)
-        subscriber = self.broker.subscriber(
-            subject,
-            stream=JStream(self.names.stream_for(spec.event.SUBJECT), declare=False),
-            durable=spec.name,
-            pull_sub=PullSub(batch_size=max(spec.workers, 1) * 4, timeout=5.0),
-            config=ConsumerConfig(
+        common: dict[str, Any] = {
+            "stream": JStream(self.names.stream_for(spec.event.SUBJECT), declare=False),
+            "durable": spec.name,
+            "config": ConsumerConfig(
                 durable_name=spec.name,
                 filter_subject=subject,
+                # Our own DLQ step runs at spec.max_deliver; the server's limit is a backstop
+                # for a message that kills the process every time.
                 max_deliver=spec.max_deliver * 2,
                 ack_wait=self.settings.ack_wait_seconds,
-                max_ack_pending=max(1000, spec.workers * 100),
+                max_ack_pending=max(1000, spec.workers * 100, spec.batch * 4),
             ),
-            ack_policy=AckPolicy.MANUAL,
+            "ack_policy": AckPolicy.MANUAL,
+            "title": f"{self.name}:{spec.event.SUBJECT}",
+        }
+        if spec.batch:
+            batch_subscriber = self.broker.subscriber(
+                subject, pull_sub=PullSub(batch_size=spec.batch, timeout=1.0, batch=True), **common
+            )
+
+            @batch_subscriber
+            async def _on_batch(body: Any, message: BatchMessage) -> None:
+                await consumer.batch(message.raw_message)
+
+            return
+
+        subscriber = self.broker.subscriber(
+            subject,
+            pull_sub=PullSub(batch_size=max(spec.workers, 1) * 4, timeout=5.0),
             max_workers=spec.workers,
-            title=f"{self.name}:{spec.event.SUBJECT}",
+            **common,
         )
 
         @subscriber
@@ -357,6 +382,12 @@ class _LazyConsumer:
         self._consumer: EventConsumer[Any] | None = None
 
     async def __call__(self, msg: Any) -> None:
+        await self._get()(msg)
+
+    async def batch(self, msgs: Any) -> None:
+        await self._get().handle_batch(msgs)
+
+    def _get(self) -> EventConsumer[Any]:
         if self._consumer is None:
             service = self.service
             assert service.tables is not None
@@ -370,7 +401,7 @@ class _LazyConsumer:
                 names=service.names,
                 on_commit=relay_wake,
             )
-        await self._consumer(msg)
+        return self._consumer
 
 
 async def _forever(fn: Callable[[], Awaitable[None]]) -> None:

@@ -1,7 +1,7 @@
 """A tiny service used by the bus tests and the bus benchmark.
 
 Run as a process so that tests can kill it with SIGKILL:
-``python busapp.py relay`` relays the outbox; ``python busapp.py consume`` handles events.
+``python kit_busapp.py relay`` relays the outbox; ``python kit_busapp.py consume`` handles events.
 Configured by NATS_URL, DATABASE_URL, BUS_NAMESPACE, HANDLER_DELAY (seconds),
 CONSUMER_WORKERS.
 """
@@ -50,8 +50,9 @@ class Poison(Event):
 def build(settings: ServiceSettings) -> Service:
     service = Service(name="kittest", settings=settings, metadata=metadata, tables=messaging)
     delay = float(os.environ.get("HANDLER_DELAY", "0"))
+    batch = int(os.environ.get("CONSUMER_BATCH", "0"))
 
-    @service.on(Ping)
+    @service.on(Ping, batch=batch)
     async def on_ping(event: Ping, tx: Tx) -> None:
         await tx.session.execute(insert(effects).values(event_id=event.id, n=event.n))
         if delay:

@@ -1,0 +1,48 @@
+# snab: one uv workspace; everything runs from .venv, created on first use.
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+UV := .tools/bin/uv
+VENV := .venv
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: run test lint format contracts bench clean-data help
+
+help:
+	@echo "make run        start the whole system (embedded NATS and PostgreSQL under .data/)"
+	@echo "make test       run every test against real servers"
+	@echo "make lint       ruff and mypy"
+	@echo "make contracts  export JSON Schema of every message to libs/contracts/schemas"
+	@echo "make bench      durable bus throughput benchmark"
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+$(VENV)/.synced: $(UV) pyproject.toml uv.lock $(wildcard libs/*/pyproject.toml services/*/pyproject.toml)
+	$(UV) sync --python $(PYTHON)
+	@touch $@
+
+run: $(VENV)/.synced
+	$(VENV)/bin/python deploy/local/run.py
+
+test: $(VENV)/.synced
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.synced
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy libs/*/src services/*/src
+
+format: $(VENV)/.synced
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+contracts: $(VENV)/.synced
+	$(VENV)/bin/python -m snab_contracts export libs/contracts/schemas
+
+bench: $(VENV)/.synced
+	$(VENV)/bin/python libs/kit/bench/bus_throughput.py
+
+clean-data:
+	rm -rf .data

@@ -1,0 +1,122 @@
+"""Orders: order and supplier-request states, and the facts the orders service publishes."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Literal
+from uuid import UUID
+
+from pydantic import Field
+
+from snab_contracts.base import Event, UtcDatetime
+from snab_contracts.values import Money, OrderNumber, RfqNumber
+
+
+class OrderStatus(StrEnum):
+    """new → needs_review? → rfq_sent → quoting → proposal_ready → proposal_sent →
+    won | lost | cancelled."""
+
+    NEW = "new"
+    NEEDS_REVIEW = "needs_review"
+    RFQ_SENT = "rfq_sent"
+    QUOTING = "quoting"
+    PROPOSAL_READY = "proposal_ready"
+    PROPOSAL_SENT = "proposal_sent"
+    WON = "won"
+    LOST = "lost"
+    CANCELLED = "cancelled"
+
+
+class RequestStatus(StrEnum):
+    """A supplier request: queued → sent → reminded → answered | timeout | failed | declined."""
+
+    QUEUED = "queued"
+    SENT = "sent"
+    REMINDED = "reminded"
+    ANSWERED = "answered"
+    TIMEOUT = "timeout"
+    FAILED = "failed"
+    DECLINED = "declined"
+
+
+class OrderCreated(Event):
+    subject: Literal["order.created"] = "order.created"
+    version: Literal[1] = 1
+
+    order_id: UUID
+    number: OrderNumber
+    client_id: UUID | None = None
+    client_name: str | None = None
+    items_count: int = Field(ge=0)
+    deadline: date | None = None
+    needs_review: bool = False
+    review_reasons: list[str] = Field(default_factory=list)
+    possible_duplicate_of: UUID | None = Field(
+        default=None, description="An earlier order that looks like the same request."
+    )
+    possible_duplicate_number: OrderNumber | None = None
+    source_mail_id: UUID | None = None
+
+
+class OrderUpdated(Event):
+    """An order changed status."""
+
+    subject: Literal["order.updated"] = "order.updated"
+    version: Literal[1] = 1
+
+    order_id: UUID
+    number: OrderNumber
+    status_before: OrderStatus
+    status_after: OrderStatus
+    actor: str = Field(description="'system', 'user:<id>' or 'bot:<tg id>'.")
+    reason: str | None = None
+
+
+class QuoteReceived(Event):
+    """A supplier's quote was matched to a request and stored."""
+
+    subject: Literal["quote.received"] = "quote.received"
+    version: Literal[1] = 1
+
+    order_id: UUID
+    order_number: OrderNumber
+    request_id: int = Field(ge=1)
+    rfq_number: RfqNumber
+    supplier_id: UUID
+    supplier_name: str
+    quote_id: UUID
+    quote_version: int = Field(default=1, ge=1, description="Grows when a supplier re-quotes.")
+    lines_count: int = Field(ge=0)
+    total: Money | None = None
+    needs_review: bool = False
+    requests_answered: int | None = Field(default=None, ge=0)
+    requests_total: int | None = Field(default=None, ge=0)
+
+
+class _RequestEvent(Event):
+    request_id: int = Field(ge=1)
+    rfq_number: RfqNumber
+    order_id: UUID
+    order_number: OrderNumber
+    supplier_id: UUID
+    supplier_name: str
+    supplier_email: str | None = None
+    sent_at: UtcDatetime
+    rfq_message_id: str | None = Field(
+        default=None, description="Message-ID of the request email, to thread a reminder."
+    )
+
+
+class RequestReminder(_RequestEvent):
+    """A supplier request reached the reminder age without an answer."""
+
+    subject: Literal["request.reminder"] = "request.reminder"
+    version: Literal[1] = 1
+
+
+class RequestTimeout(_RequestEvent):
+    """A supplier request reached the timeout age without an answer."""
+
+    subject: Literal["request.timeout"] = "request.timeout"
+    version: Literal[1] = 1

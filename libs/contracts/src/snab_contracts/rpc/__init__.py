@@ -1,0 +1,17 @@
+"""Rpc requests and replies, grouped by the area that answers them."""
+
+from __future__ import annotations
+
+from snab_contracts.base import RpcRequest
+from snab_contracts.rpc import analytics, directory, documents, mail, orders
+from snab_contracts.rpc.common import Deleted, ErrorCode, RpcError, RpcReply, reply_model
+
+REQUESTS: tuple[type[RpcRequest], ...] = (
+    *orders.REQUESTS,
+    *directory.REQUESTS,
+    *analytics.REQUESTS,
+    *documents.REQUESTS,
+    *mail.REQUESTS,
+)
+
+__all__ = ["REQUESTS", "Deleted", "ErrorCode", "RpcError", "RpcReply", "reply_model"]

@@ -1,0 +1,4 @@
+from snab_gateway.db.tables import metadata
+from snab_kit.migrations import run_env
+
+run_env(metadata)
