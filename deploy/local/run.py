@@ -25,7 +25,7 @@ from snab_kit.migrations import upgrade
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(os.environ.get("SNAB_DATA_DIR", ROOT / ".data"))
-EMBEDDED_NATS_PORT = 14222
+EMBEDDED_NATS_PORT = int(os.environ.get("EMBEDDED_NATS_PORT", "14222"))
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ def start_servers(env: dict[str, str], stops: list[object]) -> None:
     if not env.get("DATABASE_URL"):
         env.setdefault("XDG_RUNTIME_DIR", str(DATA / "run"))
         os.environ["XDG_RUNTIME_DIR"] = env["XDG_RUNTIME_DIR"]
-        Path(env["XDG_RUNTIME_DIR"]).mkdir(parents=True, exist_ok=True)
+        Path(env["XDG_RUNTIME_DIR"]).mkdir(mode=0o700, parents=True, exist_ok=True)
         pg = EmbeddedPostgres(DATA / "postgres")
         env["DATABASE_URL"] = with_database(pg.start(), "snab")
         stops.append(pg.stop)

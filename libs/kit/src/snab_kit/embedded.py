@@ -59,7 +59,10 @@ class EmbeddedNats:
         )
         log = open(self.log_file, "ab")  # noqa: SIM115 - owned by the child process
         self.process = subprocess.Popen(
-            [nats_binary(), "-c", str(config)], stdout=log, stderr=subprocess.STDOUT
+            [nats_binary(), "-c", str(config)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # a terminal's Ctrl-C is for us; we stop it last
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -7,6 +7,8 @@ its migrations from code (``python -m snab_<service> migrate``).
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
 
 from alembic import command, context
@@ -29,12 +31,25 @@ def alembic_config(migrations_package: str, database_url: str) -> Config:
     return cfg
 
 
+def _outside_event_loop(fn: Callable[[], None]) -> None:
+    """Alembic's env.py runs its own event loop: inside a running one, use a thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        fn()
+        return
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(fn).result()
+
+
 def upgrade(migrations_package: str, database_url: str, revision: str = "head") -> None:
-    command.upgrade(alembic_config(migrations_package, database_url), revision)
+    cfg = alembic_config(migrations_package, database_url)
+    _outside_event_loop(lambda: command.upgrade(cfg, revision))
 
 
 def downgrade(migrations_package: str, database_url: str, revision: str = "base") -> None:
-    command.downgrade(alembic_config(migrations_package, database_url), revision)
+    cfg = alembic_config(migrations_package, database_url)
+    _outside_event_loop(lambda: command.downgrade(cfg, revision))
 
 
 def run_env(metadata: MetaData) -> None:

@@ -98,6 +98,21 @@ def database_url(servers: Servers) -> str:
     return servers.database_url
 
 
+@pytest.fixture(scope="session")
+def migrate_schema(database_url: str) -> Any:
+    """``migrate_schema("snab_orders.migrations")``: upgrade a service's schema once per run."""
+    from snab_kit.migrations import upgrade
+
+    done: set[str] = set()
+
+    def run(package: str) -> None:
+        if package not in done:
+            upgrade(package, database_url)
+            done.add(package)
+
+    return run
+
+
 @pytest_asyncio.fixture(loop_scope="session")
 async def bus(nats_url: str) -> AsyncIterator[BusNames]:
     """A fresh namespace of streams for one test; removed afterwards."""
