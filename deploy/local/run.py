@@ -20,7 +20,13 @@ from pathlib import Path
 from dotenv import dotenv_values
 
 from snab_kit.bus import BusNames, migrate_url
-from snab_kit.embedded import EmbeddedNats, EmbeddedPostgres, ensure_database, port_open, with_database
+from snab_kit.embedded import (
+    EmbeddedNats,
+    EmbeddedPostgres,
+    ensure_database,
+    port_open,
+    with_database,
+)
 from snab_kit.migrations import upgrade
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -60,9 +66,6 @@ def start_servers(env: dict[str, str], stops: list[object]) -> None:
         stops.append(nats.stop)
         say(f"embedded NATS (JetStream) at {env['NATS_URL']}, data in {DATA / 'nats'}")
     if not env.get("DATABASE_URL"):
-        env.setdefault("XDG_RUNTIME_DIR", str(DATA / "run"))
-        os.environ["XDG_RUNTIME_DIR"] = env["XDG_RUNTIME_DIR"]
-        Path(env["XDG_RUNTIME_DIR"]).mkdir(mode=0o700, parents=True, exist_ok=True)
         pg = EmbeddedPostgres(DATA / "postgres")
         env["DATABASE_URL"] = with_database(pg.start(), "snab")
         stops.append(pg.stop)
@@ -113,7 +116,9 @@ async def supervise(env: dict[str, str]) -> int:
         loop.add_signal_handler(sig, stop.set)
 
     async def announce() -> None:
-        urls = {svc.name: f"http://127.0.0.1:{env.get(svc.port_var) or svc.port}" for svc in SERVICES}
+        urls = {
+            svc.name: f"http://127.0.0.1:{env.get(svc.port_var) or svc.port}" for svc in SERVICES
+        }
         deadline = time.monotonic() + 90
         pending = set(urls)
         while pending and time.monotonic() < deadline and not stop.is_set():

@@ -64,7 +64,9 @@ class MakeRun:
             if self.process.poll() is not None:
                 pytest.fail(f"make run exited early:\n{self.tail()}")
             if time.monotonic() - started > timeout:
-                pytest.fail(f"not healthy within {timeout}s: ports {sorted(pending)}\n{self.tail()}")
+                pytest.fail(
+                    f"not healthy within {timeout}s: ports {sorted(pending)}\n{self.tail()}"
+                )
             for port in list(pending):
                 body = _health(port)
                 if body and body.get("status") == "ok":

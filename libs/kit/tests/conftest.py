@@ -3,12 +3,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest_asyncio
+from kit_busapp import SCHEMA, metadata
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from snab_kit.db import make_engine
-
-from kit_busapp import SCHEMA, metadata
 
 
 @pytest_asyncio.fixture(loop_scope="session")

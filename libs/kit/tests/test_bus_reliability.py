@@ -12,6 +12,8 @@ from pathlib import Path
 
 import nats
 import pytest
+from kit_busapp import Ping, Poison, effects, messaging
+from kit_busapp import build as build_app
 from prometheus_client import REGISTRY
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -20,9 +22,6 @@ from snab_kit.bus import BusNames
 from snab_kit.outbox import add_events
 from snab_kit.settings import ServiceSettings
 from snab_kit.testing import wait_for
-
-from kit_busapp import Ping, Poison, effects, messaging
-from kit_busapp import build as build_app
 
 BUSAPP = Path(__file__).with_name("kit_busapp.py")
 TOTAL = 1000
@@ -95,8 +94,10 @@ async def test_each_event_has_exactly_one_effect_despite_sigkills(
         for start in range(0, TOTAL, 100):
             await add_events(conn, messaging, events[start : start + 100])
 
-    published = select(func.count()).select_from(messaging.outbox).where(
-        messaging.outbox.c.published_at.is_not(None)
+    published = (
+        select(func.count())
+        .select_from(messaging.outbox)
+        .where(messaging.outbox.c.published_at.is_not(None))
     )
     effect_rows = select(func.count()).select_from(effects)
 
@@ -112,9 +113,7 @@ async def test_each_event_has_exactly_one_effect_despite_sigkills(
     relay.start()
 
     # Kill the consumer mid-way too.
-    await wait_for(
-        lambda: _gt(_count(kit_db, effect_rows), TOTAL // 3), timeout=60, interval=0.005
-    )
+    await wait_for(lambda: _gt(_count(kit_db, effect_rows), TOTAL // 3), timeout=60, interval=0.005)
     consumer.kill()
     effects_at_kill = await _count(kit_db, effect_rows)
     assert effects_at_kill < TOTAL, "consumer finished before it could be killed mid-way"
@@ -233,5 +232,7 @@ async def test_transaction_emits_through_outbox(
             await tx.emit(Ping(n=42))
         # The relay publishes, the consumer handles: one more effect row with n=42.
         await wait_for(
-            lambda: _count(kit_db, select(func.count()).select_from(effects).where(effects.c.n == 42))
+            lambda: _count(
+                kit_db, select(func.count()).select_from(effects).where(effects.c.n == 42)
+            )
         )

@@ -10,10 +10,10 @@ from typing import Any, Generic, TypeVar
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from pydantic import ValidationError
-from snab_contracts.base import Event
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from snab_contracts.base import Event
 from snab_kit import metrics
 from snab_kit.bus import BusNames
 from snab_kit.logging import get_logger

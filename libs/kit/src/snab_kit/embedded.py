@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 import subprocess
@@ -39,7 +38,9 @@ def nats_binary() -> str:
 class EmbeddedNats:
     """nats-server with JetStream, data under ``data_dir``, fsync on every write."""
 
-    def __init__(self, data_dir: Path, *, port: int | None = None, log_file: Path | None = None) -> None:
+    def __init__(
+        self, data_dir: Path, *, port: int | None = None, log_file: Path | None = None
+    ) -> None:
         self.data_dir = data_dir
         self.port = port or free_port()
         self.log_file = log_file or data_dir / "nats.log"
@@ -52,10 +53,11 @@ class EmbeddedNats:
     def start(self, timeout: float = 15.0) -> str:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         config = self.data_dir / "nats.conf"
+        store = _quote(str(self.data_dir / "jetstream"))
         config.write_text(
-            "listen: 127.0.0.1:%d\n"
-            "jetstream {\n  store_dir: %s\n  sync_interval: always\n}\n"
-            "max_payload: 8MB\n" % (self.port, _quote(str(self.data_dir / "jetstream")))
+            f"listen: 127.0.0.1:{self.port}\n"
+            f"jetstream {{\n  store_dir: {store}\n  sync_interval: always\n}}\n"
+            "max_payload: 8MB\n"
         )
         log = open(self.log_file, "ab")  # noqa: SIM115 - owned by the child process
         self.process = subprocess.Popen(
@@ -97,10 +99,14 @@ class EmbeddedPostgres:
         self._server: object | None = None
 
     def start(self) -> str:
-        import pgserver
+        from pgserver.postgres_server import get_server
 
         self.data_dir.parent.mkdir(parents=True, exist_ok=True)
-        self._server = pgserver.get_server(self.data_dir, cleanup_mode="stop")
+        if not os.environ.get("XDG_RUNTIME_DIR"):  # pgserver keeps its lock files there
+            runtime = self.data_dir.parent / "run"
+            runtime.mkdir(mode=0o700, exist_ok=True)
+            os.environ["XDG_RUNTIME_DIR"] = str(runtime)
+        self._server = get_server(self.data_dir, cleanup_mode="stop")
         uri: str = self._server.get_uri()  # type: ignore[attr-defined]
         return uri
 

@@ -9,10 +9,10 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from nats.js import JetStreamContext
-from snab_contracts.base import Event
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
+from snab_contracts.base import Event
 from snab_kit import metrics
 from snab_kit.bus import BusNames
 from snab_kit.logging import get_logger
@@ -106,8 +106,7 @@ class OutboxRelay:
             metrics.OUTBOX_LAG.labels(self.service).set(float(oldest or 0.0))
             await conn.execute(
                 delete(outbox).where(
-                    outbox.c.published_at
-                    < func.now() - timedelta(hours=self.retention_hours)
+                    outbox.c.published_at < func.now() - timedelta(hours=self.retention_hours)
                 )
             )
 

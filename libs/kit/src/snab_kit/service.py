@@ -16,20 +16,19 @@ from contextlib import asynccontextmanager
 from typing import Annotated, Any, TypeVar
 
 import uvicorn
-from faststream import AckPolicy
+from faststream import AckPolicy, Context
 from faststream.asgi import AsgiFastStream, AsgiResponse, get
 from faststream.nats import ConsumerConfig, JStream, NatsBroker, PullSub
-from faststream import Context
 from faststream.nats.annotations import NatsMessage
 from faststream.nats.message import NatsBatchMessage
 from faststream.nats.prometheus import NatsPrometheusMiddleware
 from nats.js import JetStreamContext
 from prometheus_client import make_asgi_app
 from pydantic import BaseModel, ValidationError
-from snab_contracts.base import Event
 from sqlalchemy import MetaData, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from snab_contracts.base import Event
 from snab_kit import metrics
 from snab_kit.bus import BusNames
 from snab_kit.consume import ConsumerSpec, EventConsumer, Handler, Tx
@@ -173,7 +172,7 @@ class Service:
                 subject, pull_sub=PullSub(batch_size=spec.batch, timeout=1.0, batch=True), **common
             )
 
-            @batch_subscriber
+            @batch_subscriber  # type: ignore[untyped-decorator]
             async def _on_batch(body: Any, message: BatchMessage) -> None:
                 await consumer.batch(message.raw_message)
 
@@ -391,7 +390,8 @@ class _LazyConsumer:
         if self._consumer is None:
             service = self.service
             assert service.tables is not None
-            relay_wake = (lambda _tx: service.relay.wake()) if service.relay else None
+            relay = service.relay
+            relay_wake = (lambda _tx: relay.wake()) if relay is not None else None
             self._consumer = EventConsumer(
                 service=service.name,
                 spec=self.spec,

@@ -9,6 +9,7 @@ each test that asks for ``bus`` gets its own namespace of streams and consumers.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 import tempfile
@@ -124,14 +125,10 @@ async def bus(nats_url: str) -> AsyncIterator[BusNames]:
         yield names
     finally:
         for spec in STREAMS:
-            try:
+            with contextlib.suppress(Exception):  # best-effort cleanup
                 await js.delete_stream(names.stream(spec.name))
-            except Exception:  # noqa: S110 - best-effort cleanup
-                pass
-        try:
+        with contextlib.suppress(Exception):
             await js.delete_key_value(names.bucket("leases"))
-        except Exception:  # noqa: S110
-            pass
         await nc.drain()
 
 

@@ -1,6 +1,6 @@
-from snab_kit.cli import service_main
 from snab_documents.main import build
 from snab_documents.settings import DocumentsSettings
+from snab_kit.cli import service_main
 
 
 def main() -> None:
