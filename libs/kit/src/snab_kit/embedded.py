@@ -100,13 +100,13 @@ class EmbeddedPostgres:
         self._server: object | None = None
 
     def start(self) -> str:
-        from pgserver.postgres_server import get_server
-
         self.data_dir.parent.mkdir(parents=True, exist_ok=True)
         if not os.environ.get("XDG_RUNTIME_DIR"):  # pgserver keeps its lock files there
             runtime = self.data_dir.parent / "run"
             runtime.mkdir(mode=0o700, exist_ok=True)
             os.environ["XDG_RUNTIME_DIR"] = str(runtime)
+        from pgserver.postgres_server import get_server
+
         self._server = get_server(self.data_dir, cleanup_mode="stop")
         uri: str = self._server.get_uri()  # type: ignore[attr-defined]
         return uri

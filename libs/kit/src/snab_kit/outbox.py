@@ -49,6 +49,7 @@ class OutboxRelay:
         batch_size: int = 200,
         poll_seconds: float = 1.0,
         retention_hours: float = 24.0,
+        inbox_retention_days: float = 14.0,
     ) -> None:
         self.service = service
         self.engine = engine
@@ -58,6 +59,7 @@ class OutboxRelay:
         self.batch_size = batch_size
         self.poll_seconds = poll_seconds
         self.retention_hours = retention_hours
+        self.inbox_retention_days = inbox_retention_days
         self._wake = asyncio.Event()
         self._last_housekeeping = 0.0
 
@@ -96,7 +98,12 @@ class OutboxRelay:
         return len(rows)
 
     async def housekeeping(self) -> None:
+        """Export the outbox lag; forget published rows and old inbox ids.
+
+        An inbox id only has to outlive any redelivery of its message (minutes), so
+        keeping it for two weeks is generous."""
         outbox = self.tables.outbox
+        inbox = self.tables.inbox
         async with self.engine.begin() as conn:
             oldest = await conn.scalar(
                 select(func.extract("epoch", func.now() - func.min(outbox.c.created_at))).where(
@@ -107,6 +114,11 @@ class OutboxRelay:
             await conn.execute(
                 delete(outbox).where(
                     outbox.c.published_at < func.now() - timedelta(hours=self.retention_hours)
+                )
+            )
+            await conn.execute(
+                delete(inbox).where(
+                    inbox.c.handled_at < func.now() - timedelta(days=self.inbox_retention_days)
                 )
             )
 

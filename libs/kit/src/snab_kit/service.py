@@ -196,13 +196,18 @@ class Service:
         def register(handler: Callable[[Q], Awaitable[BaseModel | None]]) -> Any:
             subject = self.names.subject(subject_name)
 
-            @self.broker.subscriber(subject, queue=f"{self.name}-rpc", title=f"rpc:{subject_name}")
-            async def _on_request(body: bytes) -> bytes:
+            @self.broker.subscriber(
+                subject,
+                queue=f"{self.name}-rpc",
+                max_workers=self.settings.rpc_workers,
+                title=f"rpc:{subject_name}",
+            )
+            async def _on_request(body: Any, message: NatsMessage) -> bytes:
                 started = time.perf_counter()
                 outcome = "ok"
                 try:
                     try:
-                        req = request.model_validate_json(body)
+                        req = request.model_validate_json(message.raw_message.data)
                     except ValidationError as exc:
                         raise ValidationFailed(
                             "invalid request", errors=json.loads(exc.json(include_url=False))
@@ -290,6 +295,7 @@ class Service:
                 names=self.names,
                 batch_size=self.settings.outbox_batch_size,
                 poll_seconds=self.settings.outbox_poll_seconds,
+                inbox_retention_days=self.settings.inbox_retention_days,
             )
             self._tasks.append(asyncio.create_task(self.relay.run(), name="outbox-relay"))
         for fn in self._background:

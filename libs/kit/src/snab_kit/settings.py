@@ -32,6 +32,8 @@ class ServiceSettings(BaseSettings):
     max_deliver: int = 5
     retry_backoff_seconds: list[float] = Field(default_factory=lambda: [1.0, 5.0, 15.0, 60.0])
     consumer_workers: int = 8
+    rpc_workers: int = 16
+    inbox_retention_days: float = 14.0
     ack_wait_seconds: float = 60.0
 
     outbox_batch_size: int = 200

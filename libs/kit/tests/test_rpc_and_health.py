@@ -1,0 +1,124 @@
+"""RPC with typed failures, and the /health and /metrics endpoints of a running service."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import ClassVar
+
+import httpx
+import nats
+import pytest
+import uvicorn
+from kit_busapp import build as build_app
+from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from snab_kit.bus import BusNames
+from snab_kit.embedded import free_port
+from snab_kit.rpc import NotFound, RpcClient, RpcFailure, Unavailable, ValidationFailed
+from snab_kit.settings import ServiceSettings
+
+
+class Lookup(BaseModel):
+    SUBJECT: ClassVar[str] = "rpc.kittest.lookup"
+    number: int
+
+
+class NotALookup(BaseModel):
+    number: str
+
+
+class Found(BaseModel):
+    number: int
+    name: str
+
+
+def _settings(nats_url: str, database_url: str, bus: BusNames, **extra: object) -> ServiceSettings:
+    return ServiceSettings(
+        nats_url=nats_url, database_url=database_url, bus_namespace=bus.namespace, **extra
+    )
+
+
+async def test_rpc_answers_and_typed_failures_reach_the_caller(
+    kit_db: AsyncEngine, nats_url: str, database_url: str, bus: BusNames
+) -> None:
+    service = build_app(_settings(nats_url, database_url, bus))
+    calls: list[int] = []
+
+    @service.rpc(Lookup)
+    async def lookup(req: Lookup) -> Found:
+        calls.append(req.number)
+        if req.number == 404:
+            raise NotFound("заявка не найдена", number=req.number)
+        if req.number == 500:
+            raise RuntimeError("boom: secret details")
+        await asyncio.sleep(0.05)
+        return Found(number=req.number, name=f"ORD-2026-{req.number:04d}")
+
+    nc = await nats.connect(nats_url)
+    client = RpcClient(nc, bus, timeout=5)
+    async with service.running():
+        found = await client.call(Lookup(number=52), Found)
+        assert found == Found(number=52, name="ORD-2026-0052")
+
+        with pytest.raises(NotFound) as not_found:
+            await client.call(Lookup(number=404), Found)
+        assert not_found.value.message == "заявка не найдена"
+        assert not_found.value.details == {"number": 404}
+
+        with pytest.raises(RpcFailure) as internal:
+            await client.call(Lookup(number=500), Found)
+        assert internal.value.code == "internal"
+        assert "secret details" not in internal.value.message
+
+        with pytest.raises(ValidationFailed):
+            await client.call_raw("rpc.kittest.lookup", NotALookup(number="не число"))
+
+        # Requests are answered concurrently, not one after another.
+        started = asyncio.get_running_loop().time()
+        await asyncio.gather(*(client.call(Lookup(number=i), Found) for i in range(20)))
+        assert asyncio.get_running_loop().time() - started < 0.05 * 20 / 2
+
+    with pytest.raises(Unavailable):
+        await client.call(Lookup(number=1), Found, timeout=0.5)
+    await nc.drain()
+
+
+async def test_health_and_metrics_over_http(
+    kit_db: AsyncEngine, nats_url: str, database_url: str, bus: BusNames
+) -> None:
+    port = free_port()
+    service = build_app(_settings(nats_url, database_url, bus, http_port=port))
+    broken = {"smtp": "connection refused"}
+
+    @service.check("smtp")
+    async def smtp() -> str | None:
+        return broken.get("smtp")
+
+    server = uvicorn.Server(
+        uvicorn.Config(service.asgi(), host="127.0.0.1", port=port, log_level="warning")
+    )
+    task = asyncio.create_task(server.serve())
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
+            for _ in range(100):
+                if server.started and service.started.is_set():
+                    break
+                await asyncio.sleep(0.05)
+            failing = await http.get("/health")
+            assert failing.status_code == 503
+            assert failing.json()["checks"] == {
+                "nats": "ok",
+                "database": "ok",
+                "smtp": "connection refused",
+            }
+            broken.clear()
+            healthy = await http.get("/health")
+            assert healthy.status_code == 200
+            assert healthy.json()["status"] == "ok"
+            metrics = await http.get("/metrics")
+            assert metrics.status_code == 200
+            assert 'snab_health_check_ok{check="smtp",service="kittest"} 1.0' in metrics.text
+    finally:
+        server.should_exit = True
+        await task
