@@ -1,0 +1,294 @@
+"""The rule-based extractor: classification, request reading and quote reading, offline."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Final
+
+from snab_mailparse import ParsedMail
+from snab_parser.attachments import AttachmentText, read_attachments
+from snab_parser.result import (
+    ExtractorName,
+    OtherReason,
+    ParseResult,
+    Quote,
+    Request,
+    RequestItem,
+)
+from snab_parser.rules import classify
+from snab_parser.rules.contacts import (
+    domain_of,
+    find_company,
+    find_emails,
+    find_inn,
+    find_phones,
+    form_field,
+    looks_like_person,
+)
+from snab_parser.rules.dates import DATE_PATTERN, date_from_match, end_of_period
+from snab_parser.rules.items import Item, items_from_attachment, items_from_lines, merge_items
+from snab_parser.rules.quote import QuoteDraft, read_quote
+from snab_parser.rules.text import Body, Segment, split_message
+
+_DEADLINE: Final = re.compile(
+    r"(?:(?<![а-яё])до|не\s+позднее|не\s+позже|(?<![а-яё])к|крайний\s+срок|срок\w*(?:\s+поставки)?"
+    r"\s*[:—–-]\s*(?:до\s+)?)\s*(?:\d{1,2}:\d{2}\s+)?" + DATE_PATTERN,
+    re.IGNORECASE,
+)
+_NOT_DEADLINE: Final = re.compile(r"действ|актуальн|оплат\w*\s+до|регистрац", re.IGNORECASE)
+_HEADER_ADDR: Final = re.compile(
+    r"^(?:от|from)\s*:\s*(?P<name>[^<\[\n]*?)\s*[<\[](?:mailto:)?(?P<email>[^>\]\s]+)[>\]]",
+    re.IGNORECASE,
+)
+
+
+def _deadline(lines: list[str], subject: str, ref: date | None) -> date | None:
+    for text in [*lines, subject]:
+        if _NOT_DEADLINE.search(text):
+            continue
+        m = _DEADLINE.search(text)
+        if m:
+            value = date_from_match(m, ref)
+            if value is not None:
+                return value
+        if re.search(r"до\s+конц", text, re.IGNORECASE):
+            value = end_of_period(text, ref)
+            if value is not None:
+                return value
+    return None
+
+
+class RuleExtractor:
+    """Reads requests and quotes with rules only: no network, no model."""
+
+    name: ExtractorName = "rules"
+
+    def extract(self, mail: ParsedMail) -> ParseResult:
+        if mail.unparseable:
+            return _other("not_procurement", 0.2, ["unparseable"])
+        body = split_message(mail)
+        ref = mail.date.date() if mail.date else None
+        written = "\n".join(body.body_lines())
+        everything = "\n".join(body.body_lines() + body.own.signature)
+        attachments = read_attachments(mail.attachments)
+
+        if classify.is_bounce(mail, everything):
+            return _other("bounce", 0.95 if mail.bounce else 0.8, [])
+
+        tag, msg_id = classify.rfq_link(mail)
+        threaded = bool(tag or msg_id)
+        auto = classify.auto_reply_strength(mail, written)
+
+        if threaded:
+            rfq_items = items_from_lines(body.history)
+            draft = read_quote(body.body_lines(), attachments, rfq_items, ref)
+            if _has_prices(draft) or any(d.available is False for d in draft.lines):
+                return _quote(draft, tag, msg_id)
+            if auto >= 0.4:
+                return _other("auto_reply", min(0.95, 0.5 + auto / 2), [])
+            if classify.declines(written):
+                return _quote(draft, tag, msg_id, extra_reasons=["declined_without_lines"])
+            return _other("not_procurement", 0.4, ["reply_without_prices"])
+
+        if auto >= 0.5 or (auto >= 0.4 and classify.ooo_wording(written)):
+            return _other("auto_reply", min(0.95, 0.5 + auto / 2), [])
+
+        spam = classify.spam_score(mail, everything)
+        items = _request_items(body, attachments)
+        buyer = bool(items) and classify.asks_for_goods(written)
+        if (spam >= 3 and not buyer) or (classify.has_unsubscribe(mail, everything) and spam >= 3):
+            return _other("spam", min(0.95, 0.55 + 0.05 * spam), [])
+
+        supplier = classify.supplier_vocabulary(written)
+        if supplier and not classify.asks_for_goods(_without_supplier(written)):
+            draft = read_quote(body.body_lines(), attachments, [], ref)
+            if _has_prices(draft):
+                return _quote(draft, tag, msg_id)
+        if items:
+            return _request(mail, body, items, ref)
+        if auto >= 0.4:
+            return _other("auto_reply", 0.6, [])
+        if supplier:
+            draft = read_quote(body.body_lines(), attachments, [], ref)
+            if _has_prices(draft):
+                return _quote(draft, tag, msg_id)
+        if spam >= 2:
+            return _other("spam", 0.6, [])
+        score = classify.not_procurement_score(mail, everything)
+        reasons = [] if score else ["no_items"]
+        if classify.request_vocabulary(mail, written) and not score:
+            reasons = ["request_without_items"]
+        return _other("not_procurement", 0.7 if score else 0.45, reasons)
+
+
+def _without_supplier(text: str) -> str:
+    return re.sub(
+        r"по\s+вашему\s+запросу|в\s+ответ\s+на\s+(?:ваш\s+)?запрос", " ", text, flags=re.I
+    )
+
+
+def _has_prices(draft: QuoteDraft) -> bool:
+    return draft.total is not None or any(d.price is not None for d in draft.lines)
+
+
+def _other(reason: OtherReason, confidence: float, reasons: list[str]) -> ParseResult:
+    return ParseResult(
+        kind="other",
+        other_reason=reason,
+        confidence=round(confidence, 2),
+        needs_review=bool(reasons) or confidence < 0.6,
+        review_reasons=reasons,
+    )
+
+
+def _request_items(body: Body, attachments: list[AttachmentText]) -> list[Item]:
+    items: list[Item] = []
+    for segment in body.segments:
+        items = merge_items(items, items_from_lines(segment.body))
+    for att in attachments:
+        items = merge_items(items, items_from_attachment(att))
+    return items
+
+
+def _contact_segments(mail: ParsedMail, body: Body) -> list[Segment]:
+    """Where the client's details are: a forwarded letter first, unless we forwarded it."""
+    own_domains = {domain_of(a.email) for a in [*mail.to, *mail.cc]} - {""}
+    sender_domain = domain_of(mail.from_addr.email if mail.from_addr else None)
+    internal = bool(sender_domain) and sender_domain in own_domains
+    forwarded = [s for s in body.segments[1:] if s.forwarded]
+    if forwarded:
+        ordered = list(reversed(forwarded))
+        return ordered if internal else [*ordered, body.own]
+    return [body.own]
+
+
+def _request(mail: ParsedMail, body: Body, items: list[Item], ref: date | None) -> ParseResult:
+    segments = _contact_segments(mail, body)
+    own_domains = {domain_of(a.email) for a in [*mail.to, *mail.cc]} - {""}
+    sender = mail.from_addr
+    sender_internal = sender is not None and domain_of(sender.email) in own_domains
+
+    company = inn = kpp = phone = None
+    for seg in segments:
+        texts = ["\n".join(seg.signature), "\n".join(seg.body), "\n".join(seg.header)]
+        joined = "\n".join(texts)
+        company = company or find_company(joined)
+        if inn is None:
+            inn, kpp_found = find_inn(joined)
+            kpp = kpp or kpp_found
+        if phone is None:
+            phones = [p for t in texts for p in find_phones(t)]
+            phone = phones[0] if phones else None
+
+    email: str | None = None
+    contact_name: str | None = None
+    if (
+        sender is not None
+        and not sender_internal
+        and not re.match(r"^(?:no-?reply|mailer-daemon|postmaster)@", sender.email, re.IGNORECASE)
+    ):
+        email = sender.email
+        contact_name = sender.name if sender.name and looks_like_person(sender.name) else None
+    for seg in segments:
+        text = "\n".join(seg.lines + seg.header)
+        if email is None:
+            for h in seg.header:
+                hm = _HEADER_ADDR.match(h)
+                if hm and domain_of(hm.group("email")) not in own_domains:
+                    email = hm.group("email")
+                    contact_name = contact_name or (hm.group("name").strip(" \"'") or None)
+                    break
+        if email is None:
+            field = form_field(text, "e-?mail", "почта", "эл\\.\\s*почта")
+            found = find_emails(field or text)
+            external = [e for e in found if domain_of(e) not in own_domains]
+            email = external[0] if external else None
+        if contact_name is None:
+            contact_name = form_field(text, "имя", "фио", "контактное лицо")
+    lines = [line for seg in body.segments for line in seg.body]
+    deadline = _deadline(lines, mail.subject, ref)
+
+    request = Request(
+        items=[
+            RequestItem(name=i.name, quantity=i.quantity, unit=i.unit, article=i.article)
+            for i in items
+        ],
+        deadline=deadline,
+        company=company,
+        inn=inn,
+        contact_phone=phone,
+        contact_name=contact_name,
+        kpp=kpp,
+        email=email,
+    )
+    strong = sum(1 for i in items if i.source in ("table", "list"))
+    confidence = 0.55 + 0.3 * strong / len(items)
+    if phone or email:
+        confidence += 0.05
+    if company or inn:
+        confidence += 0.05
+    reasons: list[str] = []
+    if strong == 0:
+        reasons.append("items_from_free_text")
+    if any(i.quantity is None or i.unit is None for i in items):
+        reasons.append("item_without_quantity")
+    if not (phone or email):
+        reasons.append("no_contact")
+    confidence = min(confidence, 0.95)
+    return ParseResult(
+        kind="request",
+        request=request,
+        confidence=round(confidence, 2),
+        needs_review=bool(reasons) or confidence < 0.6,
+        review_reasons=reasons,
+    )
+
+
+def _quote(
+    draft: QuoteDraft,
+    tag: str | None,
+    msg_id: str | None,
+    extra_reasons: list[str] | None = None,
+) -> ParseResult:
+    quote = Quote(
+        currency=draft.currency,
+        vat_included=draft.vat_included,
+        lines=draft.quote_lines(),
+        lead_time_days=draft.lead_time_days,
+        payment_terms=draft.payment_terms,
+        valid_until=draft.valid_until,
+        total=draft.total,
+        rfq_tag=tag,
+        rfq_message_id=msg_id,
+    )
+    reasons = list(extra_reasons or [])
+    confidence = 0.5
+    if tag or msg_id:
+        confidence += 0.2
+    else:
+        reasons.append("unlinked_quote")
+    lines = draft.lines
+    if lines:
+        settled = sum(1 for d in lines if d.price is not None or d.available is False)
+        confidence += 0.2 * settled / len(lines)
+        if any(d.price is not None and not d.quantity for d in lines):
+            reasons.append("line_without_quantity")
+    elif draft.total is None:
+        reasons.append("no_prices")
+        confidence = 0.2
+    if draft.total_consistent is True:
+        confidence += 0.1
+    elif draft.total_consistent is False and not any(d.available is False for d in lines):
+        reasons.append("total_mismatch")
+        confidence -= 0.1
+    if not draft.currency_found:
+        reasons.append("currency_assumed")
+    confidence = max(0.0, min(confidence, 0.95))
+    return ParseResult(
+        kind="quote",
+        quote=quote,
+        confidence=round(confidence, 2),
+        needs_review=bool([r for r in reasons if r != "currency_assumed"]) or confidence < 0.6,
+        review_reasons=reasons,
+    )

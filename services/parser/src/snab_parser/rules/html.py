@@ -1,0 +1,190 @@
+"""HTML bodies as text lines: table rows become tab-separated cells, quotes get "> "."""
+
+from __future__ import annotations
+
+import logging
+import re
+from html.parser import HTMLParser
+from typing import Final
+
+log = logging.getLogger(__name__)
+
+_BLOCK: Final = frozenset(
+    {
+        "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "table",
+        "tr", "pre", "hr", "section", "article", "header", "footer", "dl", "dt", "dd",
+        "address", "center", "blockquote", "tbody", "thead",
+    }
+)  # fmt: skip
+_SKIP: Final = frozenset({"script", "style", "head", "title", "template", "noscript"})
+_WS = re.compile(r"[ \t\r\n\f\u00a0\u200b]+")
+
+
+class _TextRenderer(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.lines: list[str] = []
+        self._buf: list[str] = []
+        self._skip = 0
+        self._quote = 0
+        self._pre = 0
+        self._cells: list[str] | None = None  # cells of the current table row
+        self._cell: list[str] | None = None
+        self._cell_span = 1
+        self._table_depth = 0
+
+    # -- line handling
+    def _flush(self) -> None:
+        text = "".join(self._buf)
+        self._buf = []
+        parts = text.split("\n") if self._pre else [_WS.sub(" ", text).strip()]
+        prefix = "> " * self._quote
+        for part in parts:
+            self.lines.append((prefix + part).rstrip())
+
+    def _end_cell(self) -> None:
+        if self._cell is not None and self._cells is not None:
+            text = _WS.sub(" ", "".join(self._cell)).strip()
+            self._cells.append(text)
+            self._cells.extend([""] * (self._cell_span - 1))
+        self._cell = None
+
+    def _end_row(self) -> None:
+        self._end_cell()
+        if self._cells is not None and any(c for c in self._cells):
+            while self._cells and not self._cells[-1]:
+                self._cells.pop()
+            if "".join(self._buf).strip():
+                self._flush()
+            self._buf = []
+            self.lines.append("> " * self._quote + "\t".join(self._cells))
+        self._cells = None
+
+    # -- parser callbacks
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP:
+            self._skip += 1
+            return
+        if self._skip:
+            return
+        if tag == "table":
+            self._table_depth += 1
+            if self._table_depth == 1 and self._buf:
+                self._flush()
+            return
+        if self._table_depth and tag in {"tr", "td", "th"}:
+            if self._table_depth > 1:  # nested tables: flatten into the outer cell
+                if self._cell is not None:
+                    self._cell.append(" ")
+                return
+            if tag == "tr":
+                self._end_row()
+                self._cells = []
+            else:
+                if self._cells is None:
+                    self._cells = []
+                self._end_cell()
+                self._cell = []
+                span = dict(attrs).get("colspan") or "1"
+                self._cell_span = int(span) if span.isdigit() and 0 < int(span) < 50 else 1
+            return
+        if self._cell is not None:
+            if tag in _BLOCK:
+                self._cell.append(" ")
+            return
+        if tag == "blockquote":
+            self._flush_if_any()
+            self._quote += 1
+            return
+        if tag == "pre":
+            self._flush_if_any()
+            self._pre += 1
+            return
+        if tag == "li":
+            self._flush_if_any()
+            self._buf.append("- ")
+            return
+        if tag in _BLOCK:
+            if tag == "br":
+                self._flush()
+            else:
+                self._flush_if_any()
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP:
+            self._skip = max(0, self._skip - 1)
+            return
+        if self._skip:
+            return
+        if tag == "table":
+            if self._table_depth == 1:
+                self._end_row()
+            self._table_depth = max(0, self._table_depth - 1)
+            return
+        if self._table_depth and tag in {"tr", "td", "th"}:
+            if self._table_depth > 1:
+                return
+            if tag == "tr":
+                self._end_row()
+            else:
+                self._end_cell()
+            return
+        if self._cell is not None:
+            return
+        if tag == "blockquote":
+            self._flush_if_any()
+            self._quote = max(0, self._quote - 1)
+            return
+        if tag == "pre":
+            self._flush_if_any()
+            self._pre = max(0, self._pre - 1)
+            return
+        if tag in _BLOCK and tag != "br":
+            self._flush_if_any()
+
+    def handle_data(self, data: str) -> None:
+        if self._skip:
+            return
+        if self._cell is not None:
+            self._cell.append(data)
+        elif self._cells is not None:
+            return  # text between cells
+        else:
+            self._buf.append(data)
+
+    def _flush_if_any(self) -> None:
+        if "".join(self._buf).strip():
+            self._flush()
+        else:
+            self._buf = []
+            if self.lines and self.lines[-1] != "":
+                self.lines.append("")
+
+    def close(self) -> None:
+        super().close()
+        self._end_row()
+        if self._buf:
+            self._flush()
+
+
+def html_to_text(html: str) -> str:
+    """Readable text of an HTML body; never raises on malformed markup."""
+    renderer = _TextRenderer()
+    try:
+        renderer.feed(html)
+        renderer.close()
+    except Exception as exc:  # malformed markup: keep what was read
+        log.debug("html_render_failed", extra={"error": repr(exc)})
+    out: list[str] = []
+    for line in renderer.lines:
+        if not line.strip(">").strip() and out and not out[-1].strip(">").strip():
+            continue
+        out.append(line)
+    return "\n".join(out).strip("\n")
+
+
+def has_table(html: str | None) -> bool:
+    return bool(html) and re.search(r"<t[dh][\s>]", html or "", re.IGNORECASE) is not None

@@ -1,0 +1,429 @@
+"""One line of a list: "1. Болт М8х30 DIN 933 — 400 шт. — 6,80 руб./шт. — в наличии".
+
+The quantity is the "number + unit" that follows a separator (dash, colon, tab, "x",
+"кол-во") after the name, or stands first ("100 шт — Болт"), or ends the line. Sizes inside a
+name ("Гофра 20 мм с зондом", "мешок 50 кг", "(по 100 м)") are not quantities.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Final, Literal
+
+from snab_parser.result import Unit
+from snab_parser.rules.numbers import AMOUNT_PATTERN, NUMBER_PATTERN, parse_amount, parse_number
+from snab_parser.rules.patterns import (
+    IN_STOCK,
+    LEAD_RE,
+    NOT_AVAILABLE,
+    TO_ORDER,
+    Price,
+    find_prices,
+    lead_time_days,
+)
+from snab_parser.rules.units import UNIT_PATTERN, normalize_unit
+
+Mode = Literal["request", "quote"]
+
+QTY_RE: Final = re.compile(
+    r"(?P<amount>" + AMOUNT_PATTERN + r")\s*(?P<unit>" + UNIT_PATTERN + ")", re.IGNORECASE
+)
+_BULLET: Final = re.compile(
+    r"^\s*(?:"
+    r"(?:№\s*|п\.\s*|поз(?:иция|\.)?\s*)?(?P<n1>\d{1,3})\s*[.):]\s*(?=\S)(?!\d)"
+    r"|\((?P<n2>\d{1,3})\)\s*"
+    r"|(?P<n3>\d{1,3})(?:\t|\s{2,})\s*"
+    r"|[-–—•*·▪●○◦►✓✔]+\s*"
+    r")",
+    re.IGNORECASE,
+)
+_SEP_BEFORE: Final = re.compile(
+    r"(?:[—–:;\t]|\s-|\s{2}|кол-?во\.?|количеств[оа]|в\s+количестве|в\s+объ[её]ме"
+    r"|объ[её]м)\s*$",
+    re.IGNORECASE,
+)
+_VERB_BEFORE: Final = re.compile(
+    r"(?<![а-яё])(?:нужн[оаы]|нужен|надо|необходим[оаы]?|требу(?:ется|ются)|потребуется|прошу"
+    r"|просим)[\s:,]*$",
+    re.IGNORECASE,
+)
+_TIMES_BEFORE: Final = re.compile(r"(?:\s[xх*×]|×)\s*$", re.IGNORECASE)
+_WEAK_SEP_BEFORE: Final = re.compile(r"[,(=*]\s*$")
+_LEADING_FILLER: Final = re.compile(
+    r"^(?:(?:нужн[оаы]|нужен|надо|необходим[оаы]?|требу(?:ется|ются)|потребуется|прошу|просим"
+    r"|хотим|хотели\s+бы|интересу(?:ет|ют)|купить|заказать|приобрести|поставить|привезти"
+    r"|рассчитать|посчитать|также|ещ[её]|и|а|плюс|примерно|около|порядка|ориентировочно|нам"
+    r"|мне|бы|ну|вот|далее|кроме\s+того)(?![а-яё])[\s,:]*)+",
+    re.IGNORECASE,
+)
+_TRAILING_JUNK: Final = re.compile(
+    r"(?:[\s,;:—–\-=*×(]|\s[xх]|кол-?во\.?|количеств[оа]|в\s+количестве|в\s+объ[её]ме"
+    r"|объ[её]м|цена|стоимость|нужно|надо|требуется)+$",
+    re.IGNORECASE,
+)
+_EMPTYISH_WORDS: Final = re.compile(
+    r"(?:по\s+" + AMOUNT_PATTERN + r"\s*(?:" + UNIT_PATTERN + r")?|отгрузим|есть|нужно|надо"
+    r"|пожалуйста|примерно|ориентировочно|около|шт\.?|итого|всего)",
+    re.IGNORECASE,
+)
+_STOP_NAME: Final = re.compile(
+    r"^(?:итого|всего|в\s+т\.?\s*ч|ндс|сумма|срок|доставк|оплат|услови|цен[аы]|стоимост"
+    r"|скидк|предоплат|общая|total|оплата|примечани|гарантия|от\s|до\s|с\s+уважением"
+    r"|тел|моб|факс|e-?mail|инн|кпп|огрн|адрес|г\.\s|ул\.|страница|ip:|спасибо|добрый|здравствуйте"
+    r"|уважаем|просьба|прошу|просим|направля|высылаю|во\s+вложении|см\.|итог)",
+    re.IGNORECASE,
+)
+_LETTERS: Final = re.compile(r"[A-Za-zА-Яа-яЁё]")
+
+
+def has_letters(text: str, n: int = 2) -> bool:
+    return len(_LETTERS.findall(text)) >= n
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    start: int
+    end: int
+    amount: Decimal
+    unit: Unit
+    in_parens: bool
+    pack: bool  # "по 100 м": a pack size, not an amount ordered
+
+
+@dataclass
+class LineItem:
+    """What one line says about one item."""
+
+    name: str
+    quantity: Decimal | None = None
+    unit: Unit | None = None
+    position: int | None = None
+    prices: list[Price] = field(default_factory=list)
+    bare_prices: list[Decimal] = field(default_factory=list)
+    available: bool | None = None
+    to_order: bool = False
+    lead_time_days: int | None = None
+    strong: bool = False  # explicit list form: bullet or separator before the quantity
+    qty_first: bool = False
+    rest: str = ""
+
+
+def strip_bullet(line: str) -> tuple[int | None, str, bool]:
+    m = _BULLET.match(line)
+    if not m:
+        return None, line.strip(), False
+    num = m.group("n1") or m.group("n2") or m.group("n3")
+    rest = line[m.end() :].strip()
+    if num and not has_letters(rest[:40], 1):
+        # "10 000 шт ..." or "1.5 т" is not a numbered line
+        return None, line.strip(), False
+    return (int(num) if num else None), rest, True
+
+
+def _paren_spans(text: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    depth = 0
+    start = 0
+    for i, ch in enumerate(text):
+        if ch == "(":
+            if depth == 0:
+                start = i
+            depth += 1
+        elif ch == ")" and depth:
+            depth -= 1
+            if depth == 0:
+                spans.append((start, i + 1))
+    if depth:
+        spans.append((start, len(text)))
+    return spans
+
+
+def _in_spans(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= pos < b for a, b in spans)
+
+
+def find_quantities(text: str) -> list[Quantity]:
+    """Every "number + unit" in the text, flagged when it is in parentheses or a pack size."""
+    spans = _paren_spans(text)
+    out: list[Quantity] = []
+    for m in QTY_RE.finditer(text):
+        unit = normalize_unit(m.group("unit"))
+        if unit is None:
+            continue
+        amount = parse_amount(m.group("amount"))
+        if amount is None or amount <= 0:
+            continue
+        after = text[m.end() : m.end() + 3]
+        if after.startswith("/") or (re.match(r"\s*/\s*\S", after) and unit in ("кг", "г", "т")):
+            continue  # "35 кг/м3", "руб/кг"
+        if unit == "г" and (
+            (1900 <= amount <= 2100 and amount == amount.to_integral_value())
+            or re.match(r"\s+[А-ЯЁ]", text[m.end() : m.end() + 2])
+        ):
+            continue  # "2026 г.", "г. Москва"
+        if unit == "т" and re.match(r"\s*\.?\s*[чеп]\.", text[m.end() - 1 : m.end() + 3]):
+            continue  # "т.ч.", "т.е."
+        before = text[max(0, m.start() - 4) : m.start()].lower()
+        pack = bool(re.search(r"(?:^|\s)по\s*$", before)) or bool(
+            re.search(r"(?:уп|упак|пачк\w*)\.?\s*$", before)
+        )
+        out.append(
+            Quantity(
+                start=m.start(),
+                end=m.end(),
+                amount=amount,
+                unit=unit,
+                in_parens=_in_spans(m.start(), spans),
+                pack=pack,
+            )
+        )
+    return out
+
+
+def _status_start(text: str) -> int | None:
+    """Where the first stock / lead-time phrase starts, if any."""
+    starts: list[int] = []
+    for rx in (NOT_AVAILABLE, IN_STOCK, TO_ORDER):
+        m = rx.search(text)
+        if m:
+            starts.append(m.start())
+    for m in LEAD_RE.finditer(text):
+        if m.group("b") is not None:
+            starts.append(m.start())
+            break
+    m2 = re.search(r"(?<![а-яё])срок\w*", text, re.IGNORECASE)
+    if m2:
+        starts.append(m2.start())
+    return min(starts) if starts else None
+
+
+def _emptyish(text: str) -> bool:
+    t = re.sub(r"\([^)]*\)?", " ", text)
+    t = _EMPTYISH_WORDS.sub(" ", t)
+    return not has_letters(t, 2)
+
+
+def clean_name(name: str) -> str:
+    name = name.replace("\t", " ")
+    name = re.sub(r"\s+", " ", name).strip()
+    prev = None
+    while prev != name:
+        prev = name
+        name = _TRAILING_JUNK.sub("", name).strip()
+        name = _LEADING_FILLER.sub("", name).strip()
+        name = name.strip("'«»“”„ ").strip()
+        if name.startswith('"') and name.count('"') % 2 == 1:
+            name = name[1:].strip()
+        if name.endswith('"') and name.count('"') % 2 == 0 and name.startswith('"'):
+            name = name[1:-1].strip()
+        if name.endswith(")") and name.count("(") < name.count(")"):
+            name = name[:-1].strip()
+        if name.count("(") > name.count(")"):
+            name = name[: name.rfind("(")].strip() if name.rfind("(") > 0 else name + ")"
+    return name
+
+
+def valid_name(name: str) -> bool:
+    return has_letters(name, 2) and len(name) <= 200 and not _STOP_NAME.match(name)
+
+
+_SEGMENT_SPLIT: Final = re.compile(r"\s+[—–-]\s+|\s*[—–]\s*|\t+|\s{2,}|\s*;\s*|\s*\|\s*")
+_BARE_PRICE: Final = re.compile(
+    r"^\s*(?:цена\s*:?\s*)?(?P<n>" + NUMBER_PATTERN + r")\s*(?:/\s*\S+)?\s*[.,]?\s*$", re.IGNORECASE
+)
+
+
+def _bare_prices(rest: str) -> list[Decimal]:
+    out: list[Decimal] = []
+    for seg in _SEGMENT_SPLIT.split(rest):
+        m = _BARE_PRICE.match(seg)
+        if m:
+            value = parse_number(m.group("n"))
+            if value is not None:
+                out.append(value)
+    return out
+
+
+def _status(rest: str, item: LineItem) -> None:
+    lowered = rest.lower()
+    negative = NOT_AVAILABLE.search(lowered)
+    if negative and not re.search(r"нет\s+(?:ли|проблем)", lowered):
+        item.available = False
+    elif IN_STOCK.search(lowered):
+        item.available = True
+    if TO_ORDER.search(lowered):
+        item.to_order = True
+    days = lead_time_days(rest)
+    if days is not None:
+        item.lead_time_days = days
+    elif item.available is True and IN_STOCK.search(lowered) and not item.to_order:
+        item.lead_time_days = 0
+
+
+def parse_line(line: str, mode: Mode = "request") -> LineItem | None:
+    """Read one list line; None when it holds no item."""
+    position, text, bullet = strip_bullet(line)
+    if not has_letters(text, 2):
+        return None
+    quantities = find_quantities(text)
+    prices = find_prices(text) if mode == "quote" else []
+    stops = [p.start for p in prices]
+    if mode == "quote":
+        status = _status_start(text)
+        if status is not None:
+            stops.append(status)
+    first_stop = min(stops) if stops else len(text)
+    candidates = [q for q in quantities if not q.in_parens and not q.pack and q.start < first_stop]
+
+    chosen: Quantity | None = None
+    strong = bullet
+    qty_first = False
+    with_sep = [
+        q
+        for q in candidates
+        if q.start > 0 and _SEP_BEFORE.search(text[: q.start]) and has_letters(text[: q.start])
+    ]
+    with_times = [
+        q
+        for q in candidates
+        if q.start > 0 and _TIMES_BEFORE.search(text[: q.start]) and has_letters(text[: q.start])
+    ]
+    with_weak_sep = [
+        q
+        for q in candidates
+        if q.start > 0 and _WEAK_SEP_BEFORE.search(text[: q.start]) and has_letters(text[: q.start])
+    ]
+    if with_sep:
+        chosen = with_sep[0]
+        strong = True
+    elif with_times:
+        chosen = with_times[-1]
+        strong = True
+    elif with_weak_sep and _emptyish(text[with_weak_sep[-1].end : first_stop]):
+        chosen = with_weak_sep[-1]
+    elif (
+        candidates
+        and not text[: candidates[0].start].strip()
+        and has_letters(text[candidates[0].end : first_stop])
+    ):
+        chosen = candidates[0]
+        qty_first = True
+        strong = True
+    else:
+        for q in reversed(candidates):
+            if _emptyish(text[q.end : first_stop]) and has_letters(text[: q.start]):
+                chosen = q
+                break
+
+    if chosen is not None and _VERB_BEFORE.search(text[: chosen.start]):
+        # "... нужно сто двадцать килограммов эмали": a sentence, read as prose
+        strong = False
+        if has_letters(_LEADING_FILLER.sub("", text[: chosen.start]).strip()):
+            return None
+    if chosen is not None and qty_first:
+        after = text[chosen.end : first_stop]
+        after = re.split(r"\s+[—–-]\s+|\t|\s{2,}|[—–]", after.strip(" .,:;—–-"))[0]
+        name = after
+        rest = text[chosen.end :]
+        rest = rest[len(text[chosen.end :]) - len(text[chosen.end :].lstrip(" .,:;—–-")) :]
+        rest = rest[len(after) :] if rest.startswith(after) else rest
+    elif chosen is not None:
+        name = text[: chosen.start]
+        rest = text[chosen.end :]
+    else:
+        if mode == "request":
+            unitless = re.search(
+                r"(?:[—–:\t]|\s-|\s[xх×*]|кол-?во\.?:?|количество:?)\s*(?P<n>"
+                + NUMBER_PATTERN
+                + r")\s*[.;]?\s*$",
+                text,
+                re.IGNORECASE,
+            )
+            if not unitless or not has_letters(text[: unitless.start()]):
+                return None
+            amount = parse_number(unitless.group("n"))
+            if amount is None or amount <= 0:
+                return None
+            name = clean_name(text[: unitless.start()])
+            if not valid_name(name):
+                return None
+            return LineItem(name=name, quantity=amount, unit="шт", position=position, strong=True)
+        if not stops:
+            return None
+        name = text[:first_stop]
+        rest = text[first_stop:]
+        strong = strong or bool(re.search(r"[—–:\t]|\s-\s", text))
+
+    name = clean_name(name)
+    if not valid_name(name):
+        return None
+    late_qty = False
+    if chosen is None and mode == "quote":
+        price_spans = [(p.start, p.end) for p in prices]
+        for q in quantities:
+            if (
+                q.start >= first_stop
+                and not q.in_parens
+                and not q.pack
+                and not any(a <= q.start < b for a, b in price_spans)
+            ):
+                chosen = q
+                late_qty = True
+                break
+    item = LineItem(
+        name=name,
+        quantity=chosen.amount if chosen else None,
+        unit=chosen.unit if chosen else None,
+        position=position,
+        strong=strong,
+        qty_first=qty_first,
+        rest=rest,
+    )
+    if mode == "quote":
+        price_from = chosen.end if chosen is not None and not late_qty else 0
+        item.prices = [p for p in prices if p.start >= price_from]
+        if not item.prices:
+            item.bare_prices = _bare_prices(rest)
+        _status(text[first_stop:] if late_qty or chosen is None else rest, item)
+    return item
+
+
+_CONTINUATION: Final = re.compile(
+    r"^\s*(?P<label>цена(?:\s+за\s+(?:ед\.?|единицу|шт\.?))?|стоимость|кол-?во|количество|наличие"
+    r"|ед\.?\s*изм\.?|единица)\s*[:—–-]\s*(?P<value>\S.*)$",
+    re.IGNORECASE,
+)
+
+
+def merge_continuations(lines: list[str]) -> list[str]:
+    """Join "Цена: …", "Количество: …", "Наличие: …" lines to the item line above them.
+
+    "1. Насос Wilo Star-RS 25/6" + "Количество: 3 шт" + "Цена: 12 400 руб./шт" become one
+    list line. Merged lines are left empty so that line numbers keep their meaning.
+    """
+    out = list(lines)
+    target: int | None = None
+    for i, line in enumerate(lines):
+        m = _CONTINUATION.match(line)
+        if m and target is not None:
+            label = m.group("label").lower()
+            value = m.group("value").strip()
+            if label.startswith(("ед", "единица")):
+                out[target] = f"{out[target]} {value}"
+            elif label.startswith(("кол", "колич")) and re.fullmatch(NUMBER_PATTERN, value):
+                out[target] = f"{out[target]} — {value} шт"
+            else:
+                out[target] = f"{out[target]} — {value}"
+            out[i] = ""
+            continue
+        if line.strip() and has_letters(line) and not m:
+            target = i
+        elif not line.strip():
+            target = None
+    return out
+
+
+def count_quantities(text: str) -> int:
+    return sum(1 for q in find_quantities(text) if not q.in_parens and not q.pack)

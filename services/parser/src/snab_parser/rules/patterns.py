@@ -1,0 +1,275 @@
+"""Phrases shared by request and quote reading: prices, currencies, VAT, stock, lead times."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Final
+
+from snab_parser.result import Currency, Unit
+from snab_parser.rules.numbers import AMOUNT_PATTERN, parse_amount, words_to_number
+from snab_parser.rules.units import UNIT_PATTERN, normalize_unit
+
+# ---------------------------------------------------------------------------- currency
+
+CURRENCY_WORD: Final = (
+    r"(?:руб(?:лей|ля|ль|\.)?|р\.|р(?![а-яёa-z])|₽|rub\b|rur\b|usd\b|eur\b|cny\b|rmb\b|\$|€|¥"
+    r"|долл(?:ар(?:ов|а|ы)?)?\.?(?:\s*сша)?|у\.\s?е\.|евро(?![а-яё])|юан(?:ей|я|ь|и)?)"
+)
+_CURRENCY_MAP: Final[tuple[tuple[str, Currency], ...]] = (
+    (r"^(?:руб|р\.?$|₽|rub|rur)", "RUB"),
+    (r"^(?:usd|\$|долл|у\.\s?е)", "USD"),
+    (r"^(?:eur|€|евро)", "EUR"),
+    (r"^(?:cny|rmb|¥|юан)", "CNY"),
+)
+
+
+def currency_of(token: str | None) -> Currency | None:
+    if not token:
+        return None
+    t = token.strip().lower()
+    for pattern, code in _CURRENCY_MAP:
+        if re.match(pattern, t):
+            return code
+    return None
+
+
+_CURRENCY_STATEMENT: Final = re.compile(
+    r"(?:в\s+)?(?P<w>долларах|доллар(?:ы|ов)\s+сша|usd|евро|eur|юанях|юаней|cny|рублях|rub)",
+    re.IGNORECASE,
+)
+
+
+def currency_statement(text: str) -> Currency | None:
+    """'цены в евро', 'в долларах США', 'Цена, EUR' -> currency."""
+    m = _CURRENCY_STATEMENT.search(text)
+    if not m:
+        return None
+    w = m.group("w").lower()
+    if w.startswith(("доллар", "usd")):
+        return "USD"
+    if w.startswith(("евро", "eur")):
+        return "EUR"
+    if w.startswith(("юан", "cny")):
+        return "CNY"
+    return "RUB"
+
+
+# ---------------------------------------------------------------------------- prices
+
+_PER: Final = (
+    r"(?:\s*(?:/|за\s+(?:1\s+|одн[уона]\s+)?|per\s+|в\s+)(?P<per>"
+    + UNIT_PATTERN
+    + r"|ед(?:иницу|\.)?|единица|шт\.?|штуку))"
+)
+PRICE_RE: Final = re.compile(
+    r"(?:(?P<pre>\$|€|¥|usd|eur)\s?)?(?P<amount>" + AMOUNT_PATTERN + r")"
+    r"(?:\s*(?P<cur>" + CURRENCY_WORD + r"))?" + _PER + "?",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Price:
+    start: int
+    end: int
+    amount: Decimal
+    currency: Currency | None
+    per_unit: bool  # "руб./шт", "за кг"
+    per: Unit | None
+
+
+_KOPECKS: Final = re.compile(
+    r"(?P<r>\d{1,3}(?:[ \u00a0]\d{3})*|\d+)\s*(?:руб(?:лей|ля|ль)?\.?|р\.)\s*(?P<k>\d{1,2})\s*коп\.?",
+    re.IGNORECASE,
+)
+
+
+def _kopecks(text: str) -> str:
+    """'6 руб. 80 коп.' -> '6,80 руб.'"""
+    return _KOPECKS.sub(
+        lambda m: f"{m.group('r')},{int(m.group('k')):02d} руб."
+        + " " * max(0, len(m.group(0)) - len(m.group("r")) - 8),
+        text,
+    )
+
+
+def find_prices(text: str, *, bare: bool = False) -> list[Price]:
+    """Amounts marked as money ("6,80 руб./шт", "$1.85", "сто девяносто рублей за кг").
+
+    ``bare`` also accepts unmarked numbers (a price column or a price segment of a line).
+    """
+    if "коп" in text:
+        text = _kopecks(text)
+    out: list[Price] = []
+    for m in PRICE_RE.finditer(text):
+        pre, cur, per = m.group("pre"), m.group("cur"), m.group("per")
+        if not (pre or cur or bare):
+            continue
+        if not (pre or cur) and per is None and bare is False:
+            continue
+        amount = parse_amount(m.group("amount"))
+        if amount is None:
+            continue
+        # "НДС 22%" and percentages are not prices
+        tail = text[m.end("amount") : m.end("amount") + 2]
+        if tail.startswith("%") or tail.startswith(" %"):
+            continue
+        per_unit = per is not None
+        per_norm = normalize_unit(per) if per else None
+        if per and re.match(r"ед|единиц|штук", per, re.IGNORECASE):
+            per_norm = "шт"
+        out.append(
+            Price(
+                start=m.start(),
+                end=m.end(),
+                amount=amount,
+                currency=currency_of(pre or cur),
+                per_unit=per_unit,
+                per=per_norm,
+            )
+        )
+    return out
+
+
+# ---------------------------------------------------------------------------- VAT
+
+_VAT_TRUE: Final = re.compile(
+    r"(?:с\s+ндс|в\s*т\.?\s*ч\.?\s*(?:и\s+)?ндс|включая\s+ндс|с\s+уч[её]том\s+ндс|ндс\s+включ[её]н"
+    r"|включ(?:ен|ён|ая|ают|ает|ены)\s+ндс|вкл\.?\s*ндс|в\s+том\s+числе\s+ндс|цены?\s+с\s+ндс|with\s+vat"
+    r"|incl\.?\s+vat|including\s+vat)",
+    re.IGNORECASE,
+)
+_VAT_FALSE: Final = re.compile(
+    r"(?:без\s+(?:уч[её]та\s+)?ндс|ндс\s+не\s+облага\w*|не\s+облага\w*\s+ндс|\+\s*ндс"
+    r"|плюс\s+ндс|ндс\s+сверху|не\s+плательщик\w*\s+ндс|без\s+налога|ндс\s+не\s+предусмотрен"
+    r"|ндс\s+нет|excl\.?\s+vat|excluding\s+vat|without\s+vat|vat\s+not\s+included)",
+    re.IGNORECASE,
+)
+_USN: Final = re.compile(r"\b(?:усн|упрощ[её]нн\w*\s+систем\w*)", re.IGNORECASE)
+
+
+def vat_statement(text: str) -> bool | None:
+    """True for "с НДС"/"в т.ч. НДС", False for "без НДС"/"НДС не облагается"/"+ НДС"."""
+    t = _VAT_FALSE.search(text)
+    f = _VAT_TRUE.search(text)
+    if t and f:
+        return f.start() < t.start()
+    if t:
+        return False
+    if f:
+        return True
+    if _USN.search(text):
+        return False
+    return None
+
+
+# ---------------------------------------------------------------------------- stock
+
+NOT_AVAILABLE: Final = re.compile(
+    r"(?:нет\s+в\s+наличии|нет\s+на\s+складе|не\s+в\s+наличии|отсутству\w*|в\s+наличии\s+нет"
+    r"|не\s+(?:поставляем|поставим|держим|производим|продаём|продаем|торгуем|можем|сможем"
+    r"|работаем|занимаемся|имеем|предлагаем|возим|производится|поставляется|выпускается)"
+    r"|сняты?\w*\s+с\s+производства|поставить\s+не\s+(?:сможем|можем)|недоступ\w*|нет\s+возможности"
+    r"|к\s+сожалению,?\s+нет|out\s+of\s+stock|not\s+available|n/a"
+    r"|(?<![а-яё])нет(?![а-яё]))",
+    re.IGNORECASE,
+)
+IN_STOCK: Final = re.compile(
+    r"(?:(?<!не\s)в\s+наличии|есть\s+на\s+складе|на\s+складе|имеется(?:\s+в\s+наличии)?"
+    r"|(?<![а-яё])есть(?![а-яё])|in\s+stock|со\s+склада)",
+    re.IGNORECASE,
+)
+TO_ORDER: Final = re.compile(r"(?:под\s+заказ|на\s+заказ|по\s+запросу|ожидается)", re.IGNORECASE)
+
+
+# ---------------------------------------------------------------------------- lead time
+
+_NUM_OR_WORD: Final = r"(?:\d+(?:[.,]\d+)?|" + r"[а-яё]+(?:\s+[а-яё]+)?" + r")"
+LEAD_RE: Final = re.compile(
+    r"(?:(?P<a>\d+)\s*(?:[-–—]|до)\s*)?(?P<b>\d+|одн[уа]|одна|один|две|два|три|четыре|пять|шесть"
+    r"|семь|восемь|девять|десять|полтора|полторы)?\s*"
+    r"(?:(?:раб(?:очих|очие|очий|\.)?|календарных|кал\.|банковских)\s*)?"
+    r"(?P<unit>дн(?:я|ей|\.)?(?![а-яё])|день|сут(?:ок|ки)?|недел[ьяиюе]|нед\.?(?![а-яё])"
+    r"|месяц(?:а|ев)?|мес\.?(?![а-яё]))",
+    re.IGNORECASE,
+)
+_LEAD_EXCLUDE: Final = re.compile(
+    r"отсрочк|действ|банковск|гаранти|возврат|рассмотр|^\s*(?:условия\s+)?оплат"
+    r"|оплат\w*\s+(?:в\s+течени|через|до)|срок\w*\s+оплат",
+    re.IGNORECASE,
+)
+_BARE_PERIOD_CONTEXT: Final = re.compile(r"(?:через|течение|срок\w*:?|[-—–:])\s*$", re.IGNORECASE)
+_NEXT_DAY: Final = re.compile(
+    r"(?:на\s+)?следующ\w+\s+(?:рабочий\s+)?день|(?<![а-яё])завтра(?![а-яё])", re.IGNORECASE
+)
+_SAME_DAY: Final = re.compile(
+    r"день\s+в\s+день|в\s+день\s+(?:оплаты|заказа|обращения|поступления)|сегодня", re.IGNORECASE
+)
+_UNIT_DAYS: Final = {"д": 1, "с": 1, "н": 7, "м": 30}
+
+
+def _lead_value(m: re.Match[str]) -> int | None:
+    unit = m.group("unit").lower()
+    b = m.group("b")
+    if b is None:
+        if unit.startswith(("недел", "нед")) or unit.startswith(("месяц", "мес")):
+            value = Decimal(1)
+        else:
+            return None
+    elif b.isdigit():
+        value = Decimal(b)
+    else:
+        w = b.lower()
+        if w in ("одну", "одна", "один"):
+            value = Decimal(1)
+        else:
+            wv = words_to_number(w)
+            if wv is None:
+                return None
+            value = wv
+    if "банковск" in m.group(0).lower():
+        return None
+    days = value * _UNIT_DAYS[unit[0]]
+    return int(days.to_integral_value(rounding="ROUND_CEILING"))
+
+
+def lead_time_days(text: str) -> int | None:
+    """'3-5 дней' -> 5, '2 недели' -> 14, '4–6 недель' -> 42, 'через 2 дня' -> 2.
+
+    The upper bound of the first stated period, ignoring payment delays and validity.
+    """
+    for clause in re.split(r"[;\n]|\.\s+(?=[А-ЯЁA-Z])|,\s+(?=[а-яё])", text):
+        if _LEAD_EXCLUDE.search(clause):
+            continue
+        if _NEXT_DAY.search(clause):
+            return 1
+        if _SAME_DAY.search(clause):
+            return 0
+        for m in LEAD_RE.finditer(clause):
+            if m.group("b") is None and not (
+                re.match(r"недел|месяц", m.group("unit"), re.IGNORECASE)
+                and _BARE_PERIOD_CONTEXT.search(clause[: m.start()])
+            ):
+                continue
+            value = _lead_value(m)
+            if value is not None and 0 <= value <= 400:
+                return value
+    return None
+
+
+LEAD_CONTEXT: Final = re.compile(
+    r"срок|поставк|отгруз|изготовл|производств|доставк|под\s+заказ|через|в\s+течени|готовност"
+    r"|привез|ожида|lead\s*time|delivery",
+    re.IGNORECASE,
+)
+
+
+def has_number_word(text: str) -> bool:
+    return any(words_to_number(w) is not None for w in text.split())
+
+
+def amount_in(text: str) -> Decimal | None:
+    m = re.search(AMOUNT_PATTERN, text, re.IGNORECASE)
+    return parse_amount(m.group(0)) if m else None

@@ -1,0 +1,172 @@
+"""Items in running text: "Нужно двести метров кабеля ВВГнг 3х2,5, сто пятьдесят метров
+ВВГнг 3х1,5 и три бухты провода ПВС. Ещё гофра 20 мм с зондом, триста метров."
+
+The text is cut into clauses (commas, "и", sentence ends); a clause with a quantity names its
+item before the quantity ("цемент М500 пятьдесят мешков") or after it, in the genitive
+("двести метров кабеля"); a clause that is only a quantity takes the name from the clauses
+just before it in the same sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from snab_parser.rules.lines import (
+    _LEADING_FILLER,
+    LineItem,
+    clean_name,
+    find_quantities,
+    has_letters,
+    parse_line,
+    valid_name,
+)
+from snab_parser.rules.morph import is_genitive_plural_noun, nominative_head
+from snab_parser.rules.numbers import AMOUNT_PATTERN, parse_amount
+from snab_parser.rules.units import MEASURE_UNITS
+
+_BOUNDARY: Final = re.compile(
+    r",\s+|;\s*|(?<=[.!?])\s+(?=[А-ЯЁA-Z«\"])|[!?]+\s*|\.\s*$|\s+и\s+|\s+а\s+также\s+"
+    r"|\s+также\s+|\s+плюс\s+|:\s+|\n"
+    r"|(?<![а-яё])(?:нужн[оаы]|нужен|надо|необходим[оаы]?|требу(?:ется|ются)|потребуется)(?![а-яё])",
+    re.IGNORECASE,
+)
+_SENTENCE_END: Final = re.compile(r"[.!?]")
+_NOT_A_NAME: Final = re.compile(
+    r"^(?:добрый|здравствуйте|привет|доброе|спасибо|пожалуйста|сообщение|коллеги|уважаем"
+    r"|подскажите|сможете|можете|сколько|когда|если|срок|доставк|оплат|прошу|просим|нужна\s+доставка"
+    r"|цены?|стоимость|счет|сч[её]т|кп|заявк|объект|на\s+объект|адрес)",
+    re.IGNORECASE,
+)
+_COUNT_FIRST: Final = re.compile(
+    r"^(?P<amount>" + AMOUNT_PATTERN + r")\s+(?P<name>(?P<word>[а-яё]+)(?:\s.*)?)$", re.IGNORECASE
+)
+_PACK_PARENS: Final = re.compile(r"\s*\([^()]*\bпо\s+\d[^()]*\)\s*$", re.IGNORECASE)
+
+
+def _paren_spans(text: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    depth = 0
+    start = 0
+    for i, ch in enumerate(text):
+        if ch == "(":
+            if depth == 0:
+                start = i
+            depth += 1
+        elif ch == ")" and depth:
+            depth -= 1
+            if depth == 0:
+                spans.append((start, i + 1))
+    return spans
+
+
+def _clauses(text: str) -> list[tuple[str, bool]]:
+    """(clause, starts_sentence) pairs; boundaries inside parentheses are ignored."""
+    spans = _paren_spans(text)
+    out: list[tuple[str, bool]] = []
+    pos = 0
+    new_sentence = True
+    for m in _BOUNDARY.finditer(text):
+        if any(a <= m.start() < b for a, b in spans):
+            continue
+        chunk = text[pos : m.start()]
+        if chunk.strip():
+            out.append((chunk.strip(), new_sentence))
+            new_sentence = False
+        if (
+            _SENTENCE_END.search(m.group(0))
+            or m.group(0) == "\n"
+            or (m.start() > 0 and text[m.start() - 1] in ".!?")
+        ):
+            new_sentence = True
+        pos = m.end()
+    tail = text[pos:]
+    if tail.strip():
+        out.append((tail.strip(), new_sentence))
+    return out
+
+
+def _prose_name(name: str, *, genitive: bool = False) -> str:
+    name = _PACK_PARENS.sub("", name)
+    name = re.sub(r"(?<=[а-яёa-z]{4})\.$", "", name.strip())
+    name = clean_name(name)
+    return nominative_head(name, genitive=genitive)
+
+
+def _pending_name(body: str) -> str | None:
+    candidate = clean_name(body)
+    if valid_name(candidate) and not _NOT_A_NAME.match(candidate) and len(candidate) < 90:
+        return candidate
+    return None
+
+
+def _bare_quantity(clause: str) -> bool:
+    body = _LEADING_FILLER.sub("", clause).strip()
+    quantities = [q for q in find_quantities(body) if not q.in_parens and not q.pack]
+    if len(quantities) != 1:
+        return False
+    q = quantities[0]
+    return not has_letters(body[: q.start]) and not has_letters(body[q.end :])
+
+
+def items_in_prose(text: str) -> list[LineItem]:
+    """Items named in free text; each one with a quantity and a unit."""
+    items: list[LineItem] = []
+    pending: list[str] = []
+    clauses = _clauses(text)
+    for index, (clause, starts_sentence) in enumerate(clauses):
+        if starts_sentence:
+            pending = []
+        body = _LEADING_FILLER.sub("", clause).strip()
+        quantities = [q for q in find_quantities(body) if not q.in_parens and not q.pack]
+        following = clauses[index + 1] if index + 1 < len(clauses) else None
+        if (
+            quantities
+            and quantities[-1].unit in MEASURE_UNITS
+            and not has_letters(body[quantities[-1].end :])
+            and has_letters(body[: quantities[-1].start])
+            and (
+                quantities[-1].unit == "мм"
+                or (following is not None and not following[1] and _bare_quantity(following[0]))
+            )
+        ):
+            # "валики малярные 250 мм, тридцать штук": the size belongs to the name
+            quantities = []
+        counted = _COUNT_FIRST.match(body) if not quantities else None
+        if counted and is_genitive_plural_noun(counted.group("word")):
+            amount = parse_amount(counted.group("amount"))
+            name = _prose_name(counted.group("name"), genitive=True)
+            if amount and valid_name(name):
+                items.append(LineItem(name=name, quantity=amount, unit="шт", strong=False))
+                pending = []
+                continue
+        if not quantities:
+            candidate = _pending_name(body)
+            pending = [*pending, candidate] if candidate else []
+            continue
+        only = quantities[0]
+        if (
+            len(quantities) == 1
+            and not has_letters(body[: only.start])
+            and not has_letters(re.sub(r"\([^)]*\)", "", body[only.end :]))
+        ):
+            # "..., триста метров": the name was given just before
+            if pending:
+                name = _prose_name(", ".join(pending))
+                if valid_name(name):
+                    items.append(
+                        LineItem(name=name, quantity=only.amount, unit=only.unit, strong=False)
+                    )
+            pending = []
+            continue
+        item = parse_line(body, "request")
+        if item is None or item.quantity is None:
+            candidate = _pending_name(body)
+            pending = [*pending, candidate] if candidate else []
+            continue
+        pending = []
+        item.name = _prose_name(item.name, genitive=item.qty_first)
+        if valid_name(item.name):
+            item.strong = False
+            items.append(item)
+    return items

@@ -1,0 +1,611 @@
+"""A supplier's quote: priced lines, stock, lead times, VAT, currency, total, payment, validity."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Final
+
+from rapidfuzz import fuzz, process
+
+from snab_parser.attachments import AttachmentText
+from snab_parser.result import Currency, QuoteLine, Unit
+from snab_parser.rules.dates import DATE_RE, date_from_match
+from snab_parser.rules.items import Item, find_article
+from snab_parser.rules.lines import LineItem, merge_continuations, parse_line, strip_bullet
+from snab_parser.rules.numbers import NUMBER_PATTERN, parse_number
+from snab_parser.rules.patterns import (
+    IN_STOCK,
+    LEAD_CONTEXT,
+    NOT_AVAILABLE,
+    currency_statement,
+    find_prices,
+    lead_time_days,
+    vat_statement,
+)
+from snab_parser.rules.tables import (
+    Table,
+    TableRow,
+    headerless_row_text,
+    split_cells,
+    split_mode,
+    tables_in_lines,
+    tables_in_rows,
+)
+
+_TOTAL_KEY: Final = re.compile(
+    r"(?:итого|всего(?:\s+к\s+оплате)?|общая\s+(?:стоимость|сумма)|сумма\s+(?:заказа|кп|предложения"
+    r"|поставки|сч[её]та)|стоимость\s+(?:поставки|заказа|всего|партии)|на\s+сумму|total)",
+    re.IGNORECASE,
+)
+_STATEMENT_LINE: Final = re.compile(
+    r"^\s*(?:итого|всего|общая|сумма|в\s*т\.?\s*ч|ндс|срок|доставк|оплат|услови|цен[аы]\b"
+    r"|предложени|скидк|гаранти|примечани|отгрузк|поставк|наличи|предоплат|поз(?:иц|\.))",
+    re.IGNORECASE,
+)
+_PAYMENT: Final = re.compile(
+    r"(?:^|\b)(?:(?:условия\s+)?оплат[аы]\s*[:—–-]\s*(?P<t>.+)|(?P<s>.*(?:предоплат|постоплат"
+    r"|отсрочк|по\s+факту|оплат[аы]\s|оплата$|100\s*%\s*по\s+сч[её]ту|по\s+сч[её]ту).*))",
+    re.IGNORECASE,
+)
+_VALIDITY: Final = re.compile(
+    r"(?:действ\w*|актуальн\w*|valid|срок\s+действия\s+\w*)[^.\n]{0,40}?(?:до|по|:)\s*"
+    r"(?=\d|[а-я]{3,}\s+\d)",
+    re.IGNORECASE,
+)
+_VALID_DAYS: Final = re.compile(
+    r"(?:действ\w*|актуальн\w*|срок\s+действия\s+\w*)[^.\n]{0,30}?(?P<n>\d{1,3})\s*"
+    r"(?:(?:рабочих|календарных|банковских)\s+)?(?P<u>дн|недел|мес)",
+    re.IGNORECASE,
+)
+_POSITION_REF: Final = re.compile(
+    r"поз(?:иции|иция|ицию|ициям|\.)?\s*(?:№\s*)?(?P<nums>\d{1,3}(?:\s*(?:,|и|-|–)\s*\d{1,3})*)",
+    re.IGNORECASE,
+)
+_POSITION_LINE: Final = re.compile(
+    r"^\s*(?:по\s+)?(?:поз(?:иции|иция|\.)?|п\.)\s*№?\s*(?P<n>\d{1,3})"
+    r"(?!\s*(?:,|и)\s*\d|[-–]\d)\s*[:—–\-.)]?\s*(?P<rest>.+)$",
+    re.IGNORECASE,
+)
+_REST_AVAILABLE: Final = re.compile(
+    r"остальн\w*(?:\s+позиции)?\s+(?:есть\s+)?в\s+наличии|остальное\s+есть", re.IGNORECASE
+)
+_PER_UNIT_STATEMENT: Final = re.compile(
+    r"цен\w*\s+(?:указан\w*\s+)?за\s+(?:единицу|ед\.?|шт|1\s)|за\s+единицу\s+товара", re.IGNORECASE
+)
+_LINE_TOTAL_STATEMENT: Final = re.compile(
+    r"(?:цен\w*|стоимость)\s+(?:указан\w*\s+)?за\s+(?:весь\s+объ[её]м|вс[её]\s+количество|партию"
+    r"|позицию\s+целиком)|сумм\w*\s+по\s+позици",
+    re.IGNORECASE,
+)
+_GENERAL_STOCK: Final = re.compile(
+    r"(?:вс[её]|все\s+позиции|весь\s+товар|товар)\s+(?:есть\s+)?в\s+наличии", re.IGNORECASE
+)
+
+
+@dataclass
+class Draft:
+    """One quote line while it is being read."""
+
+    name: str
+    quantity: Decimal | None = None
+    unit: Unit | None = None
+    price: Decimal | None = None
+    line_total: Decimal | None = None
+    ambiguous: Decimal | None = None  # a price that may be per unit or for the line
+    available: bool | None = None
+    lead_time_days: int | None = None
+    position: int | None = None
+    currency: Currency | None = None
+    article: str | None = None
+
+
+@dataclass
+class QuoteDraft:
+    lines: list[Draft] = field(default_factory=list)
+    currency: Currency = "RUB"
+    currency_found: bool = False
+    vat_included: bool | None = None
+    lead_time_days: int | None = None
+    payment_terms: str | None = None
+    valid_until: date | None = None
+    total: Decimal | None = None
+    total_consistent: bool | None = None
+    position_refs: bool = False
+
+    def quote_lines(self) -> list[QuoteLine]:
+        out: list[QuoteLine] = []
+        for d in self.lines:
+            out.append(
+                QuoteLine(
+                    name=d.name,
+                    unit_price=d.price,
+                    quantity=d.quantity,
+                    unit=d.unit,
+                    available=d.available,
+                    lead_time_days=d.lead_time_days,
+                    article=d.article,
+                    line_total=d.line_total,
+                )
+            )
+        return out
+
+
+def _money(value: Decimal) -> Decimal:
+    """Four decimals at most, trailing zeros dropped, never in exponent notation."""
+    rounded = value.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP).normalize()
+    return Decimal(format(rounded, "f"))
+
+
+def _draft_from_line(li: LineItem) -> Draft:
+    d = Draft(
+        name=li.name,
+        quantity=li.quantity,
+        unit=li.unit,
+        available=li.available,
+        lead_time_days=li.lead_time_days,
+        position=li.position,
+        article=find_article(li.name),
+    )
+    per_unit = [p for p in li.prices if p.per_unit]
+    other = [p for p in li.prices if not p.per_unit]
+    if li.prices:
+        d.currency = next((p.currency for p in li.prices if p.currency), None)
+    if per_unit:
+        d.price = per_unit[0].amount
+        if other:
+            d.line_total = other[-1].amount
+        if per_unit[0].per is not None and d.unit is None:
+            d.unit = per_unit[0].per
+    elif len(other) >= 2:
+        d.price, d.line_total = other[0].amount, other[-1].amount
+    elif len(other) == 1:
+        d.ambiguous = other[0].amount
+    elif len(li.bare_prices) >= 2:
+        d.price, d.line_total = li.bare_prices[0], li.bare_prices[-1]
+    elif len(li.bare_prices) == 1:
+        d.ambiguous = li.bare_prices[0]
+    return d
+
+
+def _draft_from_row(row: TableRow, table: Table) -> Draft:
+    d = Draft(
+        name=row.name,
+        quantity=row.quantity,
+        unit=row.unit,
+        price=row.price,
+        line_total=row.line_total,
+        position=row.position,
+        currency=row.currency or table.currency,
+        article=row.article or find_article(row.name),
+    )
+    status = " ".join(x for x in (row.availability, row.lead, row.note) if x)
+    if d.price is None and d.line_total is not None and d.quantity:
+        d.price = _money(d.line_total / d.quantity)
+    if status:
+        lowered = status.lower()
+        if NOT_AVAILABLE.search(lowered) and d.price is None:
+            d.available = False
+        elif IN_STOCK.search(lowered):
+            d.available = True
+        days = lead_time_days(status)
+        if days is not None:
+            d.lead_time_days = days
+        elif IN_STOCK.search(lowered) and not NOT_AVAILABLE.search(lowered):
+            d.lead_time_days = 0
+    return d
+
+
+def _table_drafts(table: Table) -> list[Draft]:
+    """Priced rows, rows marked unavailable, and unpriced rows of a priced table."""
+    drafts = [_draft_from_row(row, table) for row in table.rows]
+    priced_table = any(d.price is not None or d.line_total is not None for d in drafts)
+    return [
+        d
+        for d in drafts
+        if d.price is not None
+        or d.line_total is not None
+        or d.available is False
+        or (priced_table and d.quantity is not None)
+    ]
+
+
+def _stem_tokens(text: str) -> set[str]:
+    return {t[:5] for t in re.findall(r"[^\W_]+", text.lower().replace("ё", "е")) if len(t) >= 2}
+
+
+def _mark_named_unavailable(q: QuoteDraft, statements: list[str]) -> None:
+    """ "Зажимы DN 123 не поставляем": an unpriced line named in a refusal is unavailable."""
+    for statement in statements:
+        if not NOT_AVAILABLE.search(statement) or _POSITION_REF.search(statement):
+            continue
+        words = _stem_tokens(statement)
+        for d in q.lines:
+            if d.price is not None or d.available is False:
+                continue
+            name_words = _stem_tokens(d.name)
+            if name_words and len(name_words & words) >= min(2, len(name_words)):
+                d.available = False
+
+
+def _is_quote_line(li: LineItem | None) -> bool:
+    if li is None:
+        return False
+    if li.prices or li.bare_prices:
+        return True
+    return li.available is False or (li.quantity is not None and li.available is not None)
+
+
+def _find_total(lines: list[str]) -> Decimal | None:
+    for line in lines:
+        m = _TOTAL_KEY.search(line)
+        if not m:
+            continue
+        tail = line[m.end() : m.end() + 120]
+        if re.match(r"\s*(?:по\s+)?\d+\s*(?:позиц|наимен)", tail, re.IGNORECASE):
+            tail = re.sub(r"^\s*(?:по\s+)?\d+\s*\w+", "", tail)
+        prices = [p for p in find_prices(tail) if p.amount > 0]
+        if not prices:
+            bare = re.match(r"\s*[:—–-]?\s*(?P<n>" + NUMBER_PATTERN + r")\s*(?:$|[.,;]\s)", tail)
+            if bare and re.search(r"итого|всего", line[: m.end()], re.IGNORECASE):
+                value = parse_number(bare.group("n"))
+                if value is not None and value > 0:
+                    return value
+            continue
+        # "в т.ч. НДС 22% — 9 452,07 руб." right after the total is not the total
+        return prices[0].amount
+    return None
+
+
+def _find_payment(lines: list[str]) -> str | None:
+    for line in lines:
+        for sentence in re.split(r"(?<=[.!?])\s+(?=[А-ЯЁ])", line):
+            m = _PAYMENT.search(sentence.strip())
+            if not m:
+                continue
+            text = (m.group("t") or m.group("s") or "").strip()
+            text = re.sub(r"^(?:условия\s+)?оплат[аы]\s*[:—–-]\s*", "", text, flags=re.IGNORECASE)
+            text = text.strip().rstrip(".;").strip()
+            if (3 <= len(text) <= 200 and not re.search(r"ндс", text, re.IGNORECASE)) or (
+                text and re.search(r"предоплат|отсрочк|по\s+факту", text, re.IGNORECASE)
+            ):
+                return text
+    return None
+
+
+def _find_validity(lines: list[str], ref: date | None) -> date | None:
+    for line in lines:
+        m = _VALIDITY.search(line)
+        if m:
+            dm = DATE_RE.search(line, m.end() - 1)
+            if dm and dm.start() - m.end() < 5:
+                value = date_from_match(dm, ref)
+                if value is not None:
+                    return value
+        dm2 = _VALID_DAYS.search(line)
+        if dm2 and ref is not None:
+            n = int(dm2.group("n"))
+            unit = dm2.group("u").lower()
+            days = n * (7 if unit.startswith("недел") else 30 if unit.startswith("мес") else 1)
+            return ref + timedelta(days=days)
+    return None
+
+
+def _find_lead(lines: list[str]) -> int | None:
+    for line in lines:
+        if not (LEAD_CONTEXT.search(line) or re.search(r"с\s+момента", line, re.IGNORECASE)):
+            continue
+        days = lead_time_days(line)
+        if days is not None:
+            return days
+    for line in lines:
+        if (
+            (_GENERAL_STOCK.search(line) or IN_STOCK.search(line))
+            and not NOT_AVAILABLE.search(line)
+            and re.search(r"в\s+наличии", line, re.IGNORECASE)
+        ):
+            return 0
+    return None
+
+
+def _position_numbers(nums: str) -> list[int]:
+    out: list[int] = []
+    for part in re.split(r"\s*(?:,|и)\s*", nums):
+        rng = re.match(r"(\d+)\s*[-–]\s*(\d+)", part)
+        if rng:
+            a, b = int(rng.group(1)), int(rng.group(2))
+            if 0 < a <= b <= a + 50:
+                out.extend(range(a, b + 1))
+        elif part.strip().isdigit():
+            out.append(int(part))
+    return out
+
+
+def _match_rfq(d: Draft, rfq: list[Item]) -> Item | None:
+    if not rfq:
+        return None
+    if d.position is not None and 1 <= d.position <= len(rfq):
+        candidate = rfq[d.position - 1]
+        if fuzz.token_set_ratio(d.name.lower(), candidate.name.lower()) >= 50:
+            return candidate
+    best = process.extractOne(
+        d.name.lower(), [i.name.lower() for i in rfq], scorer=fuzz.token_set_ratio
+    )
+    if best is not None and best[1] >= 70:
+        return rfq[best[2]]
+    return None
+
+
+def _resolve_ambiguous(q: QuoteDraft, statements: str) -> None:
+    """Decide whether lone prices are per unit or per line, from wording and the total."""
+    amb = [d for d in q.lines if d.ambiguous is not None]
+    if not amb:
+        return
+    as_total = False
+    if _LINE_TOTAL_STATEMENT.search(statements):
+        as_total = True
+    elif _PER_UNIT_STATEMENT.search(statements):
+        as_total = False
+    elif q.total is not None and all(d.quantity for d in amb):
+        known = sum(
+            (d.price * d.quantity for d in q.lines if d.price is not None and d.quantity),
+            Decimal(0),
+        )
+        known_totals = sum(
+            (d.line_total for d in q.lines if d.price is None and d.line_total is not None),
+            Decimal(0),
+        )
+        as_unit = (
+            known
+            + known_totals
+            + sum(
+                (d.ambiguous * d.quantity for d in amb if d.ambiguous is not None and d.quantity),
+                Decimal(0),
+            )
+        )
+        as_line = (
+            known
+            + known_totals
+            + sum((d.ambiguous for d in amb if d.ambiguous is not None), Decimal(0))
+        )
+        tol = max(Decimal("0.01"), q.total * Decimal("0.005"))
+        if abs(as_line - q.total) <= tol and abs(as_unit - q.total) > tol:
+            as_total = True
+    for d in amb:
+        assert d.ambiguous is not None
+        if as_total and d.quantity:
+            d.line_total = d.ambiguous
+            d.price = _money(d.ambiguous / d.quantity)
+        else:
+            d.price = d.ambiguous
+        d.ambiguous = None
+
+
+def _split_items(text: str) -> list[str]:
+    """A line naming several priced items ("Цемент — 430 р/мешок, песок — 1 200 р/куб")."""
+    if len(find_prices(text)) < 2:
+        return [text]
+    parts = [
+        p.strip()
+        for p in re.split(r";\s*|(?<=[^\d\s])\.\s+(?=[А-ЯЁA-Z])|,\s+(?=[А-ЯЁа-яёA-Za-z])", text)
+        if p.strip()
+    ]
+    priced = [p for p in parts if (li := parse_line(p, "quote")) is not None and li.prices]
+    return parts if len(priced) >= 2 else [text]
+
+
+def _lines_from_text(
+    lines: list[str], rfq: list[Item], leftovers: list[str] | None = None
+) -> tuple[list[tuple[int, Draft]], set[int]]:
+    """Quote lines in text; parts of split lines that are not items go to ``leftovers``."""
+    drafts: list[tuple[int, Draft]] = []
+    used: set[int] = set()
+    for idx, line in enumerate(lines):
+        if not line.strip():
+            continue
+        parts = _split_items(line)
+        if len(parts) > 1:
+            for part in parts:
+                li = parse_line(part, "quote")
+                if li is not None and (li.prices or li.available is False):
+                    drafts.append((idx, _draft_from_line(li)))
+                    used.add(idx)
+                elif leftovers is not None:
+                    leftovers.append(part)
+            if idx in used:
+                continue
+        text = line
+        mode = split_mode(line)
+        if mode in ("tab", "semi", "pipe"):
+            text = headerless_row_text(split_cells(line, mode))
+        pos_m = _POSITION_LINE.match(text)
+        if pos_m and rfq and 1 <= int(pos_m.group("n")) <= len(rfq):
+            item = rfq[int(pos_m.group("n")) - 1]
+            li = parse_line(f"{item.name} — {pos_m.group('rest')}", "quote")
+            if _is_quote_line(li) and li is not None:
+                d = _draft_from_line(li)
+                d.position = int(pos_m.group("n"))
+                d.name = item.name
+                drafts.append((idx, d))
+                used.add(idx)
+                continue
+        if _STATEMENT_LINE.match(strip_bullet(text)[1]) or _TOTAL_KEY.match(text.strip()):
+            continue
+        li = parse_line(text, "quote")
+        if not _is_quote_line(li) or li is None:
+            continue
+        drafts.append((idx, _draft_from_line(li)))
+        used.add(idx)
+    return drafts, used
+
+
+def read_quote(
+    body_lines: list[str],
+    attachments: list[AttachmentText],
+    rfq: list[Item],
+    ref: date | None,
+) -> QuoteDraft:
+    q = QuoteDraft()
+    statements: list[str] = []
+    tables: list[Table] = []
+
+    # the body: tables and list lines, in the order they stand
+    placed: list[tuple[int, Draft]] = []
+    used: set[int] = set()
+    for t in tables_in_lines(body_lines):
+        used |= t.used
+        tables.append(t)
+        first = min(t.used)
+        placed.extend((first, d) for d in _table_drafts(t))
+    free = merge_continuations([line if i not in used else "" for i, line in enumerate(body_lines)])
+    leftovers: list[str] = []
+    text_drafts, line_used = _lines_from_text(free, rfq, leftovers)
+    statements.extend(leftovers)
+    placed.extend(text_drafts)
+    statements.extend(line for i, line in enumerate(free) if i not in line_used and line.strip())
+    placed.sort(key=lambda pair: pair[0])
+    q.lines = [d for _, d in placed]
+
+    # attachments
+    for att in attachments:
+        for grid in att.grids:
+            found = tables_in_rows(grid)
+            tables.extend(found)
+            for t in found:
+                q.lines.extend(_table_drafts(t))
+            taken = set().union(*(t.used for t in found)) if found else set()
+            for i, row in enumerate(grid):
+                if i not in taken and any(c.strip() for c in row):
+                    statements.append(" ".join(c for c in row if c.strip()))
+        if att.lines:
+            found_l = tables_in_lines(att.lines)
+            tables.extend(found_l)
+            for t in found_l:
+                q.lines.extend(_table_drafts(t))
+            taken_l = set().union(*(t.used for t in found_l)) if found_l else set()
+            rest = [ln if i not in taken_l else "" for i, ln in enumerate(att.lines)]
+            drafts_l, used_l = _lines_from_text(rest, rfq)
+            q.lines.extend(d for _, d in drafts_l)
+            statements.extend(ln for i, ln in enumerate(rest) if i not in used_l and ln.strip())
+
+    statement_text = "\n".join(statements)
+    header_text = " ".join(" ".join(t.header) for t in tables)
+
+    # total
+    table_total = next((t.total for t in tables if t.total is not None), None)
+    q.total = table_total if table_total is not None else _find_total(statements)
+
+    # position references: "позиции 3 и 5 нет в наличии"; refusals naming a line
+    _apply_position_refs(q, statements, rfq)
+    _mark_named_unavailable(q, statements)
+
+    # fill quantity and unit from the request when the supplier did not restate them
+    for d in q.lines:
+        match = _match_rfq(d, rfq)
+        if match is not None:
+            if d.quantity is None:
+                d.quantity = match.quantity
+            if d.unit is None:
+                d.unit = match.unit
+            if d.article is None:
+                d.article = match.article
+
+    _resolve_ambiguous(q, statement_text + "\n" + header_text)
+
+    for d in q.lines:
+        if d.price is not None:
+            d.available = True
+            if d.line_total is None and d.quantity:
+                d.line_total = _money(d.price * d.quantity)
+        elif d.available is True and d.lead_time_days is None:
+            pass
+
+    # currency
+    currencies = [d.currency for d in q.lines if d.currency]
+    for t in tables:
+        if t.currency:
+            currencies.append(t.currency)
+    stated = currency_statement(statement_text)
+    if currencies:
+        q.currency = max(set(currencies), key=currencies.count)
+        q.currency_found = True
+    elif stated:
+        q.currency = stated
+        q.currency_found = True
+    else:
+        total_prices = find_prices(statement_text)
+        marked = [p.currency for p in total_prices if p.currency]
+        if marked:
+            q.currency = marked[0]
+            q.currency_found = True
+
+    # VAT
+    vat = next((t.vat_included for t in tables if t.vat_included is not None), None)
+    q.vat_included = vat if vat is not None else vat_statement(statement_text)
+    if q.vat_included is None:
+        q.vat_included = vat_statement("\n".join(body_lines))
+
+    q.lead_time_days = _find_lead(statements)
+    q.payment_terms = _find_payment(statements)
+    q.valid_until = _find_validity(statements, ref)
+
+    if q.total is not None:
+        priced = [d for d in q.lines if d.price is not None and d.quantity]
+        if priced:
+            s = sum((d.price * d.quantity for d in priced if d.price and d.quantity), Decimal(0))
+            q.total_consistent = abs(s - q.total) <= max(Decimal("1"), q.total * Decimal("0.01"))
+    return q
+
+
+def _apply_position_refs(q: QuoteDraft, statements: list[str], rfq: list[Item]) -> None:
+    unavailable: list[int] = []
+    rest_available = False
+    for line in statements:
+        if _REST_AVAILABLE.search(line):
+            rest_available = True
+        for m in _POSITION_REF.finditer(line):
+            after = line[m.end() : m.end() + 60]
+            if NOT_AVAILABLE.search(after) or NOT_AVAILABLE.search(line[: m.start()][-25:]):
+                unavailable.extend(_position_numbers(m.group("nums")))
+    if not unavailable:
+        return
+    q.position_refs = True
+    if q.lines:
+        for n in unavailable:
+            target = next((d for d in q.lines if d.position == n), None)
+            if (
+                target is None
+                and 1 <= n <= len(q.lines)
+                and all(d.position is None for d in q.lines)
+            ):
+                target = q.lines[n - 1]
+            if target is not None and target.price is None:
+                target.available = False
+            elif target is None and 1 <= n <= len(rfq):
+                item = rfq[n - 1]
+                q.lines.append(
+                    Draft(
+                        name=item.name,
+                        quantity=item.quantity,
+                        unit=item.unit,
+                        available=False,
+                        position=n,
+                        article=item.article,
+                    )
+                )
+        if all(d.position is not None for d in q.lines):
+            q.lines.sort(key=lambda d: d.position if d.position is not None else 0)
+        return
+    for idx, item in enumerate(rfq, start=1):
+        q.lines.append(
+            Draft(
+                name=item.name,
+                quantity=item.quantity,
+                unit=item.unit,
+                available=False if idx in unavailable else (True if rest_available else None),
+                position=idx,
+                article=item.article,
+            )
+        )

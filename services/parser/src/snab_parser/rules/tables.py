@@ -1,0 +1,373 @@
+"""Tables: HTML tables (rendered as tab-separated rows), aligned text, CSV in the body, sheets.
+
+A table is found by its header row ("Наименование", "Кол-во", "Ед.", "Цена", "Сумма" ...);
+rows are then read by column. Rows without a recognised header are left to the line reader.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Final, Literal
+
+from snab_parser.result import Currency, Unit
+from snab_parser.rules.numbers import NUMBER_RE, parse_amount, parse_number
+from snab_parser.rules.patterns import currency_of, currency_statement, vat_statement
+from snab_parser.rules.units import UNIT_PATTERN, normalize_unit
+
+Role = Literal[
+    "num", "name", "qty", "unit", "price", "sum", "article", "avail", "lead", "note", "vat"
+]  # fmt: skip
+SplitMode = Literal["tab", "semi", "pipe", "space"]
+
+_ROLE_RULES: Final[tuple[tuple[Role, re.Pattern[str]], ...]] = (
+    ("num", re.compile(r"^(?:№|n|no\.?|#|№\s*п/п|п/п|№\s*поз\.?|поз\.?|npp|пп)$")),
+    ("article", re.compile(
+        r"артикул|^арт\b|^арт\.|каталожн|^код|part\s*n|p/n|обозначени|^модель|sku"
+    )),
+    ("price", re.compile(r"цен|price|за\s*ед|руб\.?\s*/\s*ед|unit\s*cost")),
+    ("sum", re.compile(r"сумм|стоимост|amount|^total|итог|всего")),
+    ("name", re.compile(
+        r"наимен|товар|номенклатур|описани|продукци|материал|^позици|^name|^item|^description"
+        r"|^product|^издели|^услуг|^работ|^марка|^тип"
+    )),
+    ("qty", re.compile(r"кол-?во|колич|^кол\.|^qty|quantity|^объ[её]м|^к-во|^pcs$")),
+    ("unit", re.compile(r"^ед\b|^ед\.|единиц|^unit|^uom|изм\.?$|^ед$")),
+    ("avail", re.compile(r"налич|остат|склад|stock|avail|статус")),
+    ("lead", re.compile(r"срок|lead|поставк|отгруз")),
+    ("note", re.compile(r"примеч|коммент|note|remark|описание\s+доп")),
+    ("vat", re.compile(r"ндс|vat")),
+)  # fmt: skip
+_TOTAL_ROW: Final = re.compile(
+    r"^\s*(?:итого|всего|total|сумма\s+итого|общая\s+сумма|итог)\b", re.IGNORECASE
+)
+_VAT_ROW: Final = re.compile(r"^\s*(?:в\s*т\.?\s*ч\.?|в\s+том\s+числе|ндс)", re.IGNORECASE)
+_QTY_CELL: Final = re.compile(
+    r"^\s*(?P<n>[\d\s\u00a0.,]+?)\s*(?P<tys>тыс\.?\s*)?(?P<u>" + UNIT_PATTERN + r")?\s*$",
+    re.IGNORECASE,
+)
+_UNIT_IN_HEADER: Final = re.compile(
+    r"(?:кол-?во|количество|qty)\s*[,(/]?\s*(?P<u>" + UNIT_PATTERN + r")", re.IGNORECASE
+)
+
+
+@dataclass
+class TableRow:
+    name: str
+    quantity: Decimal | None = None
+    unit: Unit | None = None
+    price: Decimal | None = None
+    line_total: Decimal | None = None
+    article: str | None = None
+    availability: str = ""
+    lead: str = ""
+    note: str = ""
+    position: int | None = None
+    currency: Currency | None = None
+
+
+@dataclass
+class Table:
+    roles: dict[Role, int]
+    header: list[str]
+    rows: list[TableRow] = field(default_factory=list)
+    total: Decimal | None = None
+    currency: Currency | None = None
+    vat_included: bool | None = None
+    used: set[int] = field(default_factory=set)  # indices of the lines/rows it took
+
+
+def cell_role(cell: str) -> Role | None:
+    c = re.sub(r"\s+", " ", cell.lower().replace("ё", "е")).strip(" :*")
+    if not c or len(c) > 60:
+        return None
+    for role, rx in _ROLE_RULES:
+        if rx.search(c):
+            return role
+    return None
+
+
+def header_roles(cells: list[str]) -> dict[Role, int] | None:
+    roles: dict[Role, int] = {}
+    for idx, cell in enumerate(cells):
+        role = cell_role(cell)
+        if role is not None and role not in roles:
+            roles[role] = idx
+    if "name" not in roles:
+        return None
+    if not ({"qty", "price", "sum"} & roles.keys()):
+        return None
+    # a header is words, not data: no cell may be a plain number
+    if any(NUMBER_RE.fullmatch(c.strip()) for c in cells if c.strip() and c.strip() != "№"):
+        return None
+    return roles
+
+
+def split_mode(line: str) -> SplitMode | None:
+    if "\t" in line:
+        return "tab"
+    if line.count(";") >= 2:
+        return "semi"
+    if line.count("|") >= 2:
+        return "pipe"
+    if len(re.findall(r"\S\s{2,}(?=\S)", line)) >= 1:
+        return "space"
+    return None
+
+
+def split_cells(line: str, mode: SplitMode) -> list[str]:
+    if mode == "tab":
+        return [c.strip() for c in line.split("\t")]
+    if mode == "semi":
+        return [c.strip() for c in next(csv.reader([line], delimiter=";"))]
+    if mode == "pipe":
+        cells = [c.strip() for c in line.strip().split("|")]
+        if cells and not cells[0]:
+            cells = cells[1:]
+        if cells and not cells[-1]:
+            cells = cells[:-1]
+        return cells
+    return [c.strip() for c in re.split(r"\s{2,}", line.strip())]
+
+
+def _spans(line: str) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), m.group(0)) for m in re.finditer(r"\S+(?:\s\S+)*", line)]
+
+
+def _align(line: str, starts: list[int], header: list[str]) -> list[str]:
+    """Cells of an aligned text row under the header's columns.
+
+    With as many cells as the header they are taken in order; otherwise each goes to the
+    column whose middle is nearest (numbers are often right-aligned, units centred).
+    """
+    spans = [(a, b, t) for a, b, t in _spans(line) if t]
+    if len(spans) == len(starts):
+        return [t for _, _, t in spans]
+    ends = [s + len(h) for s, h in zip(starts, header, strict=False)]
+    middles = [(s + e) / 2 for s, e in zip(starts, ends, strict=False)]
+    cells = [""] * len(starts)
+    last = 0
+    for a, b, text in spans:
+        centre = (a + b) / 2
+        best = min(range(last, len(starts)), key=lambda j: abs(middles[j] - centre))
+        cells[best] = f"{cells[best]} {text}".strip()
+        last = best
+    return cells
+
+
+def _num(cell: str) -> Decimal | None:
+    s = re.sub(r"[^\d\s\u00a0.,-]", "", cell).strip()
+    if not s or not re.search(r"\d", s):
+        return None
+    m = NUMBER_RE.search(s)
+    return parse_number(m.group(0)) if m else None
+
+
+def _quantity(cell: str) -> tuple[Decimal | None, Unit | None]:
+    m = _QTY_CELL.match(cell)
+    if m:
+        amount = parse_number(m.group("n"))
+        if amount is not None and m.group("tys"):
+            amount *= 1000
+        return amount, normalize_unit(m.group("u")) if m.group("u") else None
+    amount = parse_amount(cell)
+    unit_m = re.search(UNIT_PATTERN, cell, re.IGNORECASE)
+    return amount, normalize_unit(unit_m.group(0)) if unit_m else None
+
+
+def _cell(cells: list[str], roles: dict[Role, int], role: Role) -> str:
+    idx = roles.get(role)
+    if idx is None or idx >= len(cells):
+        return ""
+    return cells[idx].strip()
+
+
+def _row(cells: list[str], roles: dict[Role, int], unit_hint: Unit | None) -> TableRow | None:
+    name = _cell(cells, roles, "name")
+    if not re.search(r"[A-Za-zА-Яа-яЁё]{2}", name):
+        return None
+    qty, unit = _quantity(_cell(cells, roles, "qty")) if "qty" in roles else (None, None)
+    unit_cell = _cell(cells, roles, "unit")
+    if unit_cell:
+        unit = normalize_unit(unit_cell) or unit
+    unit = unit or unit_hint
+    price_cell = _cell(cells, roles, "price")
+    sum_cell = _cell(cells, roles, "sum")
+    row = TableRow(
+        name=re.sub(r"\s+", " ", name).strip(),
+        quantity=qty,
+        unit=unit or ("шт" if qty is not None else None),
+        price=_num(price_cell),
+        line_total=_num(sum_cell),
+        article=_cell(cells, roles, "article") or None,
+        availability=_cell(cells, roles, "avail"),
+        lead=_cell(cells, roles, "lead"),
+        note=_cell(cells, roles, "note"),
+        currency=currency_of(re.sub(r"[\d\s.,]", "", price_cell or sum_cell)) or None,
+    )
+    num_cell = _cell(cells, roles, "num")
+    if num_cell.isdigit():
+        row.position = int(num_cell)
+    if (
+        row.quantity is None
+        and row.price is None
+        and row.line_total is None
+        and not (row.availability or row.lead)
+    ):
+        return None
+    return row
+
+
+def _total_of(cells: list[str]) -> Decimal | None:
+    for cell in reversed(cells):
+        value = _num(cell)
+        if value is not None:
+            return value
+    return None
+
+
+def read_table(rows: list[list[str]], start: int) -> Table | None:
+    """Read a table whose header is rows[start]; rows until the first row that does not fit."""
+    header = rows[start]
+    roles = header_roles(header)
+    if roles is None:
+        return None
+    header_text = " ".join(header)
+    unit_m = _UNIT_IN_HEADER.search(header_text)
+    unit_hint = normalize_unit(unit_m.group("u")) if unit_m else None
+    table = Table(
+        roles=roles,
+        header=header,
+        currency=currency_statement(header_text) or _header_currency(header_text),
+        vat_included=vat_statement(header_text),
+    )
+    table.used.add(start)
+    i = start + 1
+    blank_run = 0
+    while i < len(rows):
+        cells = rows[i]
+        if not any(c.strip() for c in cells):
+            blank_run += 1
+            if table.rows:
+                break  # one blank row may separate the header from the data, not rows
+            i += 1
+            continue
+        blank_run = 0
+        first = next((c for c in cells if c.strip()), "")
+        if _TOTAL_ROW.match(first) or any(_TOTAL_ROW.match(c) for c in cells[:3]):
+            value = _total_of(cells)
+            if value is not None and table.total is None:
+                table.total = value
+            table.used.add(i)
+            i += 1
+            continue
+        if _VAT_ROW.match(first):
+            vat = vat_statement(" ".join(cells))
+            table.vat_included = table.vat_included if vat is None else vat
+            if re.match(r"^\s*в\s*т", first, re.IGNORECASE):
+                table.vat_included = True
+            table.used.add(i)
+            i += 1
+            continue
+        if all(re.fullmatch(r"[-=:+_\s]*", c) for c in cells):
+            table.used.add(i)
+            i += 1
+            continue  # a rule under the header: |---|---|
+        if len([c for c in cells if c.strip()]) < 2:
+            break
+        row = _row(cells, roles, unit_hint)
+        if row is None:
+            break
+        table.rows.append(row)
+        table.used.add(i)
+        i += 1
+    return table if table.rows or table.total is not None else None
+
+
+def _header_currency(text: str) -> Currency | None:
+    m = re.search(r"(руб|₽|usd|\$|eur|€|cny|юан)", text, re.IGNORECASE)
+    return currency_of(m.group(1)) if m else None
+
+
+def tables_in_rows(rows: list[list[str]]) -> list[Table]:
+    """Tables in a grid of cells (a sheet, a CSV file, rows of a text table)."""
+    tables: list[Table] = []
+    i = 0
+    while i < len(rows):
+        if header_roles(rows[i]) is not None:
+            table = read_table(rows, i)
+            if table is not None:
+                tables.append(table)
+                i = max(table.used) + 1
+                continue
+        i += 1
+    return tables
+
+
+def tables_in_lines(lines: list[str]) -> list[Table]:
+    """Tables in text lines: tab/semicolon/pipe separated or aligned with spaces."""
+    tables: list[Table] = []
+    i = 0
+    n = len(lines)
+    while i < n:
+        mode = split_mode(lines[i])
+        if mode is None:
+            i += 1
+            continue
+        header = split_cells(lines[i], mode)
+        if header_roles(header) is None:
+            i += 1
+            continue
+        starts = [m.start() for m in re.finditer(r"(?:(?<=\s{2})|^)\S", lines[i])]
+        grid: list[list[str]] = [header]
+        index: list[int] = [i]
+        j = i + 1
+        while j < n:
+            line = lines[j]
+            if not line.strip():
+                if j + 1 < n and split_mode(lines[j + 1]) == mode and len(grid) == 1:
+                    j += 1
+                    continue
+                break
+            if mode == "space":
+                if split_mode(line) is None and not _TOTAL_ROW.match(line):
+                    break
+                cells = (
+                    _align(line, starts, header)
+                    if len(starts) == len(header)
+                    else split_cells(line, mode)
+                )
+            else:
+                if split_mode(line) != mode and not (mode == "semi" and ";" in line):
+                    break
+                cells = split_cells(line, mode)
+            grid.append(cells)
+            index.append(j)
+            j += 1
+        table = read_table(grid, 0)
+        if table is not None:
+            table.used = {index[k] for k in table.used}
+            tables.append(table)
+            i = j
+            continue
+        i += 1
+    return tables
+
+
+def headerless_row_text(cells: list[str]) -> str:
+    """A row without a header, as one list line: "Болт М8 — 100 шт — 6,80"."""
+    parts: list[str] = []
+    for cell in cells:
+        c = cell.strip()
+        if not c:
+            continue
+        if parts and normalize_unit(c) and NUMBER_RE.fullmatch(parts[-1].strip()):
+            parts[-1] = f"{parts[-1]} {c}"
+            continue
+        parts.append(c)
+    if parts and re.fullmatch(r"\d{1,3}\.?", parts[0]) and len(parts) > 2:
+        parts = [f"{parts[0].rstrip('.')}.", " — ".join(parts[1:])]
+        return " ".join(parts)
+    return " — ".join(parts)

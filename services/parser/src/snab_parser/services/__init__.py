@@ -1,0 +1,1 @@
+"""Use cases of the parser service: reading a received mail into an event."""
