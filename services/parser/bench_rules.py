@@ -16,7 +16,6 @@ import time
 from pathlib import Path
 
 from snab_mailparse import parse_message
-
 from snab_parser.rules import RuleExtractor
 
 HERE = Path(__file__).resolve().parent
@@ -47,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
             extractor.extract(parse_message(raw))
             times.append((time.perf_counter() - t0) * 1000)
     times.sort()
-    p99 = times[min(len(times) - 1, int(round(0.99 * (len(times) - 1))))]
+    p99 = times[min(len(times) - 1, round(0.99 * (len(times) - 1)))]
     print(
         f"messages={len(raws)} rounds={args.rounds} "
         f"mean_ms={statistics.fmean(times):.2f} median_ms={statistics.median(times):.2f} "

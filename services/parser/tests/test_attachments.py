@@ -6,8 +6,8 @@ import io
 from decimal import Decimal
 
 import pytest
-from snab_mailparse import Attachment
 
+from snab_mailparse import Attachment
 from snab_parser.attachments import read_attachment, read_csv
 from snab_parser.rules.items import items_from_attachment
 
@@ -73,8 +73,11 @@ def test_docx_paragraphs_and_table() -> None:
     doc.add_paragraph("Заявка на СИЗ")
     table = doc.add_table(rows=3, cols=3)
     for r, row in enumerate(
-        [["Наименование", "Ед.", "Количество"], ["Каска белая", "шт", "150"],
-         ["Перчатки нитриловые", "пар", "10 тыс."]]
+        [
+            ["Наименование", "Ед.", "Количество"],
+            ["Каска белая", "шт", "150"],
+            ["Перчатки нитриловые", "пар", "10 тыс."],
+        ]
     ):
         for c, value in enumerate(row):
             table.cell(r, c).text = value

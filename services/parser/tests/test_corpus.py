@@ -60,6 +60,14 @@ def _greedy(gold: list[dict[str, Any]], pred: list[dict[str, Any]], ok: Any) -> 
     return len(used_g)
 
 
+def _line_matches(same_length: bool) -> Any:
+    def ok(g: dict[str, Any], p: dict[str, Any], gi: int, pi: int) -> bool:
+        by_name = _sim(g["name"], p["name"]) >= 0.4 or (same_length and gi == pi)
+        return by_name and _close(g["unit_price"], p["unit_price"])
+
+    return ok
+
+
 def _f1(tp: int, fp: int, fn: int) -> float:
     if tp + fp + fn == 0:
         return 1.0
@@ -85,20 +93,16 @@ def score(folder: Path) -> dict[str, float]:
         tp = _greedy(
             g_items,
             p_items,
-            lambda g, p, gi, pi: _sim(g["name"], p["name"]) >= 0.5
-            and _close(g["quantity"], p["quantity"])
-            and normalize_unit(g["unit"]) == normalize_unit(p["unit"]),
+            lambda g, p, gi, pi: (
+                _sim(g["name"], p["name"]) >= 0.5
+                and _close(g["quantity"], p["quantity"])
+                and normalize_unit(g["unit"]) == normalize_unit(p["unit"])
+            ),
         )
         req = [req[0] + tp, req[1] + len(p_items) - tp, req[2] + len(g_items) - tp]
         g_lines = gold.get("quote", {}).get("lines", []) if gold["kind"] == "quote" else []
         p_lines = pred.get("quote", {}).get("lines", []) if pred["kind"] == "quote" else []
-        same = len(g_lines) == len(p_lines)
-        tp = _greedy(
-            g_lines,
-            p_lines,
-            lambda g, p, gi, pi: (_sim(g["name"], p["name"]) >= 0.4 or (same and gi == pi))
-            and _close(g["unit_price"], p["unit_price"]),
-        )
+        tp = _greedy(g_lines, p_lines, _line_matches(len(g_lines) == len(p_lines)))
         lines = [lines[0] + tp, lines[1] + len(p_lines) - tp, lines[2] + len(g_lines) - tp]
         if gold["kind"] == "quote":
             gq, pq = gold["quote"], pred.get("quote") or {}

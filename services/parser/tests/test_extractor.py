@@ -7,8 +7,8 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
-from snab_mailparse import parse_message
 
+from snab_mailparse import parse_message
 from snab_parser import cli
 from snab_parser.result import ParseResult
 from snab_parser.rules import RuleExtractor
@@ -103,9 +103,8 @@ def test_quote_with_partial_availability_from_the_thread() -> None:
 def test_reply_does_not_reextract_the_quoted_request() -> None:
     raw = _mail(
         "Re: Запрос цен [RFQ-2026-0041-2]",
-        "Добрый день! Уточните, пожалуйста, марку.\n\n" + QUOTE.split("16.11.2026")[1].join(
-            ["16.11.2026", ""]
-        ),
+        "Добрый день! Уточните, пожалуйста, марку.\n\n"
+        + QUOTE.split("16.11.2026")[1].join(["16.11.2026", ""]),
         In_Reply_To="<rfq.41.k3f9q2@broker.example>",
     )
     result = _extract(raw)
@@ -114,7 +113,10 @@ def test_reply_does_not_reextract_the_quoted_request() -> None:
 
 
 def test_unlinked_quote_needs_review() -> None:
-    body = "Добрый день! Предлагаем:\nБолт М8 — 100 шт — 5,00 руб./шт\nЦены действительны до 30.11.2026"
+    body = (
+        "Добрый день! Предлагаем:\nБолт М8 — 100 шт — 5,00 руб./шт\n"
+        "Цены действительны до 30.11.2026"
+    )
     result = _extract(_mail("Коммерческое предложение", body))
     assert result.kind == "quote"
     assert "unlinked_quote" in result.review_reasons
@@ -124,16 +126,36 @@ def test_unlinked_quote_needs_review() -> None:
 @pytest.mark.parametrize(
     ("subject", "body", "headers", "reason"),
     [
-        ("Автоматический ответ: Заявка", "Я в отпуске до 14 декабря.", {"Auto_Submitted": "auto-replied"},
-         "auto_reply"),
-        ("Re: Запрос цен [RFQ-2026-0001-1]", "Я в отпуске до 14 декабря, почту не читаю.", {},
-         "auto_reply"),
-        ("Undelivered Mail Returned to Sender", "Your message could not be delivered. User unknown.",
-         {"sender": "MAILER-DAEMON@mx.broker.example"}, "bounce"),
-        ("Скидки до 40%!", "Распродажа! Болт М8 — 100 шт — от 3 руб.\nОтписаться от рассылки: ...", {},
-         "spam"),
-        ("Приглашение на конференцию", "Приглашаем на конференцию 17 декабря. Стоимость 15 000 руб.", {},
-         "not_procurement"),
+        (
+            "Автоматический ответ: Заявка",
+            "Я в отпуске до 14 декабря.",
+            {"Auto_Submitted": "auto-replied"},
+            "auto_reply",
+        ),
+        (
+            "Re: Запрос цен [RFQ-2026-0001-1]",
+            "Я в отпуске до 14 декабря, почту не читаю.",
+            {},
+            "auto_reply",
+        ),
+        (
+            "Undelivered Mail Returned to Sender",
+            "Your message could not be delivered. User unknown.",
+            {"sender": "MAILER-DAEMON@mx.broker.example"},
+            "bounce",
+        ),
+        (
+            "Скидки до 40%!",
+            "Распродажа! Болт М8 — 100 шт — от 3 руб.\nОтписаться от рассылки: ...",
+            {},
+            "spam",
+        ),
+        (
+            "Приглашение на конференцию",
+            "Приглашаем на конференцию 17 декабря. Стоимость 15 000 руб.",
+            {},
+            "not_procurement",
+        ),
     ],
 )
 def test_other_mail(subject: str, body: str, headers: dict[str, str], reason: str) -> None:

@@ -197,8 +197,12 @@ def test_prices_with_currency_and_per_unit() -> None:
         ("арматура А500С 12 мм — полторы тонны", "арматура А500С 12 мм", "1.5", "т"),
         ("Перчатки нитриловые — 10 тыс. пар", "Перчатки нитриловые", "10000", "пар"),
         ("Скотч 48 мм х 66 м — 36 рул.", "Скотч 48 мм х 66 м", "36", "рул"),
-        ("Утеплитель 50 мм, плотность 45 кг/м3 — 14,4 куб. м",
-         "Утеплитель 50 мм, плотность 45 кг/м3", "14.4", "м3"),
+        (
+            "Утеплитель 50 мм, плотность 45 кг/м3 — 14,4 куб. м",
+            "Утеплитель 50 мм, плотность 45 кг/м3",
+            "14.4",
+            "м3",
+        ),
     ],
 )
 def test_parse_line_request_forms(line: str, name: str, qty: str, unit: str) -> None:
@@ -317,10 +321,17 @@ def test_html_table_becomes_tab_rows_and_quotes_get_prefix() -> None:
     [
         ["Наименование\tКол-во\tЕд.", "Болт М8\t100\tшт", "Гайка М8\t200\tшт"],
         ["Наименование;Кол-во;Ед.", "Болт М8;100;шт", "Гайка М8;200;шт"],
-        ["| Наименование | Кол-во | Ед. |", "|---|---|---|", "| Болт М8 | 100 | шт |",
-         "| Гайка М8 | 200 | шт |"],
-        ["Наименование      Кол-во   Ед.", "Болт М8           100      шт",
-         "Гайка М8          200      шт"],
+        [
+            "| Наименование | Кол-во | Ед. |",
+            "|---|---|---|",
+            "| Болт М8 | 100 | шт |",
+            "| Гайка М8 | 200 | шт |",
+        ],
+        [
+            "Наименование      Кол-во   Ед.",
+            "Болт М8           100      шт",
+            "Гайка М8          200      шт",
+        ],
     ],
 )
 def test_tables_in_text(lines: list[str]) -> None:
@@ -340,3 +351,32 @@ def test_price_table_with_total_row() -> None:
     assert table.currency == "EUR"
     assert table.total == Decimal("7500.00")
     assert table.rows[0].price == Decimal("1250.00")
+
+
+def test_item_blocks_are_joined() -> None:
+    lines = [
+        "Позиция 1: Насос Wilo Star-RS 25/6",
+        "Количество: 3 шт",
+        "",
+        'Позиция 2: Кран шаровой 1"',
+        "Количество: 10",
+    ]
+    assert [(i.name, i.quantity, i.unit) for i in items_from_lines(lines)] == [
+        ("Насос Wilo Star-RS 25/6", Decimal(3), "шт"),
+        ('Кран шаровой 1"', Decimal(10), "шт"),
+    ]
+
+
+def test_roubles_and_kopecks() -> None:
+    assert [p.amount for p in find_prices("48 руб. 50 коп./шт")] == [Decimal("48.50")]
+
+
+def test_multi_item_prose_line() -> None:
+    items = items_in_prose(
+        "Сообщение: Добрый день! Нужны болты М20х500 — 48 шт., гайки М20 DIN 934 — 96 шт. "
+        "Срок — до 9 декабря."
+    )
+    assert [(i.name, i.quantity) for i in items] == [
+        ("болты М20х500", Decimal(48)),
+        ("гайки М20 DIN 934", Decimal(96)),
+    ]

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+import nats.errors
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
+from nats.js.api import AckPolicy, ConsumerConfig
 from pydantic import ValidationError
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -38,6 +41,7 @@ class Tx:
 
 
 Handler = Callable[[E, Tx], Awaitable[None]]
+BatchHandler = Callable[[list[E], Tx], Awaitable[None]]
 
 
 class Permanent(Exception):
@@ -55,6 +59,9 @@ class ConsumerSpec(Generic[E]):
     have no effects outside the database, since a failed batch is replayed one by one)."""
     max_deliver: int = 5
     backoff: Sequence[float] = field(default_factory=lambda: (1.0, 5.0, 15.0, 60.0))
+    batch_handler: BatchHandler[E] | None = None
+    """Optional set-based handler for a whole batch of new events (``handler`` still
+    handles the one-by-one replay of a failed batch)."""
 
 
 class EventConsumer(Generic[E]):
@@ -147,12 +154,21 @@ class EventConsumer(Generic[E]):
                     .returning(self.tables.inbox.c.event_id)
                 )
                 pending = set(result.scalars())
-                new = len(pending)
-                tx = Tx(session, self.tables)
+                fresh: list[E] = []
                 for _, event in parsed:
                     if event.id in pending:
                         pending.discard(event.id)  # the same event twice in one batch: once
+                        fresh.append(event)
+                new = len(fresh)
+                tx = Tx(session, self.tables)
+                if self.spec.batch_handler is not None:
+                    if fresh:
+                        await self.spec.batch_handler(fresh, tx)
+                else:
+                    for event in fresh:
                         await self.spec.handler(event, tx)
+        except asyncio.CancelledError:
+            raise
         except Exception as exc:
             log.info("batch_replayed_one_by_one", subject=self.subject, error=str(exc))
             for msg, _ in parsed:
@@ -160,14 +176,45 @@ class EventConsumer(Generic[E]):
             return
         if tx.emitted and self.on_commit is not None:
             self.on_commit(tx)
-        for msg, _ in parsed:
-            await msg.ack()
+        await asyncio.gather(*(msg.ack() for msg, _ in parsed))
         metrics.HANDLED.labels(self.service, self.subject, "ok").inc(new)
         if len(parsed) - new:
             metrics.HANDLED.labels(self.service, self.subject, "duplicate").inc(len(parsed) - new)
         metrics.HANDLER_SECONDS.labels(self.service, self.subject).observe(
             (time.perf_counter() - started) / len(parsed)
         )
+
+    async def pull_batches(self, *, stream: str, ack_wait: float) -> None:
+        """Pull loop of a batch consumer: fetch what is available (up to ``spec.batch``),
+        handle it in one transaction, repeat. Messages fetched are always handled or left
+        unacked for redelivery; no error ends the loop."""
+        subject = self.names.subject(self.subject)
+        subscription = await self.js.pull_subscribe(
+            subject,
+            durable=self.spec.name,
+            stream=stream,
+            config=ConsumerConfig(
+                durable_name=self.spec.name,
+                filter_subject=subject,
+                ack_policy=AckPolicy.EXPLICIT,
+                max_deliver=self.spec.max_deliver * 2,
+                ack_wait=ack_wait,
+                max_ack_pending=max(1000, self.spec.batch * 4),
+            ),
+        )
+        log.info("batch_consumer_started", subject=self.subject, batch=self.spec.batch)
+        while True:
+            try:
+                messages = await subscription.fetch(self.spec.batch, timeout=5.0)
+            except (TimeoutError, nats.errors.TimeoutError):
+                continue
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("batch_fetch_failed", subject=self.subject, error=str(exc))
+                await asyncio.sleep(1.0)
+                continue
+            await self.handle_batch(messages)
 
     async def _handle(self, event: E) -> str:
         async with self.sessions() as session, session.begin():

@@ -13,14 +13,13 @@ import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Annotated, Any, TypeVar
+from typing import Any, TypeVar
 
 import uvicorn
-from faststream import AckPolicy, Context
+from faststream import AckPolicy
 from faststream.asgi import AsgiFastStream, AsgiResponse, get
 from faststream.nats import ConsumerConfig, JStream, NatsBroker, PullSub
 from faststream.nats.annotations import NatsMessage
-from faststream.nats.message import NatsBatchMessage
 from faststream.nats.prometheus import NatsPrometheusMiddleware
 from nats.js import JetStreamContext
 from prometheus_client import make_asgi_app
@@ -31,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from snab_contracts.base import Event
 from snab_kit import metrics
 from snab_kit.bus import BusNames
-from snab_kit.consume import ConsumerSpec, EventConsumer, Handler, Tx
+from snab_kit.consume import BatchHandler, ConsumerSpec, EventConsumer, Handler, Tx
 from snab_kit.db import make_engine, make_sessionmaker
 from snab_kit.logging import configure_logging, get_logger
 from snab_kit.messaging import MessagingTables
@@ -43,7 +42,6 @@ log = get_logger(__name__)
 
 E = TypeVar("E", bound=Event)
 Q = TypeVar("Q", bound=BaseModel)
-BatchMessage = Annotated[NatsBatchMessage, Context("message")]
 Check = Callable[[], Awaitable[str | None]]
 """A health check returns None when fine, or a short description of what is wrong."""
 
@@ -73,6 +71,7 @@ class Service:
         self._sessions: async_sessionmaker[AsyncSession] | None = None
         self.relay: OutboxRelay | None = None
         self._consumers: list[ConsumerSpec[Any]] = []
+        self._batch_consumers: list[_LazyConsumer] = []
         self._background: list[Callable[[], Awaitable[None]]] = []
         self._tasks: list[asyncio.Task[None]] = []
         self._checks: dict[str, Check] = {}
@@ -122,12 +121,14 @@ class Service:
         name: str | None = None,
         workers: int | None = None,
         batch: int = 0,
+        batch_handler: BatchHandler[E] | None = None,
         max_deliver: int | None = None,
     ) -> Callable[[Handler[E]], Handler[E]]:
         """Handle ``event`` with a durable consumer and exactly-once effect.
 
         ``batch=N`` handles up to N messages per transaction; only for handlers whose
-        effects are all in the database (see ``ConsumerSpec.batch``).
+        effects are all in the database (see ``ConsumerSpec.batch``). ``batch_handler``
+        then takes the whole list of new events at once (set-based work).
         """
 
         def register(handler: Handler[E]) -> Handler[E]:
@@ -139,6 +140,7 @@ class Service:
                 name=name or self.names.durable(self.name, event.SUBJECT),
                 workers=workers or self.settings.consumer_workers,
                 batch=batch,
+                batch_handler=batch_handler,
                 max_deliver=max_deliver or self.settings.max_deliver,
                 backoff=tuple(self.settings.retry_backoff_seconds),
             )
@@ -168,14 +170,8 @@ class Service:
             "title": f"{self.name}:{spec.event.SUBJECT}",
         }
         if spec.batch:
-            batch_subscriber = self.broker.subscriber(
-                subject, pull_sub=PullSub(batch_size=spec.batch, timeout=1.0, batch=True), **common
-            )
-
-            @batch_subscriber  # type: ignore[untyped-decorator]
-            async def _on_batch(body: Any, message: BatchMessage) -> None:
-                await consumer.batch(message.raw_message)
-
+            # Our own pull loop (started with the service), not FastStream's batch loop.
+            self._batch_consumers.append(consumer)
             return
 
         subscriber = self.broker.subscriber(
@@ -298,6 +294,12 @@ class Service:
                 inbox_retention_days=self.settings.inbox_retention_days,
             )
             self._tasks.append(asyncio.create_task(self.relay.run(), name="outbox-relay"))
+        for lazy in self._batch_consumers:
+            self._tasks.append(
+                asyncio.create_task(
+                    _forever(lazy.pull_batches), name=f"batch:{lazy.spec.event.SUBJECT}"
+                )
+            )
         for fn in self._background:
             self._tasks.append(asyncio.create_task(_forever(fn), name=fn.__name__))
         self.started.set()
@@ -389,8 +391,12 @@ class _LazyConsumer:
     async def __call__(self, msg: Any) -> None:
         await self._get()(msg)
 
-    async def batch(self, msgs: Any) -> None:
-        await self._get().handle_batch(msgs)
+    async def pull_batches(self) -> None:
+        service = self.service
+        await self._get().pull_batches(
+            stream=service.names.stream_for(self.spec.event.SUBJECT),
+            ack_wait=service.settings.ack_wait_seconds,
+        )
 
     def _get(self) -> EventConsumer[Any]:
         if self._consumer is None:

@@ -1,9 +1,87 @@
-"""Settings of the orders service."""
+"""Settings of the orders service (environment variables, as in the project's table)."""
 
-from pydantic import AliasChoices, Field
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Annotated
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import NoDecode
 
 from snab_kit.settings import ServiceSettings
 
 
+def parse_rates(value: str) -> dict[str, Decimal]:
+    """``"USD=95.5,EUR=103.2"`` → ``{"USD": Decimal("95.5"), ...}`` (roubles per unit)."""
+    rates: dict[str, Decimal] = {}
+    for part in value.replace(";", ",").split(","):
+        if not part.strip():
+            continue
+        code, sep, number = part.partition("=")
+        if not sep:
+            raise ValueError(f"currency rate {part!r} is not CODE=RATE")
+        try:
+            rate = Decimal(number.strip())
+        except InvalidOperation as exc:
+            raise ValueError(f"currency rate {part!r} is not a number") from exc
+        if not rate.is_finite() or rate <= 0:
+            raise ValueError(f"currency rate {part!r} must be positive")
+        rates[code.strip().upper()] = rate
+    return rates
+
+
 class OrdersSettings(ServiceSettings):
     http_port: int = Field(default=8103, validation_alias=AliasChoices("ORDERS_HTTP_PORT"))
+
+    vat_rate: Decimal = Field(default=Decimal(22), ge=0, le=100, description="Percent.")
+    # Ages of an unanswered supplier request; fractional hours allowed (tests use seconds).
+    request_reminder_hours: float = Field(default=24.0, gt=0)
+    request_timeout_hours: float = Field(default=48.0, gt=0)
+    request_business_hours: bool = Field(
+        default=False, description="Count only working hours (Mon-Fri, Moscow) in those ages."
+    )
+    business_day_start_hour: int = Field(default=9, ge=0, le=23)
+    business_day_end_hour: int = Field(default=18, ge=1, le=24)
+    sweeper_interval_seconds: float = Field(default=60.0, gt=0)
+    sweeper_batch_size: int = Field(default=200, ge=1)
+
+    currency_rates: Annotated[dict[str, Decimal], NoDecode] = Field(
+        default_factory=lambda: parse_rates("USD=95.5,EUR=103.2,CNY=13.1"),
+        description="Roubles for one unit of each currency: CURRENCY_RATES=USD=95.5,EUR=103.2",
+    )
+    duplicate_window_hours: float = Field(default=72.0, ge=0)
+    default_markup_percent: Decimal = Field(default=Decimal(20), ge=0, le=1000)
+    min_margin_percent: Decimal = Field(default=Decimal(5), ge=0, lt=100)
+    proposal_valid_days: int = Field(default=10, ge=1, le=365)
+    proposal_payment_terms: str | None = None
+
+    company_name: str = "ООО «Снаб»"
+    company_inn: str = Field(default="7700000000", pattern=r"^(\d{10}|\d{12})$")
+    company_kpp: str | None = Field(default=None, pattern=r"^\d{9}$")
+    company_address: str | None = None
+    company_phone: str | None = None
+    company_email: str | None = None
+    manager_name: str = "Отдел снабжения"
+    email_from: str | None = Field(default=None, description="Our mailbox, for Reply-To.")
+
+    order_batch_size: int = Field(default=100, ge=0, description="order.parsed per transaction.")
+
+    @field_validator("currency_rates", mode="before")
+    @classmethod
+    def _rates(cls, value: object) -> object:
+        if isinstance(value, str):
+            return parse_rates(value)
+        return value
+
+    @property
+    def reminder_age(self) -> timedelta:
+        return timedelta(hours=self.request_reminder_hours)
+
+    @property
+    def timeout_age(self) -> timedelta:
+        return timedelta(hours=self.request_timeout_hours)
+
+    def rates(self) -> dict[str, Decimal]:
+        """Exchange rates to roubles, RUB itself included."""
+        return {**self.currency_rates, "RUB": Decimal(1)}

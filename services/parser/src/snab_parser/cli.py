@@ -17,14 +17,21 @@ from collections.abc import Callable
 from pathlib import Path
 
 from snab_mailparse import parse_message
-from snab_parser.extractors import CliExtractor
 from snab_parser.result import Extractor, ParseResult
 from snab_parser.rules import RuleExtractor
 
 log = logging.getLogger("snab_parser.cli")
 
-# name -> factory; an LLM extractor registers itself here as "llm"
-EXTRACTORS: dict[str, Callable[[], Extractor]] = {"rules": RuleExtractor, "llm": CliExtractor}
+
+def _llm_extractor() -> Extractor:
+    # imported on demand: the LLM client stack is slow to import and not needed for rules
+    from snab_parser.extractors import CliExtractor
+
+    return CliExtractor()
+
+
+# name -> factory
+EXTRACTORS: dict[str, Callable[[], Extractor]] = {"rules": RuleExtractor, "llm": _llm_extractor}
 
 
 def choose_extractor(requested: str, env: dict[str, str] | None = None) -> Extractor:

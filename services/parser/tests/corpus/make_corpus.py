@@ -2142,6 +2142,7 @@ case(
     ),
 )
 
+
 def main() -> None:
     for old in HERE.glob("[0-9][0-9][0-9].*"):
         old.unlink()

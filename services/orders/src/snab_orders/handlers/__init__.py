@@ -1,0 +1,1 @@
+"""Thin adapters: bus events and rpc requests to the use cases."""

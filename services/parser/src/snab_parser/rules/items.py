@@ -103,9 +103,9 @@ def _paragraphs(lines: list[str], used: set[int]) -> list[list[str]]:
 
 def _is_multi(rest: str) -> bool:
     """More items after the first one on the line ("болты — 48 шт., гайки — 96 шт.")."""
-    for q in find_quantities(rest):
-        if not q.in_parens and not q.pack and re.search(r"[А-Яа-яЁёA-Za-z]{3}", rest[: q.start]):
-            return True
+    for q in find_quantities(rest[:400]):
+        if not q.in_parens and not q.pack:
+            return bool(re.search(r"[А-Яа-яЁёA-Za-z]{3}", rest[: q.start]))
     return False
 
 

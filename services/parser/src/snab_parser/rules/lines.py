@@ -7,6 +7,7 @@ name ("Гофра 20 мм с зондом", "мешок 50 кг", "(по 100 м)
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -280,20 +281,18 @@ def parse_line(line: str, mode: Mode = "request") -> LineItem | None:
     chosen: Quantity | None = None
     strong = bullet
     qty_first = False
-    with_sep = [
-        q
-        for q in candidates
-        if q.start > 0 and _SEP_BEFORE.search(text[: q.start]) and has_letters(text[: q.start])
-    ]
-    with_times = [
-        q
-        for q in candidates
-        if q.start > 0 and _TIMES_BEFORE.search(text[: q.start]) and has_letters(text[: q.start])
-    ]
+    letters = [m.start() for m in itertools.islice(_LETTERS.finditer(text), 2)]
+
+    def named_before(q: Quantity) -> bool:
+        return len(letters) == 2 and letters[1] < q.start
+
+    def before(q: Quantity) -> str:
+        return text[max(0, q.start - 24) : q.start]
+
+    with_sep = [q for q in candidates if named_before(q) and _SEP_BEFORE.search(before(q))]
+    with_times = [q for q in candidates if named_before(q) and _TIMES_BEFORE.search(before(q))]
     with_weak_sep = [
-        q
-        for q in candidates
-        if q.start > 0 and _WEAK_SEP_BEFORE.search(text[: q.start]) and has_letters(text[: q.start])
+        q for q in candidates if named_before(q) and _WEAK_SEP_BEFORE.search(before(q))
     ]
     if with_sep:
         chosen = with_sep[0]
@@ -301,7 +300,11 @@ def parse_line(line: str, mode: Mode = "request") -> LineItem | None:
     elif with_times:
         chosen = with_times[-1]
         strong = True
-    elif with_weak_sep and _emptyish(text[with_weak_sep[-1].end : first_stop]):
+    elif (
+        with_weak_sep
+        and first_stop - with_weak_sep[-1].end <= 120
+        and _emptyish(text[with_weak_sep[-1].end : first_stop])
+    ):
         chosen = with_weak_sep[-1]
     elif (
         candidates
@@ -313,11 +316,13 @@ def parse_line(line: str, mode: Mode = "request") -> LineItem | None:
         strong = True
     else:
         for q in reversed(candidates):
-            if _emptyish(text[q.end : first_stop]) and has_letters(text[: q.start]):
+            if first_stop - q.end > 120:
+                break  # a long tail is never empty
+            if _emptyish(text[q.end : first_stop]) and named_before(q):
                 chosen = q
                 break
 
-    if chosen is not None and _VERB_BEFORE.search(text[: chosen.start]):
+    if chosen is not None and _VERB_BEFORE.search(text[max(0, chosen.start - 40) : chosen.start]):
         # "... нужно сто двадцать килограммов эмали": a sentence, read as prose
         strong = False
         if has_letters(_LEADING_FILLER.sub("", text[: chosen.start]).strip()):

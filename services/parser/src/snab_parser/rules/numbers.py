@@ -115,7 +115,9 @@ def _word_alternation() -> str:
 
 _W: Final = _word_alternation()
 # a run of number words, e.g. "две тысячи триста", "полторы", "две с половиной"
-WORDS_PATTERN: Final[str] = rf"(?<![а-яё])(?:{_W})(?:\s+(?:{_W}))*(?:\s+с\s+половиной)?(?![а-яё])"
+WORDS_PATTERN: Final[str] = (
+    rf"(?<![а-яё])(?:{_W})(?:\s+(?:{_W})){{0,6}}(?:\s+с\s+половиной)?(?![а-яё])"
+)
 WORDS_RE: Final[re.Pattern[str]] = re.compile(WORDS_PATTERN, re.IGNORECASE)
 
 

@@ -81,7 +81,8 @@ class Price:
 
 
 _KOPECKS: Final = re.compile(
-    r"(?P<r>\d{1,3}(?:[ \u00a0]\d{3})*|\d+)\s*(?:руб(?:лей|ля|ль)?\.?|р\.)\s*(?P<k>\d{1,2})\s*коп\.?",
+    r"(?P<r>\d{1,3}(?:[ \u00a0]\d{3})*|\d+)\s*(?:руб(?:лей|ля|ль)?\.?|р\.)"
+    r"\s*(?P<k>\d{1,2})\s*коп\.?",
     re.IGNORECASE,
 )
 
@@ -89,8 +90,10 @@ _KOPECKS: Final = re.compile(
 def _kopecks(text: str) -> str:
     """'6 руб. 80 коп.' -> '6,80 руб.'"""
     return _KOPECKS.sub(
-        lambda m: f"{m.group('r')},{int(m.group('k')):02d} руб."
-        + " " * max(0, len(m.group(0)) - len(m.group("r")) - 8),
+        lambda m: (
+            f"{m.group('r')},{int(m.group('k')):02d} руб."
+            + " " * max(0, len(m.group(0)) - len(m.group("r")) - 8)
+        ),
         text,
     )
 

@@ -68,6 +68,10 @@ _FWD_SUBJECT: Final = re.compile(
 _REPLY_SUBJECT: Final = re.compile(r"^\s*(?:re|ответ|отв|aw)\s*(?:\[\d+\])?\s*:", re.IGNORECASE)
 
 
+MAX_LINES: Final = 5000
+MAX_LINE: Final = 5000
+
+
 @dataclass
 class Segment:
     """One author's text: the body (items live here) and the signature (contacts)."""
@@ -199,7 +203,10 @@ def split_body(text: str, *, forward: bool, reply: bool) -> Body:
     ``reply``: the message is a reply, so quoted text is history.
     When it is neither, text below a header block is treated as forwarded.
     """
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = [
+        line[:MAX_LINE]
+        for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")[:MAX_LINES]
+    ]
     segments: list[Segment] = []
     history: list[str] = []
     current = Segment(forwarded=False)

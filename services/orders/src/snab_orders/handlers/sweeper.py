@@ -1,0 +1,29 @@
+"""The request sweeper: reminders and timeouts, every ``SWEEPER_INTERVAL_SECONDS``."""
+
+from __future__ import annotations
+
+import asyncio
+
+from snab_kit.logging import get_logger
+from snab_kit.service import Service
+from snab_orders.services.requests import sweep_once
+from snab_orders.settings import OrdersSettings
+
+log = get_logger(__name__)
+
+
+def register(service: Service, settings: OrdersSettings) -> None:
+    @service.background
+    async def request_sweeper() -> None:
+        while True:
+            busy = False
+            try:
+                async with service.transaction() as tx:
+                    result = await sweep_once(tx=tx, settings=settings)
+                busy = len(result.reminded) + len(result.timed_out) >= settings.sweeper_batch_size
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("sweeper_failed", error=f"{type(exc).__name__}: {exc}")
+            if not busy:
+                await asyncio.sleep(settings.sweeper_interval_seconds)

@@ -1,0 +1,1 @@
+"""Use cases: each takes the open transaction (``tx``) or session explicitly."""

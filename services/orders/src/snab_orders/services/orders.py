@@ -1,0 +1,667 @@
+"""Orders: creation from a parsed request, reading, searching, editing, outcome."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Row, delete, exists, func, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from snab_contracts.orders import OrderCreated, OrderStatus
+from snab_contracts.parsing import OrderParsed
+from snab_contracts.rpc.orders import (
+    OrderDetail,
+    OrderPage,
+    OrdersList,
+    OrdersMarkOutcome,
+    OrderSummary,
+    OrdersUpdate,
+)
+from snab_kit.consume import Tx
+from snab_kit.logging import get_logger
+from snab_kit.rpc import InvalidTransition, NotFound, ValidationFailed
+from snab_orders.db.tables import (
+    audit_log,
+    categories,
+    clients,
+    counters,
+    order_items,
+    orders,
+    proposal_lines,
+    proposals,
+    quote_lines,
+    quotes,
+    supplier_requests,
+    suppliers,
+)
+from snab_orders.domain.clients import request_fingerprint
+from snab_orders.domain.numbering import ORDER_KIND, order_number
+from snab_orders.domain.states import FINAL_ORDER_STATUSES
+from snab_orders.domain.text import MOSCOW
+from snab_orders.services import views
+from snab_orders.services.common import SYSTEM, audit, jsonable, lock_order, move_order, utcnow
+from snab_orders.services.comparison import comparison_for
+from snab_orders.services.directory import ClientMatch, ClientResolver
+from snab_orders.settings import OrdersSettings
+
+log = get_logger(__name__)
+
+NO_ITEMS_REASON = "в письме не найдено ни одной позиции"
+
+
+async def next_number(
+    session: AsyncSession, *, year: int, kind: str = ORDER_KIND, count: int = 1
+) -> int:
+    """Take ``count`` numbers of ``kind`` in ``year``; returns the last one. The counter row
+    stays locked until the transaction ends, so numbers are unique, and a rolled-back
+    transaction gives its numbers back: no gaps."""
+    stmt = (
+        pg_insert(counters)
+        .values(year=year, kind=kind, value=count)
+        .on_conflict_do_update(
+            index_elements=[counters.c.year, counters.c.kind],
+            set_={"value": counters.c.value + count},
+        )
+        .returning(counters.c.value)
+    )
+    value = await session.scalar(stmt)
+    assert value is not None
+    return int(value)
+
+
+async def create_from_parsed(
+    *, tx: Tx, event: OrderParsed, settings: OrdersSettings, now: datetime | None = None
+) -> UUID | None:
+    """An order from a parsed request; None when this email already made one."""
+    [created] = await create_many_from_parsed(tx=tx, events=[event], settings=settings, now=now)
+    return created
+
+
+@dataclass
+class _Pending:
+    event: OrderParsed
+    client: ClientMatch | None
+    reasons: list[str]
+    fingerprint: str | None
+    duplicate: tuple[UUID, str] | None = None
+
+
+async def create_many_from_parsed(
+    *,
+    tx: Tx,
+    events: Sequence[OrderParsed],
+    settings: OrdersSettings,
+    now: datetime | None = None,
+) -> list[UUID | None]:
+    """Orders from parsed requests, in order; None for an email that already made one.
+
+    Set-based, so that a batch of events costs a handful of statements. A request with no
+    recognised items still becomes an order, in ``needs_review``: a manager decides what it
+    is. A request that repeats an earlier one of the same client (same items) within the
+    duplicate window is flagged with the earlier order. Numbers are taken last, so the
+    counter row is locked for as short a time as possible.
+    """
+    session = tx.session
+    now = now or utcnow()
+    known = set(
+        (
+            await session.execute(
+                select(orders.c.source_mail_id).where(
+                    orders.c.source_mail_id.in_([e.mail_id for e in events])
+                )
+            )
+        )
+        .scalars()
+        .all()
+    )
+    fresh: list[OrderParsed] = []
+    for event in events:
+        if event.mail_id in known:
+            log.info("order_already_exists", mail_id=str(event.mail_id))
+            continue
+        known.add(event.mail_id)
+        fresh.append(event)
+    if not fresh:
+        return [None] * len(events)
+    resolver = ClientResolver(session)
+    await resolver.preload(
+        emails=[x for e in fresh for x in (e.from_.email if e.from_ else None, e.contact_email)],
+        inns=[e.inn for e in fresh],
+    )
+    pending: list[_Pending] = []
+    for event in fresh:
+        sender = event.from_
+        client = await resolver.resolve(
+            emails=[sender.email if sender else None, event.contact_email],
+            inn=event.inn,
+            kpp=event.kpp,
+            name=event.company,
+            contact_name=event.contact_name or (sender.name if sender else None),
+            phone=event.contact_phone,
+        )
+        reasons = list(dict.fromkeys(event.review_reasons))
+        if not event.items:
+            reasons.append(NO_ITEMS_REASON)
+        fingerprint = request_fingerprint((i.name, i.quantity, i.unit.value) for i in event.items)
+        pending.append(_Pending(event, client, reasons, fingerprint))
+    await resolver.flush()
+    await _mark_duplicates(session, pending, settings=settings, now=now)
+
+    year = now.astimezone(MOSCOW).year
+    last = await next_number(session, year=year, count=len(pending))
+    order_rows: list[dict[str, Any]] = []
+    item_rows: list[dict[str, Any]] = []
+    audit_rows: list[dict[str, Any]] = []
+    emitted: list[OrderCreated] = []
+    created: dict[UUID, UUID] = {}
+    for seq, p in enumerate(pending, start=last - len(pending) + 1):
+        event, client = p.event, p.client
+        sender = event.from_
+        number = order_number(year, seq)
+        order_id = uuid.uuid4()
+        created[event.mail_id] = order_id
+        if p.duplicate is not None:
+            p.reasons.append(f"возможный дубль заявки {p.duplicate[1]}")
+        needs_review = event.needs_review or bool(p.reasons)
+        status = OrderStatus.NEEDS_REVIEW if needs_review else OrderStatus.NEW
+        order_rows.append(
+            {
+                "id": order_id,
+                "number": number,
+                "year": year,
+                "seq": seq,
+                "status": status.value,
+                "client_id": client.client_id if client else None,
+                "source_mail_id": event.mail_id,
+                "mail_subject": event.mail_subject,
+                "from_email": sender.email if sender else None,
+                "from_name": sender.name if sender else None,
+                "company": event.company,
+                "inn": event.inn,
+                "kpp": event.kpp,
+                "contact_name": event.contact_name,
+                "contact_phone": event.contact_phone,
+                "contact_email": event.contact_email,
+                "received_at": event.received_at,
+                "deadline": event.deadline,
+                "confidence": event.confidence,
+                "extractor": event.extractor,
+                "needs_review": needs_review,
+                "review_reasons": p.reasons,
+                "text_excerpt": event.text_excerpt,
+                "possible_duplicate_of": p.duplicate[0] if p.duplicate else None,
+                "fingerprint": p.fingerprint,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+        item_rows += [
+            {
+                "id": uuid.uuid4(),
+                "order_id": order_id,
+                "position": n,
+                "name": item.name,
+                "article": item.article,
+                "quantity": item.quantity,
+                "unit": item.unit.value,
+                "note": item.note,
+                "source_line": item.source_line,
+                "category_id": None,
+            }
+            for n, item in enumerate(event.items, start=1)
+        ]
+        audit_rows.append(
+            {
+                "order_id": order_id,
+                "actor": SYSTEM,
+                "action": "order.created",
+                "entity": "order",
+                "entity_id": str(order_id),
+                "before": None,
+                "after": jsonable(
+                    {
+                        "number": number,
+                        "status": status.value,
+                        "items_count": len(event.items),
+                        "client_id": client.client_id if client else None,
+                        "client_created": client.created if client else False,
+                        "review_reasons": p.reasons,
+                    }
+                ),
+                "source_event_id": event.id,
+            }
+        )
+        emitted.append(
+            OrderCreated(
+                order_id=order_id,
+                number=number,
+                client_id=client.client_id if client else None,
+                client_name=client.name if client else event.company,
+                items_count=len(event.items),
+                deadline=event.deadline,
+                needs_review=needs_review,
+                review_reasons=p.reasons,
+                possible_duplicate_of=p.duplicate[0] if p.duplicate else None,
+                possible_duplicate_number=p.duplicate[1] if p.duplicate else None,
+                source_mail_id=event.mail_id,
+                correlation_id=str(order_id),
+            )
+        )
+    await session.execute(insert(orders), order_rows)
+    if item_rows:
+        await session.execute(insert(order_items), item_rows)
+    await session.execute(insert(audit_log), audit_rows)
+    await tx.emit(*emitted)
+    log.info("orders_created", count=len(order_rows), last_number=order_rows[-1]["number"])
+    fresh_ids = {id(e) for e in fresh}
+    return [created[e.mail_id] if id(e) in fresh_ids else None for e in events]
+
+
+async def _mark_duplicates(
+    session: AsyncSession, pending: list[_Pending], *, settings: OrdersSettings, now: datetime
+) -> None:
+    """Flag requests that repeat an earlier one of the same client within the window
+    (an earlier order, or an earlier request of the same batch)."""
+    if settings.duplicate_window_hours <= 0:
+        return
+    keys = {(p.client.client_id, p.fingerprint) for p in pending if p.client and p.fingerprint}
+    if not keys:
+        return
+    earlier: dict[tuple[UUID, str], tuple[UUID, str]] = {}
+    rows = (
+        await session.execute(
+            select(orders.c.id, orders.c.number, orders.c.client_id, orders.c.fingerprint)
+            .where(
+                orders.c.client_id.in_({k[0] for k in keys}),
+                orders.c.fingerprint.in_({k[1] for k in keys}),
+                orders.c.created_at >= now - timedelta(hours=settings.duplicate_window_hours),
+                orders.c.status != OrderStatus.CANCELLED.value,
+            )
+            .order_by(orders.c.created_at)
+        )
+    ).all()
+    for row in rows:
+        earlier[(row.client_id, row.fingerprint)] = (row.id, row.number)
+    for p in pending:
+        if p.client and p.fingerprint:
+            p.duplicate = earlier.get((p.client.client_id, p.fingerprint))
+
+
+def summary_select() -> Any:
+    """Orders with what a summary shows besides their own columns."""
+    items_count = (
+        select(func.count())
+        .select_from(order_items)
+        .where(order_items.c.order_id == orders.c.id)
+        .scalar_subquery()
+    )
+    requests_count = (
+        select(func.count())
+        .select_from(supplier_requests)
+        .where(supplier_requests.c.order_id == orders.c.id)
+        .scalar_subquery()
+    )
+    quotes_count = (
+        select(func.count())
+        .select_from(quotes)
+        .where(quotes.c.order_id == orders.c.id)
+        .scalar_subquery()
+    )
+    proposal_total = (
+        select(proposals.c.total)
+        .where(proposals.c.order_id == orders.c.id, proposals.c.status != "superseded")
+        .order_by(proposals.c.created_at.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return select(
+        orders,
+        clients.c.name.label("client_name"),
+        items_count.label("items_count"),
+        requests_count.label("requests_count"),
+        quotes_count.label("quotes_count"),
+        proposal_total.label("proposal_total"),
+    ).outerjoin(clients, clients.c.id == orders.c.client_id)
+
+
+async def get_summary(*, session: AsyncSession, order_id: UUID) -> OrderSummary:
+    row = (await session.execute(summary_select().where(orders.c.id == order_id))).first()
+    if row is None:
+        raise NotFound("заявка не найдена", order_id=str(order_id))
+    return views.order_summary(row)
+
+
+async def get_detail(
+    *,
+    session: AsyncSession,
+    settings: OrdersSettings,
+    order_id: UUID | None = None,
+    number: str | None = None,
+    audit_limit: int = 100,
+) -> OrderDetail:
+    """Everything about one order: items, requests, quotes, comparison, proposals, audit."""
+    stmt = summary_select()
+    stmt = (
+        stmt.where(orders.c.id == order_id) if order_id else stmt.where(orders.c.number == number)
+    )
+    order = (await session.execute(stmt)).first()
+    if order is None:
+        raise NotFound(
+            "заявка не найдена", order_id=str(order_id) if order_id else None, number=number
+        )
+    oid = order.id
+    items = (
+        await session.execute(
+            select(order_items)
+            .where(order_items.c.order_id == oid)
+            .order_by(order_items.c.position)
+        )
+    ).all()
+    requests = (
+        await session.execute(
+            select(supplier_requests, suppliers.c.company.label("supplier_name"))
+            .join(suppliers, suppliers.c.id == supplier_requests.c.supplier_id)
+            .where(supplier_requests.c.order_id == oid)
+            .order_by(supplier_requests.c.id)
+        )
+    ).all()
+    quote_rows = (
+        await session.execute(
+            select(
+                quotes,
+                suppliers.c.company.label("supplier_name"),
+                supplier_requests.c.rfq_number,
+            )
+            .join(suppliers, suppliers.c.id == quotes.c.supplier_id)
+            .join(supplier_requests, supplier_requests.c.id == quotes.c.request_id)
+            .where(quotes.c.order_id == oid)
+            .order_by(quotes.c.received_at, quotes.c.version)
+        )
+    ).all()
+    lines_by_quote: dict[UUID, list[Row[Any]]] = {}
+    if quote_rows:
+        lines = (
+            await session.execute(
+                select(quote_lines)
+                .where(quote_lines.c.quote_id.in_([q.id for q in quote_rows]))
+                .order_by(quote_lines.c.quote_id, quote_lines.c.line_no)
+            )
+        ).all()
+        lines_by_quote = views.group_by(lines, "quote_id")
+    proposal_rows = (
+        await session.execute(
+            select(proposals).where(proposals.c.order_id == oid).order_by(proposals.c.created_at)
+        )
+    ).all()
+    plines: dict[UUID, list[Row[Any]]] = {}
+    if proposal_rows:
+        plines = views.group_by(
+            (
+                await session.execute(
+                    select(proposal_lines)
+                    .where(proposal_lines.c.proposal_id.in_([p.id for p in proposal_rows]))
+                    .order_by(proposal_lines.c.proposal_id, proposal_lines.c.position)
+                )
+            ).all(),
+            "proposal_id",
+        )
+    audit_rows: Sequence[Row[Any]] = []
+    if audit_limit:
+        audit_rows = (
+            await session.execute(
+                select(audit_log)
+                .where(audit_log.c.order_id == oid)
+                .order_by(audit_log.c.id.desc())
+                .limit(audit_limit)
+            )
+        ).all()
+    chosen: dict[UUID, UUID] = {}
+    live = [p for p in proposal_rows if p.status != "superseded"]
+    if live:
+        for line in plines.get(live[-1].id, []):
+            if line.quote_line_id:
+                chosen[line.item_id] = line.quote_line_id
+    comparison = (
+        await comparison_for(session, order_id=oid, settings=settings, items=items, chosen=chosen)
+        if quote_rows
+        else None
+    )
+    return OrderDetail(
+        order=views.order_summary(order),
+        company=order.company,
+        inn=order.inn,
+        contact_name=order.contact_name or order.from_name,
+        contact_phone=order.contact_phone,
+        text_excerpt=order.text_excerpt,
+        items=[views.item_view(i) for i in items],
+        requests=[views.request_view(r) for r in requests],
+        quotes=[views.quote_view(q, lines_by_quote.get(q.id, [])) for q in quote_rows],
+        comparison=comparison,
+        proposals=[views.proposal_view(p, plines.get(p.id, [])) for p in proposal_rows],
+        audit=[views.audit_entry(a) for a in audit_rows],
+    )
+
+
+_SORTS = {
+    "created_at": orders.c.created_at,
+    "updated_at": orders.c.updated_at,
+    "number": orders.c.number,
+    "deadline": orders.c.deadline,
+}
+
+
+async def list_orders(*, session: AsyncSession, req: OrdersList) -> OrderPage:
+    stmt = summary_select()
+    if req.statuses:
+        stmt = stmt.where(orders.c.status.in_([s.value for s in req.statuses]))
+    if req.client_id:
+        stmt = stmt.where(orders.c.client_id == req.client_id)
+    if req.needs_review is not None:
+        stmt = stmt.where(orders.c.needs_review.is_(req.needs_review))
+    if req.created_from:
+        start = datetime.combine(req.created_from, datetime.min.time(), MOSCOW)
+        stmt = stmt.where(orders.c.created_at >= start)
+    if req.created_to:
+        end = datetime.combine(req.created_to, datetime.min.time(), MOSCOW) + timedelta(days=1)
+        stmt = stmt.where(orders.c.created_at < end)
+    if req.query and req.query.strip():
+        like = f"%{req.query.strip()}%"
+        stmt = stmt.where(
+            or_(
+                orders.c.number.ilike(like),
+                orders.c.mail_subject.ilike(like),
+                orders.c.company.ilike(like),
+                orders.c.from_email.ilike(like),
+                clients.c.name.ilike(like),
+                exists().where(
+                    order_items.c.order_id == orders.c.id, order_items.c.name.ilike(like)
+                ),
+            )
+        )
+    total = await session.scalar(select(func.count()).select_from(stmt.subquery()))
+    column = _SORTS[req.sort.lstrip("-")]
+    order_by = column.desc().nulls_last() if req.sort.startswith("-") else column.asc().nulls_last()
+    rows = (
+        await session.execute(
+            stmt.order_by(order_by, orders.c.number.desc())
+            .limit(req.page_size)
+            .offset((req.page - 1) * req.page_size)
+        )
+    ).all()
+    return OrderPage(
+        items=[views.order_summary(r) for r in rows],
+        total=total or 0,
+        page=req.page,
+        page_size=req.page_size,
+    )
+
+
+async def update_order(*, tx: Tx, req: OrdersUpdate, settings: OrdersSettings) -> OrderDetail:
+    """A manager's edit; every change is audited in the same transaction."""
+    session = tx.session
+    actor = req.actor or "user:unknown"
+    order = await lock_order(session, req.order_id)
+    status = OrderStatus(order.status)
+    edits = req.items is not None or req.client_id is not None or req.deadline is not None
+    if edits and status in FINAL_ORDER_STATUSES:
+        raise InvalidTransition(
+            f"заявка {order.number} закрыта ({status.value}): изменять её нельзя",
+            status=status.value,
+        )
+    if req.items is not None:
+        await _replace_items(tx, order, req, actor)
+    changes: dict[str, Any] = {}
+    before: dict[str, Any] = {}
+    if req.client_id is not None and req.client_id != order.client_id:
+        found = await session.scalar(
+            select(clients.c.id).where(
+                clients.c.id == req.client_id, clients.c.deleted_at.is_(None)
+            )
+        )
+        if found is None:
+            raise NotFound("клиент не найден", client_id=str(req.client_id))
+        before["client_id"], changes["client_id"] = order.client_id, req.client_id
+    if req.deadline is not None and req.deadline != order.deadline:
+        before["deadline"], changes["deadline"] = order.deadline, req.deadline
+    if changes:
+        await session.execute(
+            update(orders).where(orders.c.id == order.id).values(**changes, updated_at=utcnow())
+        )
+        await audit(
+            session,
+            order_id=order.id,
+            actor=actor,
+            action="order.edited",
+            entity="order",
+            entity_id=order.id,
+            before=before,
+            after=changes,
+        )
+    if req.resolve_review:
+        if status == OrderStatus.NEEDS_REVIEW:
+            await move_order(tx, order, OrderStatus.NEW, actor=actor, reason=req.reason)
+            order = await lock_order(session, order.id)
+        if order.needs_review:
+            await session.execute(
+                update(orders)
+                .where(orders.c.id == order.id)
+                .values(needs_review=False, updated_at=utcnow())
+            )
+            await audit(
+                session,
+                order_id=order.id,
+                actor=actor,
+                action="order.review_resolved",
+                entity="order",
+                entity_id=order.id,
+                before={"needs_review": True, "review_reasons": list(order.review_reasons)},
+                after={"needs_review": False, "reason": req.reason},
+            )
+    if req.cancel:
+        order = await lock_order(session, order.id)
+        await move_order(tx, order, OrderStatus.CANCELLED, actor=actor, reason=req.reason)
+    return await get_detail(session=session, settings=settings, order_id=order.id)
+
+
+async def _replace_items(tx: Tx, order: Row[Any], req: OrdersUpdate, actor: str) -> None:
+    assert req.items is not None
+    session = tx.session
+    current = {
+        r.id: r
+        for r in (
+            await session.execute(select(order_items).where(order_items.c.order_id == order.id))
+        ).all()
+    }
+    given = [i.item_id for i in req.items if i.item_id is not None]
+    foreign = [str(i) for i in given if i not in current]
+    if foreign:
+        raise ValidationFailed("позиции не из этой заявки", item_ids=foreign)
+    if len(set(given)) != len(given):
+        raise ValidationFailed("одна позиция указана дважды")
+    category_ids = {i.category_id for i in req.items if i.category_id is not None}
+    if category_ids:
+        known = set(
+            (
+                await session.execute(
+                    select(categories.c.id).where(categories.c.id.in_(category_ids))
+                )
+            )
+            .scalars()
+            .all()
+        )
+        missing = [str(c) for c in category_ids - known]
+        if missing:
+            raise NotFound("категория не найдена", category_ids=missing)
+    removed = [i for i in current if i not in set(given)]
+    if removed:
+        await session.execute(delete(order_items).where(order_items.c.id.in_(removed)))
+    for position, item in enumerate(req.items, start=1):
+        values = {
+            "position": position,
+            "name": item.name,
+            "article": item.article,
+            "quantity": item.quantity,
+            "unit": item.unit.value,
+            "note": item.note,
+            "category_id": item.category_id,
+        }
+        if item.item_id is None:
+            await session.execute(
+                insert(order_items).values(id=uuid.uuid4(), order_id=order.id, **values)
+            )
+        else:
+            await session.execute(
+                update(order_items).where(order_items.c.id == item.item_id).values(**values)
+            )
+    await session.execute(update(orders).where(orders.c.id == order.id).values(updated_at=utcnow()))
+    await audit(
+        session,
+        order_id=order.id,
+        actor=actor,
+        action="order.items_replaced",
+        entity="order",
+        entity_id=order.id,
+        before={
+            "items": [
+                {"item_id": r.id, "name": r.name, "quantity": r.quantity, "unit": r.unit}
+                for r in sorted(current.values(), key=lambda r: r.position)
+            ]
+        },
+        after={
+            "items": [
+                {"item_id": i.item_id, "name": i.name, "quantity": i.quantity, "unit": i.unit}
+                for i in req.items
+            ],
+            "reason": req.reason,
+        },
+    )
+
+
+async def mark_outcome(*, tx: Tx, req: OrdersMarkOutcome) -> OrderSummary:
+    session = tx.session
+    order = await lock_order(session, req.order_id)
+    target = OrderStatus.WON if req.outcome == "won" else OrderStatus.LOST
+    extra: dict[str, Any] = {}
+    if target == OrderStatus.WON:
+        sent = (
+            await session.execute(
+                select(proposals.c.total, proposals.c.margin_amount)
+                .where(
+                    proposals.c.order_id == order.id, proposals.c.status.in_(["sent", "sending"])
+                )
+                .order_by(proposals.c.created_at.desc())
+                .limit(1)
+            )
+        ).first()
+        if sent is not None:
+            extra = {"revenue": sent.total, "margin": sent.margin_amount}
+    await move_order(
+        tx, order, target, actor=req.actor or "user:unknown", reason=req.reason, extra=extra
+    )
+    return await get_summary(session=session, order_id=order.id)

@@ -1,0 +1,232 @@
+"""Bad input gets a clear, typed outcome and leaves nothing half-written."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from uuid import uuid4
+
+import pytest
+from orders_testkit import App, order_parsed, quote_parsed
+
+from snab_contracts.mail import MailClassified, MailFailed
+from snab_contracts.orders import OrderStatus, RequestStatus
+from snab_contracts.rpc.directory import SupplierInput, SuppliersCreate, SupplierView
+from snab_contracts.rpc.orders import (
+    LinkedMail,
+    OrderDetail,
+    OrdersBuildProposal,
+    OrdersGet,
+    OrdersLinkMail,
+    OrdersMarkOutcome,
+    OrdersSendRequests,
+    OrderSummary,
+    OrdersUnmatchedMail,
+    OrdersUpdate,
+    SentRequests,
+    UnmatchedMailPage,
+)
+from snab_kit.rpc import Conflict, InvalidTransition, NotFound, ValidationFailed
+from snab_kit.testing import wait_for
+
+
+async def _order_with_request(app: App) -> tuple[OrderDetail, SentRequests, SupplierView]:
+    supplier = await app.call(
+        SuppliersCreate(
+            supplier=SupplierInput(company="ООО «Метизы»", emails=["sales@metizy.example"])
+        ),
+        SupplierView,
+    )
+    event = order_parsed()
+    await app.publish(event)
+    [row] = await app.wait_rows("SELECT id FROM orders.orders")
+    sent = await app.call(
+        OrdersSendRequests(order_id=row.id, supplier_ids=[supplier.supplier_id]), SentRequests
+    )
+    detail = await app.call(OrdersGet(order_id=row.id), OrderDetail)
+    return detail, sent, supplier
+
+
+async def test_quote_for_unknown_request_waits_for_a_manager_and_can_be_linked(app: App) -> None:
+    detail, sent, _ = await _order_with_request(app)
+    quote = quote_parsed(
+        request_id=999999,
+        rfq_number="RFQ-2026-9999-1",
+        email="unknown@elsewhere.example",
+        lines=[{"position": 1, "name": "Болт М8х30", "unit_price": "12.00"}],
+    )
+    await app.publish(quote)
+    await app.wait_rows("SELECT mail_id FROM orders.unmatched_mail")
+    assert await app.scalar("SELECT count(*) FROM orders.quotes") == 0
+    assert await app.scalar("SELECT status FROM orders.supplier_requests") == "queued"
+    [told] = await app.emitted("mail.classified")
+    assert isinstance(told, MailClassified) and told.reason == "unmatched_quote"
+    page = await app.call(OrdersUnmatchedMail(), UnmatchedMailPage)
+    assert [m.mail_id for m in page.items] == [quote.mail_id]
+
+    # A manager links it: the quote is read as an answer to the chosen request.
+    request = sent.requests[0]
+    linked = await app.call(
+        OrdersLinkMail(mail_id=quote.mail_id, request_id=request.request_id, actor="user:7"),
+        LinkedMail,
+    )
+    assert linked.order_number == detail.order.number and linked.quote_id is not None
+    after = await app.call(OrdersGet(order_id=detail.order.order_id), OrderDetail)
+    assert after.requests[0].status == RequestStatus.ANSWERED
+    assert after.quotes[0].lines[0].item_id == after.items[0].item_id
+    assert (await app.call(OrdersUnmatchedMail(), UnmatchedMailPage)).total == 0
+    with pytest.raises(NotFound):
+        await app.call(OrdersLinkMail(mail_id=uuid4(), request_id=request.request_id), LinkedMail)
+    # Linking again to the same request changes nothing.
+    again = await app.call(
+        OrdersLinkMail(mail_id=quote.mail_id, request_id=request.request_id), LinkedMail
+    )
+    assert again.quote_id == linked.quote_id
+    assert await app.scalar("SELECT count(*) FROM orders.quotes") == 1
+
+
+async def test_quote_in_a_currency_without_rate(app: App) -> None:
+    detail, sent, _ = await _order_with_request(app)
+    request = sent.requests[0]
+    await app.publish(
+        quote_parsed(
+            request_id=request.request_id,
+            rfq_number=request.rfq_number,
+            currency="CNY",
+            lines=[{"position": 1, "name": "Болт М8х30 DIN 933", "unit_price": "0.9"}],
+        )
+    )
+    await app.wait_rows("SELECT id FROM orders.quotes")
+    after = await app.call(OrdersGet(order_id=detail.order.order_id), OrderDetail)
+    [quote] = after.quotes
+    assert quote.needs_review and quote.currency == "CNY"
+    reasons = await app.scalar("SELECT review_reasons FROM orders.quotes")
+    assert "нет курса валюты CNY: цены не сравниваются" in reasons
+    assert after.comparison is not None
+    cell = after.comparison.rows[0].cells[0]
+    assert cell.unit_price is None and cell.original_unit_price is not None
+    assert cell.original_unit_price.amount == Decimal("0.9")
+    with pytest.raises(ValidationFailed, match="нет ни одного предложения"):
+        await app.call(OrdersBuildProposal(order_id=detail.order.order_id), OrderDetail)
+    with pytest.raises(ValidationFailed, match="нет курса для валюты CNY"):
+        await app.call(
+            OrdersBuildProposal(
+                order_id=detail.order.order_id,
+                choices={after.items[0].item_id: quote.lines[0].quote_line_id},
+            ),
+            OrderDetail,
+        )
+    assert await app.scalar("SELECT count(*) FROM orders.proposals") == 0
+    assert await app.scalar("SELECT status FROM orders.orders") == OrderStatus.QUOTING
+
+
+async def test_request_with_no_items_reaches_a_manager(app: App) -> None:
+    event = order_parsed(items=[])
+    await app.publish(event)
+    [row] = await app.wait_rows("SELECT id, status, review_reasons FROM orders.orders")
+    assert row.status == OrderStatus.NEEDS_REVIEW
+    assert "в письме не найдено ни одной позиции" in row.review_reasons
+    [created] = await app.emitted("order.created")
+    assert created.needs_review and created.items_count == 0
+    supplier = await app.call(
+        SuppliersCreate(
+            supplier=SupplierInput(company="ООО «Метизы»", emails=["s@metizy.example"])
+        ),
+        SupplierView,
+    )
+    with pytest.raises(ValidationFailed, match="нет позиций"):
+        await app.call(
+            OrdersSendRequests(order_id=row.id, supplier_ids=[supplier.supplier_id]), SentRequests
+        )
+    assert await app.scalar("SELECT count(*) FROM orders.supplier_requests") == 0
+    assert await app.scalar("SELECT rfq_seq FROM orders.orders") == 0
+
+
+async def test_rpc_with_invalid_ids(app: App) -> None:
+    with pytest.raises(ValidationFailed) as info:
+        await app.rpc.call_raw("rpc.orders.get", _Raw({"order_id": "not-a-uuid"}))
+    assert info.value.details["errors"]
+    with pytest.raises(NotFound, match="заявка не найдена"):
+        await app.call(OrdersGet(order_id=uuid4()), OrderDetail)
+    with pytest.raises(NotFound):
+        await app.call(OrdersGet(number="ORD-2026-9999"), OrderDetail)
+
+    detail, _, supplier = await _order_with_request(app)
+    order_id = detail.order.order_id
+    before = await app.scalar("SELECT count(*) FROM orders.audit_log")
+    with pytest.raises(NotFound, match="поставщик не найден"):
+        await app.call(
+            OrdersSendRequests(order_id=order_id, supplier_ids=[supplier.supplier_id, uuid4()]),
+            SentRequests,
+        )
+    with pytest.raises(Conflict, match="уже отправлен"):
+        await app.call(
+            OrdersSendRequests(order_id=order_id, supplier_ids=[supplier.supplier_id]),
+            SentRequests,
+        )
+    with pytest.raises(ValidationFailed, match="не из этой заявки"):
+        await app.call(
+            OrdersUpdate(
+                order_id=order_id, items=[{"item_id": uuid4(), "name": "x", "quantity": 1}]
+            ),
+            OrderDetail,
+        )
+    with pytest.raises(InvalidTransition, match="недопустим"):
+        await app.call(OrdersMarkOutcome(order_id=order_id, outcome="won"), OrderSummary)
+    # Nothing of the refused commands was written.
+    assert await app.scalar("SELECT count(*) FROM orders.audit_log") == before
+    assert await app.scalar("SELECT count(*) FROM orders.supplier_requests") == 1
+    assert await app.scalar("SELECT status FROM orders.orders") == OrderStatus.RFQ_SENT
+
+
+async def test_failed_rfq_email_fails_the_request(app: App) -> None:
+    detail, sent, _ = await _order_with_request(app)
+    [mail] = await app.emitted("mail.send")
+    await app.publish(
+        MailFailed(
+            command_id=mail.id,
+            error="550 5.1.1 mailbox unavailable",
+            permanent=True,
+            attempts=3,
+            purpose="rfq",
+            order_id=detail.order.order_id,
+            request_id=sent.requests[0].request_id,
+        )
+    )
+    await app.wait_rows("SELECT id FROM orders.supplier_requests WHERE status = 'failed'")
+    after = await app.call(OrdersGet(order_id=detail.order.order_id), OrderDetail)
+    assert after.requests[0].last_error == "550 5.1.1 mailbox unavailable"
+    assert any(a.action == "request.status" and a.after["status"] == "failed" for a in after.audit)
+
+
+async def test_same_email_never_makes_two_orders_and_repeats_are_flagged(app: App) -> None:
+    mail_id = uuid4()
+    await app.publish(order_parsed(mail_id=mail_id), order_parsed(mail_id=mail_id))
+    first = order_parsed()  # the same client, the same items, another email
+    await app.publish(first)
+    rows = await app.wait_rows(
+        "SELECT number, possible_duplicate_of FROM orders.orders ORDER BY seq", count=2
+    )
+    await wait_for(lambda: _n_created(app, 2))
+    assert len(await app.rows("SELECT id FROM orders.orders")) == 2
+    assert rows[0].possible_duplicate_of is None
+    assert rows[1].possible_duplicate_of is not None
+    created = await app.emitted("order.created")
+    assert created[1].possible_duplicate_number == rows[0].number
+    assert created[1].needs_review
+    assert await app.scalar("SELECT count(*) FROM orders.clients") == 1
+
+
+async def _n_created(app: App, n: int) -> bool:
+    return len(await app.emitted("order.created")) == n
+
+
+class _Raw:
+    """A request body that the contracts would never let us build: for invalid input."""
+
+    def __init__(self, body: dict[str, object]) -> None:
+        self.body = body
+
+    def model_dump_json(self) -> str:
+        import json
+
+        return json.dumps(self.body)
