@@ -184,10 +184,13 @@ class EventConsumer(Generic[E]):
             (time.perf_counter() - started) / len(parsed)
         )
 
-    async def pull_batches(self, *, stream: str, ack_wait: float) -> None:
-        """Pull loop of a batch consumer: fetch what is available (up to ``spec.batch``),
-        handle it in one transaction, repeat. Messages fetched are always handled or left
-        unacked for redelivery; no error ends the loop."""
+    async def pull(self, *, stream: str, ack_wait: float) -> None:
+        """The consumer's pull loop: fetch what is available, handle it, repeat.
+
+        Batch consumers handle up to ``spec.batch`` messages in one transaction; the others
+        handle up to ``spec.workers`` messages concurrently, each in its own transaction.
+        Messages fetched are always handled or left unacked for redelivery; no error ends
+        the loop (an idle fetch that times out is the normal case, not an error)."""
         subject = self.names.subject(self.subject)
         subscription = await self.js.pull_subscribe(
             subject,
@@ -199,13 +202,14 @@ class EventConsumer(Generic[E]):
                 ack_policy=AckPolicy.EXPLICIT,
                 max_deliver=self.spec.max_deliver * 2,
                 ack_wait=ack_wait,
-                max_ack_pending=max(1000, self.spec.batch * 4),
+                max_ack_pending=max(1000, self.spec.batch * 4, self.spec.workers * 100),
             ),
         )
-        log.info("batch_consumer_started", subject=self.subject, batch=self.spec.batch)
+        size = self.spec.batch or max(self.spec.workers, 1)
+        log.info("consumer_started", subject=self.subject, batch=self.spec.batch, workers=size)
         while True:
             try:
-                messages = await subscription.fetch(self.spec.batch, timeout=5.0)
+                messages = await subscription.fetch(size, timeout=5.0)
             except (TimeoutError, nats.errors.TimeoutError):
                 continue
             except asyncio.CancelledError:
@@ -214,7 +218,10 @@ class EventConsumer(Generic[E]):
                 log.warning("batch_fetch_failed", subject=self.subject, error=str(exc))
                 await asyncio.sleep(1.0)
                 continue
-            await self.handle_batch(messages)
+            if self.spec.batch:
+                await self.handle_batch(messages)
+            else:
+                await asyncio.gather(*(self(msg) for msg in messages))
 
     async def _handle(self, event: E) -> str:
         async with self.sessions() as session, session.begin():

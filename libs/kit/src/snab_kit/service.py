@@ -16,9 +16,8 @@ from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
 import uvicorn
-from faststream import AckPolicy
 from faststream.asgi import AsgiFastStream, AsgiResponse, get
-from faststream.nats import ConsumerConfig, JStream, NatsBroker, PullSub
+from faststream.nats import NatsBroker
 from faststream.nats.annotations import NatsMessage
 from faststream.nats.prometheus import NatsPrometheusMiddleware
 from nats.js import JetStreamContext
@@ -71,7 +70,7 @@ class Service:
         self._sessions: async_sessionmaker[AsyncSession] | None = None
         self.relay: OutboxRelay | None = None
         self._consumers: list[ConsumerSpec[Any]] = []
-        self._batch_consumers: list[_LazyConsumer] = []
+        self._pull_consumers: list[_LazyConsumer] = []
         self._background: list[Callable[[], Awaitable[None]]] = []
         self._tasks: list[asyncio.Task[None]] = []
         self._checks: dict[str, Check] = {}
@@ -151,39 +150,10 @@ class Service:
         return register
 
     def _subscribe(self, spec: ConsumerSpec[E]) -> None:
-        assert self.tables is not None
-        consumer = _LazyConsumer(self, spec)
-        subject = self.names.subject(spec.event.SUBJECT)
-        common: dict[str, Any] = {
-            "stream": JStream(self.names.stream_for(spec.event.SUBJECT), declare=False),
-            "durable": spec.name,
-            "config": ConsumerConfig(
-                durable_name=spec.name,
-                filter_subject=subject,
-                # Our own DLQ step runs at spec.max_deliver; the server's limit is a backstop
-                # for a message that kills the process every time.
-                max_deliver=spec.max_deliver * 2,
-                ack_wait=self.settings.ack_wait_seconds,
-                max_ack_pending=max(1000, spec.workers * 100, spec.batch * 4),
-            ),
-            "ack_policy": AckPolicy.MANUAL,
-            "title": f"{self.name}:{spec.event.SUBJECT}",
-        }
-        if spec.batch:
-            # Our own pull loop (started with the service), not FastStream's batch loop.
-            self._batch_consumers.append(consumer)
-            return
-
-        subscriber = self.broker.subscriber(
-            subject,
-            pull_sub=PullSub(batch_size=max(spec.workers, 1) * 4, timeout=5.0),
-            max_workers=spec.workers,
-            **common,
-        )
-
-        @subscriber
-        async def _on_message(body: Any, message: NatsMessage) -> None:
-            await consumer(message.raw_message)
+        # JetStream consumers run our own pull loop (started with the service) rather than
+        # FastStream's: it treats an idle fetch timeout as normal and never drops fetched
+        # messages, and acks stay entirely in EventConsumer's hands.
+        self._pull_consumers.append(_LazyConsumer(self, spec))
 
     def rpc(self, request: type[Q]) -> Callable[[Callable[[Q], Awaitable[BaseModel | None]]], Any]:
         """Answer ``request.SUBJECT`` with the handler's result (or its typed failure)."""
@@ -294,11 +264,9 @@ class Service:
                 inbox_retention_days=self.settings.inbox_retention_days,
             )
             self._tasks.append(asyncio.create_task(self.relay.run(), name="outbox-relay"))
-        for lazy in self._batch_consumers:
+        for lazy in self._pull_consumers:
             self._tasks.append(
-                asyncio.create_task(
-                    _forever(lazy.pull_batches), name=f"batch:{lazy.spec.event.SUBJECT}"
-                )
+                asyncio.create_task(_forever(lazy.pull), name=f"consume:{lazy.spec.event.SUBJECT}")
             )
         for fn in self._background:
             self._tasks.append(asyncio.create_task(_forever(fn), name=fn.__name__))
@@ -388,12 +356,9 @@ class _LazyConsumer:
         self.spec = spec
         self._consumer: EventConsumer[Any] | None = None
 
-    async def __call__(self, msg: Any) -> None:
-        await self._get()(msg)
-
-    async def pull_batches(self) -> None:
+    async def pull(self) -> None:
         service = self.service
-        await self._get().pull_batches(
+        await self._get().pull(
             stream=service.names.stream_for(self.spec.event.SUBJECT),
             ack_wait=service.settings.ack_wait_seconds,
         )
