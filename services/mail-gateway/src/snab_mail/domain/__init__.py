@@ -1,0 +1,1 @@
+"""Mail rules without I/O: threading, Message-IDs, what may be answered, the circuit breaker."""

@@ -1,0 +1,61 @@
+"""``rpc.mail.ingest`` (a message put in by hand) and ``rpc.mail.get`` (a stored message)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import uuid
+from datetime import UTC, datetime
+
+from snab_contracts.mail import MailAddress
+from snab_contracts.rpc.mail import MailGet, MailIngest, MailIngested, MailView
+from snab_kit.rpc import NotFound, ValidationFailed
+from snab_kit.service import Service
+from snab_mail.services.intake import Intake, Origin
+from snab_mail.services.views import MailReader, RawTooLarge
+from snab_mail.smtp.compose import ComposeError, compose_pasted
+
+UPLOAD_FOLDER = "upload"
+
+
+def register(
+    service: Service, intake: Intake, reader: MailReader, *, account: str, own: MailAddress
+) -> None:
+    @service.rpc(MailIngest)
+    async def ingest(request: MailIngest) -> MailIngested:
+        if request.raw_base64 is not None:
+            try:
+                raw = base64.b64decode(request.raw_base64, validate=True)
+            except (binascii.Error, ValueError) as exc:
+                raise ValidationFailed("raw_base64 is not valid base64") from exc
+        else:
+            assert request.text is not None and request.from_ is not None
+            try:
+                raw = compose_pasted(
+                    request.text,
+                    sender=request.from_,
+                    to=own,
+                    subject=request.mail_subject,
+                    message_id=f"<upload.{uuid.uuid4().hex[:16]}@{own.email.rpartition('@')[2]}>",
+                    date=datetime.now(UTC),
+                )
+            except ComposeError as exc:
+                raise ValidationFailed(str(exc)) from exc
+        if not raw.strip():
+            raise ValidationFailed("the message is empty")
+        result = await intake.ingest(
+            raw, Origin(source="upload", account=account, folder=UPLOAD_FOLDER)
+        )
+        return MailIngested(
+            mail_id=result.mail_id, duplicate=result.duplicate, message_id=result.message_id
+        )
+
+    @service.rpc(MailGet)
+    async def get(request: MailGet) -> MailView:
+        try:
+            view = await reader.view(request.mail_id, include_raw=request.include_raw)
+        except RawTooLarge as exc:
+            raise ValidationFailed(str(exc)) from exc
+        if view is None:
+            raise NotFound("mail not found", mail_id=str(request.mail_id))
+        return view

@@ -1,0 +1,1 @@
+"""IMAP: the mailbox client, the IDLE/poll loop and the single-poller lease."""

@@ -1,0 +1,1 @@
+"""Use cases: intake of a raw message, sending a message."""

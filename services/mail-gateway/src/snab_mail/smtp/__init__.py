@@ -1,0 +1,1 @@
+"""Delivery of composed messages: SMTP, or .eml files in a local outbox folder."""
