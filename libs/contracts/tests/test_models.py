@@ -9,8 +9,9 @@ from typing import Any
 from uuid import uuid4
 
 import pytest
-import snab_contracts
 from pydantic import BaseModel, ValidationError
+
+import snab_contracts
 from snab_contracts import ALL_EVENTS, ALL_RPC, Event, RpcRequest, event_class, reply_model
 from snab_contracts.mail import MailAddress, MailReceived, MailSend, MailSent, ThreadInfo
 from snab_contracts.orders import OrderCreated, OrderStatus

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 import pytest
 from pydantic import BaseModel, Field, create_model
+
 from snab_contracts import EVENTS, Event
 from snab_contracts.__main__ import main
 from snab_contracts.base import Contract
