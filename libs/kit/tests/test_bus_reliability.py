@@ -236,3 +236,23 @@ async def test_transaction_emits_through_outbox(
                 kit_db, select(func.count()).select_from(effects).where(effects.c.n == 42)
             )
         )
+
+
+async def test_after_commit_callbacks_run_only_after_a_commit(
+    kit_db: AsyncEngine, nats_url: str, database_url: str, bus: BusNames
+) -> None:
+    settings = ServiceSettings(
+        nats_url=nats_url, database_url=database_url, bus_namespace=bus.namespace
+    )
+    service = build_app(settings)
+    calls: list[str] = []
+    async with service.running():
+        async with service.transaction() as tx:
+            tx.after_commit(lambda: calls.append("committed"))
+            assert calls == []
+        assert calls == ["committed"]
+        with pytest.raises(RuntimeError):
+            async with service.transaction() as tx:
+                tx.after_commit(lambda: calls.append("rolled back"))
+                raise RuntimeError("откат")
+    assert calls == ["committed"]

@@ -330,3 +330,20 @@ def test_non_bytes_input_never_raises() -> None:
     assert parse_message(memoryview(GOOD)).subject == "Запрос цен"
     assert parse_message("Subject: hi\r\n\r\nтекст").text == "текст"  # type: ignore[arg-type]
     assert parse_message(None).unparseable  # type: ignore[arg-type]
+
+
+def test_nul_and_surrogates_never_reach_decoded_headers() -> None:
+    raw = (
+        b"From: =?utf-8?b?0JjQstCw0L0AIA==?= <ivan\x00@client.example>\r\n"
+        b"Subject: =?utf-8?q?=D0=97=D0=B0=D1=8F=D0=B2=D0=BA=D0=B0=00?= \xed\xa0\x80\r\n"
+        b"Message-ID: <abc\x00def@client.example>\r\n"
+        b"Content-Type: text/plain; charset=utf-8\r\n\r\n"
+        b"\xd0\x9d\xd1\x83\xd0\xb6\xd0\xbd\xd1\x8b \xd0\xb1\xd0\xbe\xd0\xbb\xd1\x82\xd1\x8b\r\n"
+    )
+    mail = parse_message(raw)
+    fields = [mail.subject, mail.message_id or "", mail.from_addr.email, mail.from_addr.name]
+    for value in fields:
+        assert "\x00" not in value
+        assert not any(0xD800 <= ord(ch) <= 0xDFFF for ch in value)
+    assert mail.subject.startswith("Заявка")
+    assert mail.message_id == "<abcdef@client.example>"

@@ -35,9 +35,23 @@ class Tx:
         self.session = session
         self._tables = tables
         self.emitted = 0
+        self._after_commit: list[Callable[[], None]] = []
 
     async def emit(self, *events: Event) -> None:
         self.emitted += await add_events(self.session, self._tables, events)
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` once the transaction has committed (e.g. wake a worker loop).
+        It does not run when the transaction rolls back."""
+        self._after_commit.append(callback)
+
+    def committed(self) -> None:
+        """Called by the owner of the transaction right after its commit."""
+        for callback in self._after_commit:
+            try:
+                callback()
+            except Exception as exc:
+                log.warning("after_commit_failed", error=f"{type(exc).__name__}: {exc}")
 
 
 Handler = Callable[[E, Tx], Awaitable[None]]
@@ -174,6 +188,7 @@ class EventConsumer(Generic[E]):
             for msg, _ in parsed:
                 await self(msg)
             return
+        tx.committed()
         if tx.emitted and self.on_commit is not None:
             self.on_commit(tx)
         await asyncio.gather(*(msg.ack() for msg, _ in parsed))
@@ -235,6 +250,7 @@ class EventConsumer(Generic[E]):
                 return "duplicate"
             tx = Tx(session, self.tables)
             await self.spec.handler(event, tx)
+        tx.committed()
         if tx.emitted and self.on_commit is not None:
             self.on_commit(tx)
         return "ok"

@@ -142,5 +142,6 @@ class OutboxRelay:
                 continue
             if sent < self.batch_size:
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
+                    async with asyncio.timeout(self.poll_seconds):
+                        await self._wake.wait()
                 self._wake.clear()

@@ -108,6 +108,7 @@ class Service:
         async with self.sessions() as session, session.begin():
             tx = Tx(session, self.tables)
             yield tx
+        tx.committed()
         if tx.emitted and self.relay is not None:
             self.relay.wake()
 
@@ -276,7 +277,10 @@ class Service:
     async def _stop(self) -> None:
         for task in self._tasks:
             task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        # A task that swallowed its cancellation must not hang the shutdown.
+        _, stuck = await asyncio.wait(self._tasks, timeout=10.0) if self._tasks else (set(), set())
+        for task in stuck:
+            log.warning("task_did_not_stop", task=task.get_name())
         self._tasks.clear()
         for fn in self._shutdown:
             await fn()

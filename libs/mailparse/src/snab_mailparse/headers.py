@@ -129,6 +129,14 @@ def _decode_word(encoding: bytes, payload: bytes) -> bytes:
     return binascii.a2b_base64(payload + b"=" * (-len(payload) % 4))
 
 
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff\ufffe\uffff]")
+
+
+def storable(text: str) -> str:
+    """Drop what no database or JSON encoder accepts: NUL and lone surrogates."""
+    return _UNSTORABLE.sub("", text)
+
+
 def decode_words(value: bytes) -> tuple[str, list[str]]:
     """Decode RFC 2047 encoded words and raw 8-bit text in a header value; never raises.
 
@@ -179,7 +187,7 @@ def decode_words(value: bytes) -> tuple[str, list[str]]:
     if defect:
         defects.append(defect)
     pieces.append(tail)
-    return _SPACES.sub(" ", "".join(pieces)).strip(), defects
+    return storable(_SPACES.sub(" ", "".join(pieces))).strip(), defects
 
 
 def addresses(value: bytes | None) -> tuple[list[Address], list[str]]:
@@ -197,7 +205,7 @@ def addresses(value: bytes | None) -> tuple[list[Address], list[str]]:
         pairs = [("", found) for found in _EMAIL.findall(text)]
     result: list[Address] = []
     for name, addr in pairs[:_MAX_ADDRESSES]:
-        addr = addr.strip()
+        addr = storable(addr).strip()
         if not addr:
             continue
         display, name_defects = decode_words(name.encode("utf-8", errors="surrogateescape"))
@@ -209,7 +217,7 @@ def addresses(value: bytes | None) -> tuple[list[Address], list[str]]:
 def message_ids(value: bytes | None) -> list[str]:
     if not value:
         return []
-    return _MSGID.findall(value.decode("ascii", errors="replace"))
+    return _MSGID.findall(storable(value.decode("ascii", errors="replace")))
 
 
 def message_id(value: bytes | None) -> str | None:
@@ -219,7 +227,7 @@ def message_id(value: bytes | None) -> str | None:
         return found[0]
     if not value:
         return None
-    bare = value.decode("ascii", errors="replace").strip()
+    bare = storable(value.decode("ascii", errors="replace")).strip()
     if bare and len(bare) <= 900 and not any(ch.isspace() for ch in bare):
         return f"<{bare}>"
     return None
