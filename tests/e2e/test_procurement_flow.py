@@ -108,13 +108,16 @@ QUOTE_B = (
 async def test_client_email_to_proposal(
     tmp_path: Path,
     nats_url: str,
-    database_url: str,
+    fresh_database_url: str,
     bus: BusNames,
     dovecot: DovecotServer,
     smtp: SmtpPeer,
 ) -> None:
     env = base_env(
-        nats_url=nats_url, database_url=database_url, namespace=bus.namespace, storage=tmp_path
+        nats_url=nats_url,
+        database_url=fresh_database_url,
+        namespace=bus.namespace,
+        storage=tmp_path,
     )
     env.update(
         EMAIL_USERNAME=dovecot.user,

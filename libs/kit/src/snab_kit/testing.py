@@ -99,6 +99,17 @@ def database_url(servers: Servers) -> str:
     return servers.database_url
 
 
+@pytest.fixture
+def fresh_database_url(database_url: str) -> Iterator[str]:
+    """A database of its own for one test (end-to-end tests that count what they see)."""
+    url = with_database(database_url, f"snab_test_{uuid.uuid4().hex[:10]}")
+    ensure_database(url)
+    try:
+        yield url
+    finally:
+        drop_database(url)
+
+
 @pytest.fixture(scope="session")
 def migrate_schema(database_url: str) -> Any:
     """``migrate_schema("snab_orders.migrations")``: upgrade a service's schema once per run."""

@@ -33,8 +33,13 @@ from snab_parser.rules.text import Body, Segment, split_message
 
 _DEADLINE: Final = re.compile(
     r"(?:(?<![а-яё])до|не\s+позднее|не\s+позже|(?<![а-яё])к|крайний\s+срок|срок\w*(?:\s+поставки)?"
-    r"\s*[:—–-]\s*(?:до\s+)?)\s*(?:\d{1,2}:\d{2}\s+)?" + DATE_PATTERN,
+    r"\s*[:—–-]\s*(?:до\s+)?|дат[аы]\s+(?:поставки|отгрузки|доставки)\s*[:—–-]?\s*(?:до\s+)?"
+    r"|deadline\s*:?\s*(?:до\s+)?|due\s+date\s*:?)\s*(?:\d{1,2}:\d{2}\s+)?" + DATE_PATTERN,
     re.IGNORECASE,
+)
+# "Цены нужны до 25.11, поставка до 10.12": a date for the answer is not the delivery deadline
+_ANSWER_BY: Final = re.compile(
+    r"(?:цен\w*|кп|предложени\w*|ответ\w*|сч[её]т\w*)(?:\s+\w+){0,2}\s*$", re.IGNORECASE
 )
 _NOT_DEADLINE: Final = re.compile(r"действ|актуальн|оплат\w*\s+до|регистрац", re.IGNORECASE)
 _HEADER_ADDR: Final = re.compile(
@@ -44,19 +49,24 @@ _HEADER_ADDR: Final = re.compile(
 
 
 def _deadline(lines: list[str], subject: str, ref: date | None) -> date | None:
+    """The delivery date asked for; a date for the answer ("КП до 25.11") when none is given."""
+    answer_by: date | None = None
     for text in [*lines, subject]:
         if _NOT_DEADLINE.search(text):
             continue
-        m = _DEADLINE.search(text)
-        if m:
+        for m in _DEADLINE.finditer(text):
             value = date_from_match(m, ref)
-            if value is not None:
-                return value
+            if value is None:
+                continue
+            if _ANSWER_BY.search(text[max(0, m.start() - 30) : m.start()]):
+                answer_by = answer_by or value
+                continue
+            return value
         if re.search(r"до\s+конц", text, re.IGNORECASE):
             value = end_of_period(text, ref)
             if value is not None:
                 return value
-    return None
+    return answer_by
 
 
 class RuleExtractor:
@@ -105,7 +115,10 @@ class RuleExtractor:
             draft = read_quote(body.body_lines(), attachments, [], ref)
             if _has_prices(draft):
                 return _quote(draft, tag, msg_id)
-        if items:
+        if items and not (
+            not classify.asks_for_goods(written)
+            and classify.not_procurement_score(mail, everything) >= 2
+        ):
             return _request(mail, body, items, ref)
         if auto >= 0.4:
             return _other("auto_reply", 0.6, [])
@@ -163,6 +176,15 @@ def _contact_segments(mail: ParsedMail, body: Body) -> list[Segment]:
     return [body.own]
 
 
+def _signed_by(signature: str, name: str | None) -> bool:
+    """Whether a signature block carries the given person's name (any word order)."""
+    words = [w.lower() for w in re.findall(r"[А-ЯЁA-Z][а-яёa-z]{2,}", name or "")]
+    if not words or not signature:
+        return False
+    lowered = signature.lower()
+    return all(w in lowered for w in words)
+
+
 def _request(mail: ParsedMail, body: Body, items: list[Item], ref: date | None) -> ParseResult:
     segments = _contact_segments(mail, body)
     own_domains = {domain_of(a.email) for a in [*mail.to, *mail.cc]} - {""}
@@ -171,7 +193,10 @@ def _request(mail: ParsedMail, body: Body, items: list[Item], ref: date | None) 
 
     company = inn = kpp = phone = None
     for seg in segments:
-        texts = ["\n".join(seg.signature), "\n".join(seg.body), "\n".join(seg.header)]
+        signature = "\n".join(seg.signature)
+        if sender_internal and _signed_by(signature, sender.name if sender else None):
+            signature = ""  # our colleague's own signature under a forwarded request
+        texts = [signature, "\n".join(seg.body), "\n".join(seg.header)]
         joined = "\n".join(texts)
         company = company or find_company(joined)
         if inn is None:

@@ -20,6 +20,12 @@ _SKIP: Final = frozenset({"script", "style", "head", "title", "template", "noscr
 _WS = re.compile(r"[ \t\r\n\f\u00a0\u200b]+")
 
 
+def _span(value: str | None) -> int:
+    """A colspan/rowspan attribute as a small positive number (1 when absent or odd)."""
+    v = (value or "1").strip()
+    return int(v) if v.isdigit() and 0 < int(v) < 50 else 1
+
+
 class _TextRenderer(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -31,7 +37,12 @@ class _TextRenderer(HTMLParser):
         self._cells: list[str] | None = None  # cells of the current table row
         self._cell: list[str] | None = None
         self._cell_span = 1
+        self._cell_rows = 1
         self._table_depth = 0
+        # rowspan: column -> rows still covered below; the columns covered in this row
+        self._span_left: dict[int, int] = {}
+        self._span_new: dict[int, int] = {}
+        self._span_filled: set[int] = set()
 
     # -- line handling
     def _flush(self) -> None:
@@ -42,15 +53,41 @@ class _TextRenderer(HTMLParser):
         for part in parts:
             self.lines.append((prefix + part).rstrip())
 
+    def _fill_spanned(self) -> None:
+        """Empty cells where a cell of a row above reaches down (rowspan)."""
+        if self._cells is None:
+            return
+        while self._span_left.get(len(self._cells), 0) > 0:
+            self._span_filled.add(len(self._cells))
+            self._cells.append("")
+
     def _end_cell(self) -> None:
         if self._cell is not None and self._cells is not None:
             text = _WS.sub(" ", "".join(self._cell)).strip()
+            col = len(self._cells)
             self._cells.append(text)
             self._cells.extend([""] * (self._cell_span - 1))
+            if self._cell_rows > 1:
+                for c in range(col, col + self._cell_span):
+                    self._span_new[c] = self._cell_rows - 1
         self._cell = None
+
+    def _next_row_spans(self) -> None:
+        width = len(self._cells) if self._cells is not None else 0
+        for c in list(self._span_left):
+            if c in self._span_filled or c >= width:
+                self._span_left[c] -= 1
+            if self._span_left[c] <= 0:
+                del self._span_left[c]
+        self._span_left.update(self._span_new)
+        self._span_new = {}
+        self._span_filled = set()
 
     def _end_row(self) -> None:
         self._end_cell()
+        if self._cells is not None:
+            self._fill_spanned()
+            self._next_row_spans()
         if self._cells is not None and any(c for c in self._cells):
             while self._cells and not self._cells[-1]:
                 self._cells.pop()
@@ -69,8 +106,10 @@ class _TextRenderer(HTMLParser):
             return
         if tag == "table":
             self._table_depth += 1
-            if self._table_depth == 1 and self._buf:
-                self._flush()
+            if self._table_depth == 1:
+                self._span_left, self._span_new, self._span_filled = {}, {}, set()
+                if self._buf:
+                    self._flush()
             return
         if self._table_depth and tag in {"tr", "td", "th"}:
             if self._table_depth > 1:  # nested tables: flatten into the outer cell
@@ -84,9 +123,10 @@ class _TextRenderer(HTMLParser):
                 if self._cells is None:
                     self._cells = []
                 self._end_cell()
+                self._fill_spanned()
                 self._cell = []
-                span = dict(attrs).get("colspan") or "1"
-                self._cell_span = int(span) if span.isdigit() and 0 < int(span) < 50 else 1
+                self._cell_span = _span(dict(attrs).get("colspan"))
+                self._cell_rows = _span(dict(attrs).get("rowspan"))
             return
         if self._cell is not None:
             if tag in _BLOCK:

@@ -11,7 +11,8 @@ from rapidfuzz import fuzz
 
 from snab_parser.attachments import AttachmentText
 from snab_parser.result import Unit
-from snab_parser.rules.lines import find_quantities, merge_continuations, parse_line
+from snab_parser.rules.lines import LineItem, find_quantities, merge_continuations, parse_line
+from snab_parser.rules.numbers import WORDS_RE
 from snab_parser.rules.prose import items_in_prose
 from snab_parser.rules.tables import (
     Table,
@@ -130,18 +131,28 @@ def items_from_lines(lines: list[str]) -> list[Item]:
     for group_start, group in _indexed_paragraphs(lines, used):
         prose: list[str] = []
         found: list[Item] = []
+        parsed: list[tuple[str, LineItem | None, bool]] = []
         for raw in group:
             skip = _SKIP_LINE.search(raw)
             line = raw[: skip.start()] if skip else raw
             if skip and not has_quantity(line):
-                _flush_prose(prose, found)
+                parsed.append((line, None, True))
                 continue
             text = line
             mode = split_mode(line)
             if mode in ("tab", "semi", "pipe"):
                 text = headerless_row_text(split_cells(line, mode))
             li = parse_line(text, "request")
-            if li is not None and li.strong and li.quantity is not None and not _is_multi(li.rest):
+            if li is not None and (
+                li.quantity is None or _is_multi(li.rest) or _SENTENCE_BREAK.search(li.name)
+            ):
+                li = None  # not a list line: read the text as prose
+            parsed.append((line, li, False))
+        listed = _list_lines(parsed)
+        for k, (line, li, skipped) in enumerate(parsed):
+            if skipped:
+                _flush_prose(prose, found)
+            elif li is not None and k in listed:
                 _flush_prose(prose, found)
                 found.append(Item(li.name, li.quantity, li.unit, find_article(li.name), "list"))
             else:
@@ -150,6 +161,32 @@ def items_from_lines(lines: list[str]) -> list[Item]:
         items_at.append((group_start, found))
     items_at.sort(key=lambda pair: pair[0])
     return [item for _, group_items in items_at for item in group_items]
+
+
+_SENTENCE_INSIDE: Final = re.compile(r"[.!?]\s+[А-ЯЁA-Z]|[!?]")
+# "Да, давайте оформим. На этот раз ...": a sentence ends inside (not "ст. Ст3", "г. Москва")
+_SENTENCE_BREAK: Final = re.compile(r"[а-яё]{3}[.!?]\s+[А-ЯЁ][а-яё]")
+
+
+def _list_lines(parsed: list[tuple[str, LineItem | None, bool]]) -> set[int]:
+    """Which lines of a paragraph are list lines.
+
+    A line with an explicit separator ("— 20 шт", "x 6 шт", a bullet) is one. A line that only
+    ends with its quantity ("Шприц 5 мл 2000 шт") is one when a neighbouring line is an item
+    too: a column of such lines is a list typed without separators, not a sentence.
+    """
+    strong = {k for k, (_, li, _) in enumerate(parsed) if li is not None and li.strong}
+    weak = {
+        k
+        for k, (line, li, _) in enumerate(parsed)
+        if li is not None
+        and not li.strong
+        and len(line.strip()) <= 120
+        and not _SENTENCE_INSIDE.search(line.strip().rstrip(".!?"))
+        and not WORDS_RE.search(line)  # numbers in words: a sentence
+    }
+    items = strong | weak
+    return strong | {k for k in weak if k - 1 in items or k + 1 in items}
 
 
 def _indexed_paragraphs(lines: list[str], used: set[int]) -> list[tuple[int, list[str]]]:

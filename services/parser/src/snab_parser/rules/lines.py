@@ -14,17 +14,25 @@ from decimal import Decimal
 from typing import Final, Literal
 
 from snab_parser.result import Unit
-from snab_parser.rules.numbers import AMOUNT_PATTERN, NUMBER_PATTERN, parse_amount, parse_number
+from snab_parser.rules.numbers import (
+    AMOUNT_PATTERN,
+    NUMBER_PATTERN,
+    NUMBER_RE,
+    parse_amount,
+    parse_number,
+)
 from snab_parser.rules.patterns import (
     IN_STOCK,
     LEAD_RE,
     NOT_AVAILABLE,
+    PRICE_ON_REQUEST,
     TO_ORDER,
     Price,
+    dash_kopecks,
     find_prices,
     lead_time_days,
 )
-from snab_parser.rules.units import UNIT_PATTERN, normalize_unit
+from snab_parser.rules.units import MEASURE_UNITS, UNIT_PATTERN, normalize_unit
 
 Mode = Literal["request", "quote"]
 
@@ -51,29 +59,37 @@ _VERB_BEFORE: Final = re.compile(
     re.IGNORECASE,
 )
 _TIMES_BEFORE: Final = re.compile(r"(?:\s[xх*×]|×)\s*$", re.IGNORECASE)
+# "48 мм х 66 м", "1,2 х 100 м": a size, not "name x quantity"
+_SIZE_BEFORE_TIMES: Final = re.compile(
+    r"\d(?:[.,]\d+)?\s*(?:мм|см|м|л|кг|г|мкм|\")?\s*[xх*×]\s*$", re.IGNORECASE
+)
 _WEAK_SEP_BEFORE: Final = re.compile(r"[,(=*]\s*$")
 _LEADING_FILLER: Final = re.compile(
-    r"^(?:(?:нужн[оаы]|нужен|надо|необходим[оаы]?|требу(?:ется|ются)|потребуется|прошу|просим"
+    r"^(?:(?:нужн[оаы]|нужен|надо|необходим[оаы]?|требу(?:ется|ются)|потребу(?:ется|ются)"
+    r"|понадоб(?:ится|ятся)|прошу|просим"
     r"|хотим|хотели\s+бы|интересу(?:ет|ют)|купить|заказать|приобрести|поставить|привезти"
     r"|рассчитать|посчитать|также|ещ[её]|и|а|плюс|примерно|около|порядка|ориентировочно|нам"
-    r"|мне|бы|ну|вот|далее|кроме\s+того)(?![а-яё])[\s,:]*)+",
+    r"|мне|бы|ну|вот|далее|кроме\s+того|наименование\s*:|позиция\s*:|товар\s*:|закаж(?:ем|у)"
+    r"|возьм[её]м|у\s+вас|пришлите|дайте|подскажите|сообщите|(?:цен[уы]|стоимость)\s+на)"
+    r"(?![а-яё])[\s,:]*)+",
     re.IGNORECASE,
 )
 _TRAILING_JUNK: Final = re.compile(
-    r"(?:[\s,;:—–\-=*×(]|\s[xх]|кол-?во\.?|количеств[оа]|в\s+количестве|в\s+объ[её]ме"
+    r"(?:[\s,;:—–\-=*×(]|\s[xх]|\sпо|кол-?во\.?|количеств[оа]|в\s+количестве|в\s+объ[её]ме"
     r"|объ[её]м|цена|стоимость|нужно|надо|требуется)+$",
     re.IGNORECASE,
 )
 _EMPTYISH_WORDS: Final = re.compile(
     r"(?:по\s+" + AMOUNT_PATTERN + r"\s*(?:" + UNIT_PATTERN + r")?|отгрузим|есть|нужно|надо"
-    r"|пожалуйста|примерно|ориентировочно|около|шт\.?|итого|всего)",
+    r"|пожалуйста|примерно|ориентировочно|около|шт\.?|итого|всего|(?<![а-яё])по(?![а-яё]))",
     re.IGNORECASE,
 )
 _STOP_NAME: Final = re.compile(
     r"^(?:итого|всего|в\s+т\.?\s*ч|ндс|сумма|срок|доставк|оплат|услови|цен[аы]|стоимост"
     r"|скидк|предоплат|общая|total|оплата|примечани|гарантия|от\s|до\s|с\s+уважением"
     r"|тел|моб|факс|e-?mail|инн|кпп|огрн|адрес|г\.\s|ул\.|страница|ip:|спасибо|добрый|здравствуйте"
-    r"|уважаем|просьба|прошу|просим|направля|высылаю|во\s+вложении|см\.|итог)",
+    r"|уважаем|просьба|прошу|просим|направля|высылаю|во\s+вложении|см\.|итог|р/с|к/с|бик|окпо"
+    r"|расч[её]тный|корр?\.?\s*сч[её]т|банк|вес(?![а-яё])|масса(?![а-яё])|габарит)",
     re.IGNORECASE,
 )
 _LETTERS: Final = re.compile(r"[A-Za-zА-Яа-яЁё]")
@@ -109,6 +125,7 @@ class LineItem:
     strong: bool = False  # explicit list form: bullet or separator before the quantity
     qty_first: bool = False
     rest: str = ""
+    price_on_request: bool = False  # "цена договорная": a line answered without a price
 
 
 def strip_bullet(line: str) -> tuple[int | None, str, bool]:
@@ -186,7 +203,7 @@ def find_quantities(text: str) -> list[Quantity]:
 def _status_start(text: str) -> int | None:
     """Where the first stock / lead-time phrase starts, if any."""
     starts: list[int] = []
-    for rx in (NOT_AVAILABLE, IN_STOCK, TO_ORDER):
+    for rx in (NOT_AVAILABLE, IN_STOCK, TO_ORDER, PRICE_ON_REQUEST):
         m = rx.search(text)
         if m:
             starts.append(m.start())
@@ -232,7 +249,35 @@ def valid_name(name: str) -> bool:
 
 _SEGMENT_SPLIT: Final = re.compile(r"\s+[—–-]\s+|\s*[—–]\s*|\t+|\s{2,}|\s*;\s*|\s*\|\s*")
 _BARE_PRICE: Final = re.compile(
-    r"^\s*(?:цена\s*:?\s*)?(?P<n>" + NUMBER_PATTERN + r")\s*(?:/\s*\S+)?\s*[.,]?\s*$", re.IGNORECASE
+    r"^\s*(?:(?:цена|по)\s*:?\s*)?(?P<n>"
+    + NUMBER_PATTERN
+    + r")\s*(?:/\s*\S+|за\s+(?:1\s+)?[а-яё]+\.?)?"
+    r"\s*[.,]?\s*$",
+    re.IGNORECASE,
+)
+
+
+# "Кабель ВВГ 3х2,5 — 78,40", "... 200 м по 78,40": an unmarked price ending a quote line
+_TRAILING_PRICE: Final = re.compile(
+    r"(?:\s[—–-]|\s(?:по|цена:?|=|:))\s*(?P<n>" + NUMBER_PATTERN + r")\s*"
+    r"(?:(?:за\s+(?:1\s+)?[а-яё]+|/\s*[а-яё]+)\.?)?\s*[.,;]?\s*$",
+    re.IGNORECASE,
+)
+
+
+_NUMBERS_ONLY: Final = re.compile(r"\s*(?:" + NUMBER_PATTERN + r"\s*){2,3}")
+
+
+# "Кабель ВВГ 3х2,5 200 м 78.40 15680.00": numbers after a quantity, no separators
+_AFTER_QTY_NUMBERS: Final = re.compile(
+    r"(?:"
+    + UNIT_PATTERN
+    + r")\s+(?P<n>"
+    + NUMBER_PATTERN
+    + r")(?:\s+"
+    + NUMBER_PATTERN
+    + r")?\s*$",
+    re.IGNORECASE,
 )
 
 
@@ -244,11 +289,15 @@ def _bare_prices(rest: str) -> list[Decimal]:
             value = parse_number(m.group("n"))
             if value is not None:
                 out.append(value)
+        elif _NUMBERS_ONLY.fullmatch(seg):
+            # "78.40 15680.00": a price and a line total in a row without separators
+            out.extend(v for n in NUMBER_RE.findall(seg) if (v := parse_number(n)) is not None)
     return out
 
 
 def _status(rest: str, item: LineItem) -> None:
     lowered = rest.lower()
+    item.price_on_request = bool(PRICE_ON_REQUEST.search(lowered))
     negative = NOT_AVAILABLE.search(lowered)
     if negative and not re.search(r"нет\s+(?:ли|проблем)", lowered):
         item.available = False
@@ -268,6 +317,8 @@ def parse_line(line: str, mode: Mode = "request") -> LineItem | None:
     position, text, bullet = strip_bullet(line)
     if not has_letters(text, 2):
         return None
+    if mode == "quote":
+        text = dash_kopecks(text)
     quantities = find_quantities(text)
     prices = find_prices(text) if mode == "quote" else []
     stops = [p.start for p in prices]
@@ -275,6 +326,11 @@ def parse_line(line: str, mode: Mode = "request") -> LineItem | None:
         status = _status_start(text)
         if status is not None:
             stops.append(status)
+        if not stops:
+            trailing = _TRAILING_PRICE.search(text) or _AFTER_QTY_NUMBERS.search(text)
+            value = parse_number(trailing.group("n")) if trailing else None
+            if trailing and has_letters(text[: trailing.start()]) and value and value < 10**8:
+                stops.append(trailing.start("n"))
     first_stop = min(stops) if stops else len(text)
     candidates = [q for q in quantities if not q.in_parens and not q.pack and q.start < first_stop]
 
@@ -290,13 +346,22 @@ def parse_line(line: str, mode: Mode = "request") -> LineItem | None:
         return text[max(0, q.start - 24) : q.start]
 
     with_sep = [q for q in candidates if named_before(q) and _SEP_BEFORE.search(before(q))]
-    with_times = [q for q in candidates if named_before(q) and _TIMES_BEFORE.search(before(q))]
+    with_times = [
+        q
+        for q in candidates
+        if named_before(q)
+        and _TIMES_BEFORE.search(before(q))
+        and not (q.unit in MEASURE_UNITS and _SIZE_BEFORE_TIMES.search(before(q)))
+    ]
     with_weak_sep = [
         q for q in candidates if named_before(q) and _WEAK_SEP_BEFORE.search(before(q))
     ]
     if with_sep:
         chosen = with_sep[0]
         strong = True
+        counted = [q for q in with_sep[1:] if q.unit not in MEASURE_UNITS]
+        if chosen.unit in MEASURE_UNITS and counted:
+            chosen = counted[0]  # "Труба 40х20х2 - 6 м - 20 шт": twenty six-metre pieces
     elif with_times:
         chosen = with_times[-1]
         strong = True
@@ -318,10 +383,35 @@ def parse_line(line: str, mode: Mode = "request") -> LineItem | None:
         for q in reversed(candidates):
             if first_stop - q.end > 120:
                 break  # a long tail is never empty
+            if q.unit in MEASURE_UNITS and _SIZE_BEFORE_TIMES.search(before(q)):
+                break  # "48 мм х 66 м": the end of a size
             if _emptyish(text[q.end : first_stop]) and named_before(q):
                 chosen = q
                 break
 
+    if chosen is None and not candidates:
+        # "Кабель ВВГ 3х2,5 (200 м) — 15 680 руб.": the quantity alone in parentheses
+        for q in quantities:
+            if (
+                q.in_parens
+                and not q.pack
+                and q.start < first_stop
+                and re.search(r"\(\s*$", text[: q.start])
+                and re.match(r"\s*\)", text[q.end :])
+            ):
+                chosen = q
+                break
+    if (
+        mode == "quote"
+        and chosen is not None
+        and chosen not in with_sep
+        and chosen not in with_times
+        and chosen.unit in MEASURE_UNITS
+    ):
+        # "Ацетонитрил 2,5 л — 14 200 р/шт", "Чашки Петри 90мм — 1150 р/уп": a size in the name
+        per_units = {p.per for p in prices if p.per_unit and p.per and p.start >= chosen.end}
+        if chosen.unit == "мм" or (per_units and chosen.unit not in per_units):
+            chosen = None
     if chosen is not None and _VERB_BEFORE.search(text[max(0, chosen.start - 40) : chosen.start]):
         # "... нужно сто двадцать килограммов эмали": a sentence, read as prose
         strong = False

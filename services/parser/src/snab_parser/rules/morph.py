@@ -11,6 +11,16 @@ from typing import Any
 
 _OBLIQUE = frozenset({"gent", "accs", "datv", "ablt", "loct", "gen2", "acc2", "loc2"})
 _CYR_WORD = re.compile(r"^[а-яё]+$", re.IGNORECASE)
+# nouns that follow a number without being goods: dates, periods, money, people, places
+_NOT_COUNTED = frozenset(
+    {
+        "январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь",
+        "октябрь", "ноябрь", "декабрь", "день", "сутки", "неделя", "месяц", "год", "час",
+        "минута", "секунда", "раз", "процент", "рубль", "копейка", "доллар", "евро", "юань",
+        "человек", "сотрудник", "этаж", "корпус", "позиция", "наименование", "вариант",
+        "счёт", "счет", "экземпляр", "страница", "дом", "квартира", "офис", "очередь",
+    }
+)  # fmt: skip
 
 
 @lru_cache(maxsize=1)
@@ -59,7 +69,14 @@ def nominative_head(name: str, *, genitive: bool = False) -> str:
         if not _CYR_WORD.match(word):
             break
         parses = _analyzer().parse(word.lower())
-        if (parses and parses[0].tag.POS == "NOUN") or any(p.tag.POS == "NOUN" for p in parses[:1]):
+        if parses and parses[0].tag.POS == "NOUN":
+            nxt = words[i + 1] if i + 1 < len(words) else ""
+            if (
+                any(p.tag.POS == "ADJF" for p in parses)
+                and _CYR_WORD.match(nxt)
+                and any(p.tag.POS == "NOUN" for p in _analyzer().parse(nxt.lower())[:2])
+            ):
+                continue  # "пожарных шкафа": an adjective that can also be a noun
             head = i
             break
     if head is None:
@@ -89,11 +106,19 @@ def nominative_head(name: str, *, genitive: bool = False) -> str:
     return " ".join(words)
 
 
-def is_genitive_plural_noun(word: str) -> bool:
-    """'саморезов', 'перчаток', 'болтов': a count of pieces named without a unit."""
-    if not _CYR_WORD.match(word):
-        return False
-    return any(
-        p.tag.POS == "NOUN" and p.tag.case == "gent" and p.tag.number == "plur"
-        for p in _analyzer().parse(word.lower())[:3]
-    )
+def counted_noun(words: list[str]) -> bool:
+    """'кресел', 'офисных кресел', 'тумбы': a noun counted without a unit, after a number.
+
+    After a number a noun stands in the genitive ("пять кресел", "три тумбы"); adjectives in
+    the genitive may come first ("двенадцать офисных кресел").
+    """
+    for word in words[:3]:
+        if not _CYR_WORD.match(word):
+            return False
+        parses = _analyzer().parse(word.lower())[:3]
+        nouns = [p for p in parses if p.tag.POS == "NOUN" and p.tag.case in ("gent", "gen2")]
+        if nouns:
+            return nouns[0].normal_form not in _NOT_COUNTED
+        if not any(p.tag.POS == "ADJF" and p.tag.case == "gent" for p in parses):
+            return False
+    return False

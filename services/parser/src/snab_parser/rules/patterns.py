@@ -59,7 +59,7 @@ def currency_statement(text: str) -> Currency | None:
 # ---------------------------------------------------------------------------- prices
 
 _PER: Final = (
-    r"(?:\s*(?:/|за\s+(?:1\s+|одн[уона]\s+)?|per\s+|в\s+)(?P<per>"
+    r"(?:\s*(?:/\s?|за\s+(?:1\s+|одн[уона]\s+)?|per\s+|в\s+)(?P<per>"
     + UNIT_PATTERN
     + r"|ед(?:иницу|\.)?|единица|шт\.?|штуку))"
 )
@@ -78,6 +78,8 @@ class Price:
     currency: Currency | None
     per_unit: bool  # "руб./шт", "за кг"
     per: Unit | None
+    for_quantity: Decimal | None = None  # "15 680 руб. за 200 м": the price of that many
+    for_unit: Unit | None = None
 
 
 _KOPECKS: Final = re.compile(
@@ -96,6 +98,20 @@ def _kopecks(text: str) -> str:
         ),
         text,
     )
+
+
+_DASH_KOPECKS: Final = re.compile(
+    r"(?P<pre>(?:^|[—–:|\t=]|\s-)\s*)(?P<r>\d{1,3}(?:[ \u00a0]\d{3})+|\d{1,7})-(?P<k>\d{2})"
+    r"(?=\s*(?:$|руб|р\.|р(?![а-яё])|₽|за\s|/|[,;]\s|\.\s|\.$|\s[—–-]\s))",
+    re.IGNORECASE,
+)
+
+
+def dash_kopecks(text: str) -> str:
+    """'— 289-00 за пачку', 'Итого: 59 597-60' -> '289,00', '59 597,60' (same length)."""
+    if "-" not in text:
+        return text
+    return _DASH_KOPECKS.sub(lambda m: f"{m.group('pre')}{m.group('r')},{m.group('k')}", text)
 
 
 def find_prices(text: str, *, bare: bool = False) -> list[Price]:
@@ -123,6 +139,8 @@ def find_prices(text: str, *, bare: bool = False) -> list[Price]:
         per_norm = normalize_unit(per) if per else None
         if per and re.match(r"ед|единиц|штук", per, re.IGNORECASE):
             per_norm = "шт"
+        for_m = _FOR_QUANTITY.match(text, m.end()) if not per_unit else None
+        for_qty = parse_amount(for_m.group("n")) if for_m else None
         out.append(
             Price(
                 start=m.start(),
@@ -131,9 +149,16 @@ def find_prices(text: str, *, bare: bool = False) -> list[Price]:
                 currency=currency_of(pre or cur),
                 per_unit=per_unit,
                 per=per_norm,
+                for_quantity=for_qty if for_qty is not None and for_qty > 1 else None,
+                for_unit=normalize_unit(for_m.group("u")) if for_m else None,
             )
         )
     return out
+
+
+_FOR_QUANTITY: Final = re.compile(
+    r"\s*за\s+(?P<n>" + AMOUNT_PATTERN + r")\s*(?P<u>" + UNIT_PATTERN + r")", re.IGNORECASE
+)
 
 
 # ---------------------------------------------------------------------------- VAT
@@ -147,7 +172,10 @@ _VAT_TRUE: Final = re.compile(
 _VAT_FALSE: Final = re.compile(
     r"(?:без\s+(?:уч[её]та\s+)?ндс|ндс\s+не\s+облага\w*|не\s+облага\w*\s+ндс|\+\s*ндс"
     r"|плюс\s+ндс|ндс\s+сверху|не\s+плательщик\w*\s+ндс|без\s+налога|ндс\s+не\s+предусмотрен"
-    r"|ндс\s+нет|excl\.?\s+vat|excluding\s+vat|without\s+vat|vat\s+not\s+included)",
+    r"|ндс\s+не\s+(?:применя|начисля|взима)\w*|ндс\s+0\s*%|освобожд\w*\s+от\s+(?:уплаты\s+)?ндс"
+    r"|\+\s*\d{1,2}\s*%\s*ндс|ндс\s+\d{1,2}\s*%\s+сверху"
+    r"|ндс\s+нет|excl\.?\s+vat|excluding\s+vat|without\s+vat|vat\s+not\s+included|\+\s*vat"
+    r"|plus\s+vat)",
     re.IGNORECASE,
 )
 _USN: Final = re.compile(r"\b(?:усн|упрощ[её]нн\w*\s+систем\w*)", re.IGNORECASE)
@@ -184,6 +212,11 @@ IN_STOCK: Final = re.compile(
     r"|(?<![а-яё])есть(?![а-яё])|in\s+stock|со\s+склада)",
     re.IGNORECASE,
 )
+PRICE_ON_REQUEST: Final = re.compile(
+    r"(?:цен\w*\s+(?:договорн\w*|по\s+запросу|по\s+договор[её]нности|уточня\w*)"
+    r"|договорн\w+\s+цен\w*|цен\w*\s+уточним|уточним\s+цен\w*|price\s+on\s+request)",
+    re.IGNORECASE,
+)
 TO_ORDER: Final = re.compile(r"(?:под\s+заказ|на\s+заказ|по\s+запросу|ожидается)", re.IGNORECASE)
 
 
@@ -192,10 +225,13 @@ TO_ORDER: Final = re.compile(r"(?:под\s+заказ|на\s+заказ|по\s+�
 _NUM_OR_WORD: Final = r"(?:\d+(?:[.,]\d+)?|" + r"[а-яё]+(?:\s+[а-яё]+)?" + r")"
 LEAD_RE: Final = re.compile(
     r"(?:(?P<a>\d+)\s*(?:[-–—]|до)\s*)?(?P<b>\d+|одн[уа]|одна|один|две|два|три|четыре|пять|шесть"
-    r"|семь|восемь|девять|десять|полтора|полторы)?\s*"
-    r"(?:(?:раб(?:очих|очие|очий|\.)?|календарных|кал\.|банковских)\s*)?"
+    r"|семь|восемь|девять|десять|полтора|полторы|одной|одного|двух|тр[её]х|четыр[её]х|пяти|шести"
+    r"|семи|восьми|девяти|десяти|пару)?\s*"
+    r"(?:(?:раб(?:очих|очие|очий|\.)?|календарных|кал\.|банковских|working|business|calendar)"
+    r"\s*)?"
     r"(?P<unit>дн(?:я|ей|\.)?(?![а-яё])|день|сут(?:ок|ки)?|недел[ьяиюе]|нед\.?(?![а-яё])"
-    r"|месяц(?:а|ев)?|мес\.?(?![а-яё]))",
+    r"|месяц(?:а|ев)?|мес\.?(?![а-яё])|[рк]\.\s?д\.?|р/д(?![а-яё])"
+    r"|days?(?![a-z])|weeks?(?![a-z])|months?(?![a-z]))",
     re.IGNORECASE,
 )
 _LEAD_EXCLUDE: Final = re.compile(
@@ -210,7 +246,8 @@ _NEXT_DAY: Final = re.compile(
 _SAME_DAY: Final = re.compile(
     r"день\s+в\s+день|в\s+день\s+(?:оплаты|заказа|обращения|поступления)|сегодня", re.IGNORECASE
 )
-_UNIT_DAYS: Final = {"д": 1, "с": 1, "н": 7, "м": 30}
+# the first letter of the unit: дни, сутки, недели, месяцы, "р.д."/"к.д.", days, weeks, months
+_UNIT_DAYS: Final = {"д": 1, "с": 1, "н": 7, "м": 30, "р": 1, "к": 1, "d": 1, "w": 7, "m": 30}
 
 
 def _lead_value(m: re.Match[str]) -> int | None:
@@ -225,7 +262,7 @@ def _lead_value(m: re.Match[str]) -> int | None:
         value = Decimal(b)
     else:
         w = b.lower()
-        if w in ("одну", "одна", "один"):
+        if w in ("одну", "одна", "один", "одной", "одного"):
             value = Decimal(1)
         else:
             wv = words_to_number(w)

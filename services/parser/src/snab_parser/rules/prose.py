@@ -10,8 +10,10 @@ just before it in the same sentence.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Final
 
+from snab_parser.result import Unit
 from snab_parser.rules.lines import (
     _LEADING_FILLER,
     LineItem,
@@ -21,14 +23,15 @@ from snab_parser.rules.lines import (
     parse_line,
     valid_name,
 )
-from snab_parser.rules.morph import is_genitive_plural_noun, nominative_head
+from snab_parser.rules.morph import counted_noun, nominative_head
 from snab_parser.rules.numbers import AMOUNT_PATTERN, parse_amount
-from snab_parser.rules.units import MEASURE_UNITS
+from snab_parser.rules.units import MEASURE_UNITS, UNIT_PATTERN, normalize_unit
 
 _BOUNDARY: Final = re.compile(
     r",\s+|;\s*|(?<=[.!?])\s+(?=[А-ЯЁA-Z«\"])|[!?]+\s*|\.\s*$|\s+и\s+|\s+а\s+также\s+"
     r"|\s+также\s+|\s+плюс\s+|:\s+|\n"
-    r"|(?<![а-яё])(?:нужн[оаы]|нужен|надо|необходим[оаы]?|требу(?:ется|ются)|потребуется)(?![а-яё])",
+    r"|(?<![а-яё])(?:нужн[оаы]|нужен|надо|необходим[оаы]?|требу(?:ется|ются)|потребу(?:ется|ются)"
+    r"|понадоб(?:ится|ятся))(?![а-яё])",
     re.IGNORECASE,
 )
 _SENTENCE_END: Final = re.compile(r"[.!?]")
@@ -100,8 +103,35 @@ def _pending_name(body: str) -> str | None:
     return None
 
 
+_UNIT_FIRST: Final = re.compile(
+    r"^(?P<unit>" + UNIT_PATTERN + r")\s+(?P<amount>" + AMOUNT_PATTERN + r")\s*[.!]?$",
+    re.IGNORECASE,
+)
+
+
+_UNIT_FIRST_TAIL: Final = re.compile(
+    r"^(?P<name>.*[А-ЯЁа-яёA-Za-z].*?)(?:\s+[—–-]\s+(?P<q>(?:" + UNIT_PATTERN + r")\s+\S+)"
+    r"|\s+(?P<w>(?=[а-яё]{3})(?:" + UNIT_PATTERN + r")\s+\S+))\s*\.?$",
+    re.IGNORECASE,
+)
+
+
+def _unit_first(body: str) -> tuple[Decimal, Unit] | None:
+    """'штук 500', 'метров двести': the colloquial order, the unit before the number."""
+    m = _UNIT_FIRST.match(body)
+    if not m:
+        return None
+    unit = normalize_unit(m.group("unit"))
+    amount = parse_amount(m.group("amount"))
+    if unit is None or amount is None or amount <= 0:
+        return None
+    return amount, unit
+
+
 def _bare_quantity(clause: str) -> bool:
     body = _LEADING_FILLER.sub("", clause).strip()
+    if _unit_first(body) is not None:
+        return True
     quantities = [q for q in find_quantities(body) if not q.in_parens and not q.pack]
     if len(quantities) != 1:
         return False
@@ -119,6 +149,7 @@ def items_in_prose(text: str) -> list[LineItem]:
             pending = []
         body = _LEADING_FILLER.sub("", clause).strip()
         quantities = [q for q in find_quantities(body) if not q.in_parens and not q.pack]
+        leading_qty = bool(quantities) and not has_letters(body[: quantities[0].start])
         following = clauses[index + 1] if index + 1 < len(clauses) else None
         if (
             quantities
@@ -131,15 +162,32 @@ def items_in_prose(text: str) -> list[LineItem]:
             )
         ):
             # "валики малярные 250 мм, тридцать штук": the size belongs to the name
-            quantities = []
-        counted = _COUNT_FIRST.match(body) if not quantities else None
-        if counted and is_genitive_plural_noun(counted.group("word")):
+            quantities = quantities[:-1]
+        counted = _COUNT_FIRST.match(body) if not leading_qty else None
+        if counted and counted_noun(counted.group("name").split()):
             amount = parse_amount(counted.group("amount"))
             name = _prose_name(counted.group("name"), genitive=True)
             if amount and valid_name(name):
                 items.append(LineItem(name=name, quantity=amount, unit="шт", strong=False))
                 pending = []
                 continue
+        tail = _UNIT_FIRST_TAIL.match(body) if not quantities else None
+        if tail is not None and (found := _unit_first(tail.group("q") or tail.group("w"))):
+            # "саморезы по дереву 3,5х35 - килограмм 5"
+            name = _prose_name(tail.group("name"))
+            if valid_name(name) and not _NOT_A_NAME.match(name):
+                items.append(LineItem(name=name, quantity=found[0], unit=found[1], strong=False))
+                pending = []
+                continue
+        reversed_qty = _unit_first(body) if not quantities else None
+        if reversed_qty is not None:
+            if pending:
+                name = _prose_name(", ".join(pending))
+                if valid_name(name):
+                    amount, unit = reversed_qty
+                    items.append(LineItem(name=name, quantity=amount, unit=unit, strong=False))
+            pending = []
+            continue
         if not quantities:
             candidate = _pending_name(body)
             pending = [*pending, candidate] if candidate else []

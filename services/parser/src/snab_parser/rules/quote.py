@@ -12,15 +12,22 @@ from rapidfuzz import fuzz, process
 
 from snab_parser.attachments import AttachmentText
 from snab_parser.result import Currency, QuoteLine, Unit
-from snab_parser.rules.dates import DATE_RE, date_from_match
+from snab_parser.rules.dates import DATE_RE, date_from_match, end_of_period
 from snab_parser.rules.items import Item, find_article
-from snab_parser.rules.lines import LineItem, merge_continuations, parse_line, strip_bullet
+from snab_parser.rules.lines import (
+    LineItem,
+    merge_continuations,
+    parse_line,
+    strip_bullet,
+    valid_name,
+)
 from snab_parser.rules.numbers import NUMBER_PATTERN, parse_number
 from snab_parser.rules.patterns import (
     IN_STOCK,
     LEAD_CONTEXT,
     NOT_AVAILABLE,
     currency_statement,
+    dash_kopecks,
     find_prices,
     lead_time_days,
     vat_statement,
@@ -36,7 +43,8 @@ from snab_parser.rules.tables import (
 )
 
 _TOTAL_KEY: Final = re.compile(
-    r"(?:итого|всего(?:\s+к\s+оплате)?|общая\s+(?:стоимость|сумма)|сумма\s+(?:заказа|кп|предложения"
+    r"(?:итого|всего(?:\s+к\s+оплате)?|общая\s+(?:стоимость|сумма)|вс[её]\s+(?:\w+\s+)?за(?![а-яё])"
+    r"|итогов\w+\s+(?:сумма|стоимость)|сумма\s+(?:заказа|кп|предложения"
     r"|поставки|сч[её]та)|стоимость\s+(?:поставки|заказа|всего|партии)|на\s+сумму|total)",
     re.IGNORECASE,
 )
@@ -51,14 +59,17 @@ _PAYMENT: Final = re.compile(
     re.IGNORECASE,
 )
 _VALIDITY: Final = re.compile(
-    r"(?:действ\w*|актуальн\w*|valid|срок\s+действия\s+\w*)[^.\n]{0,40}?(?:до|по|:)\s*"
-    r"(?=\d|[а-я]{3,}\s+\d)",
+    r"(?:действ\w*|актуальн\w*|valid|срок\s+действия\s+\w*)[^.\n]{0,40}?"
+    r"(?:до|по|:|until|till|through)\s*(?=\d|[а-я]{3,}\s+\d)",
     re.IGNORECASE,
 )
 _VALID_DAYS: Final = re.compile(
     r"(?:действ\w*|актуальн\w*|срок\s+действия\s+\w*)[^.\n]{0,30}?(?P<n>\d{1,3})\s*"
     r"(?:(?:рабочих|календарных|банковских)\s+)?(?P<u>дн|недел|мес)",
     re.IGNORECASE,
+)
+_VALID_TO_END: Final = re.compile(
+    r"(?:действ\w*|актуальн\w*)[^.\n]{0,40}?до\s+конц[аеу]", re.IGNORECASE
 )
 _POSITION_REF: Final = re.compile(
     r"поз(?:иции|иция|ицию|ициям|\.)?\s*(?:№\s*)?(?P<nums>\d{1,3}(?:\s*(?:,|и|-|–)\s*\d{1,3})*)",
@@ -151,6 +162,15 @@ def _draft_from_line(li: LineItem) -> Draft:
     )
     per_unit = [p for p in li.prices if p.per_unit]
     other = [p for p in li.prices if not p.per_unit]
+    batch = next((p for p in other if p.for_quantity is not None), None)
+    if not per_unit and batch is not None and batch.for_quantity is not None:
+        # "15 680 руб. за 200 м": the line total of the stated quantity
+        if d.quantity is None:
+            d.quantity, d.unit = batch.for_quantity, d.unit or batch.for_unit
+        d.currency = batch.currency
+        d.line_total = batch.amount
+        d.price = _money(batch.amount / batch.for_quantity)
+        return d
     if li.prices:
         d.currency = next((p.currency for p in li.prices if p.currency), None)
     if per_unit:
@@ -230,16 +250,44 @@ def _mark_named_unavailable(q: QuoteDraft, statements: list[str]) -> None:
                 d.available = False
 
 
+_REFUSAL_FILLER: Final = re.compile(
+    r"^(?:к\s+сожалению|увы|но|а|однако)[\s,]+|[\s,]+(?:сейчас|пока|временно|уже|больше|тоже"
+    r"|также|в\s+данный\s+момент|на\s+данный\s+момент|к\s+сожалению)$",
+    re.IGNORECASE,
+)
+
+
+def _drafts_from_line(li: LineItem) -> list[Draft]:
+    """A quote line; a refusal naming several goods ("Столы и доски не поставляем") gives one
+    unavailable line per named item."""
+    draft = _draft_from_line(li)
+    if li.prices or li.bare_prices or li.quantity is not None or li.available is not False:
+        return [draft]
+    name = li.name
+    prev = None
+    while prev != name:
+        prev = name
+        name = _REFUSAL_FILLER.sub("", name).strip()
+    parts = [p.strip() for p in re.split(r",\s*|\s+и\s+", name) if p.strip()]
+    if len(parts) < 2 or not all(valid_name(p) and len(p.split()) <= 6 for p in parts):
+        draft.name = name if valid_name(name) else draft.name
+        return [draft]
+    return [
+        Draft(name=p, available=False, position=li.position, article=find_article(p)) for p in parts
+    ]
+
+
 def _is_quote_line(li: LineItem | None) -> bool:
     if li is None:
         return False
-    if li.prices or li.bare_prices:
+    if li.prices or li.bare_prices or li.price_on_request:
         return True
     return li.available is False or (li.quantity is not None and li.available is not None)
 
 
 def _find_total(lines: list[str]) -> Decimal | None:
-    for line in lines:
+    for raw in lines:
+        line = dash_kopecks(raw)
         m = _TOTAL_KEY.search(line)
         if not m:
             continue
@@ -259,14 +307,26 @@ def _find_total(lines: list[str]) -> Decimal | None:
     return None
 
 
+_PAYMENT_LABEL: Final = re.compile(
+    r"(?:^|[.;]\s+)(?:условия\s+оплаты|оплата|payment(?:\s+terms)?)\s*[:—–-]\s*(?P<t>[^.;\n]{3,200})",
+    re.IGNORECASE,
+)
+
+
 def _find_payment(lines: list[str]) -> str | None:
+    for line in lines:
+        labelled = _PAYMENT_LABEL.search(line.strip())
+        if labelled and not re.search(r"ндс|vat", labelled.group("t"), re.IGNORECASE):
+            return labelled.group("t").strip().rstrip(".;").strip()
     for line in lines:
         for sentence in re.split(r"(?<=[.!?])\s+(?=[А-ЯЁ])", line):
             m = _PAYMENT.search(sentence.strip())
             if not m:
                 continue
             text = (m.group("t") or m.group("s") or "").strip()
-            text = re.sub(r"^(?:условия\s+)?оплат[аы]\s*[:—–-]\s*", "", text, flags=re.IGNORECASE)
+            text = re.sub(
+                r"^(?:условия\s+)?оплат[аы]\s*(?:[:—–-]\s*|\s(?=\d))", "", text, flags=re.IGNORECASE
+            )
             text = text.strip().rstrip(".;").strip()
             if (3 <= len(text) <= 200 and not re.search(r"ндс", text, re.IGNORECASE)) or (
                 text and re.search(r"предоплат|отсрочк|по\s+факту", text, re.IGNORECASE)
@@ -284,6 +344,10 @@ def _find_validity(lines: list[str], ref: date | None) -> date | None:
                 value = date_from_match(dm, ref)
                 if value is not None:
                     return value
+        if _VALID_TO_END.search(line):
+            end = end_of_period(line, ref)
+            if end is not None:
+                return end
         dm2 = _VALID_DAYS.search(line)
         if dm2 and ref is not None:
             n = int(dm2.group("n"))
@@ -383,6 +447,27 @@ def _resolve_ambiguous(q: QuoteDraft, statements: str) -> None:
         d.ambiguous = None
 
 
+_ORDINALS: Final = (
+    ("перв", 1), ("втор", 2), ("трет", 3), ("четв[её]рт", 4), ("пят", 5), ("шест", 6),
+    ("седьм", 7), ("восьм", 8), ("девят", 9), ("десят", 10),
+)  # fmt: skip
+_ORDINAL_POSITION: Final = re.compile(
+    r"(?:по\s+)?(?P<o>" + "|".join(stem for stem, _ in _ORDINALS) + r")[а-яё]*\s+позици[а-яё]*",
+    re.IGNORECASE,
+)
+
+
+def _ordinal_positions(text: str) -> str:
+    """'По второй позиции — 2 100 руб.' -> 'позиция 2 — 2 100 руб.'"""
+
+    def number(m: re.Match[str]) -> str:
+        stem = m.group("o").lower().replace("ё", "е")
+        n = next(v for s, v in _ORDINALS if re.fullmatch(s.replace("[её]", "е"), stem))
+        return f"позиция {n}"
+
+    return _ORDINAL_POSITION.sub(number, text)
+
+
 def _split_items(text: str) -> list[str]:
     """A line naming several priced items ("Цемент — 430 р/мешок, песок — 1 200 р/куб")."""
     if len(find_prices(text)) < 2:
@@ -396,6 +481,21 @@ def _split_items(text: str) -> list[str]:
     return parts if len(priced) >= 2 else [text]
 
 
+def _position_draft(text: str, rfq: list[Item]) -> Draft | None:
+    """'Позиция 2 — 2 100 руб./бухта': a line that names the requested item by its number."""
+    pos_m = _POSITION_LINE.match(text)
+    if not (pos_m and rfq and 1 <= int(pos_m.group("n")) <= len(rfq)):
+        return None
+    item = rfq[int(pos_m.group("n")) - 1]
+    li = parse_line(f"{item.name} — {pos_m.group('rest')}", "quote")
+    if li is None or not _is_quote_line(li):
+        return None
+    d = _draft_from_line(li)
+    d.position = int(pos_m.group("n"))
+    d.name = item.name
+    return d
+
+
 def _lines_from_text(
     lines: list[str], rfq: list[Item], leftovers: list[str] | None = None
 ) -> tuple[list[tuple[int, Draft]], set[int]]:
@@ -405,12 +505,18 @@ def _lines_from_text(
     for idx, line in enumerate(lines):
         if not line.strip():
             continue
+        line = _ordinal_positions(line)
         parts = _split_items(line)
         if len(parts) > 1:
             for part in parts:
+                positioned = _position_draft(part.strip(), rfq)
+                if positioned is not None:
+                    drafts.append((idx, positioned))
+                    used.add(idx)
+                    continue
                 li = parse_line(part, "quote")
-                if li is not None and (li.prices or li.available is False):
-                    drafts.append((idx, _draft_from_line(li)))
+                if li is not None and (li.prices or li.bare_prices or li.available is False):
+                    drafts.extend((idx, d) for d in _drafts_from_line(li))
                     used.add(idx)
                 elif leftovers is not None:
                     leftovers.append(part)
@@ -420,23 +526,19 @@ def _lines_from_text(
         mode = split_mode(line)
         if mode in ("tab", "semi", "pipe"):
             text = headerless_row_text(split_cells(line, mode))
-        pos_m = _POSITION_LINE.match(text)
-        if pos_m and rfq and 1 <= int(pos_m.group("n")) <= len(rfq):
-            item = rfq[int(pos_m.group("n")) - 1]
-            li = parse_line(f"{item.name} — {pos_m.group('rest')}", "quote")
-            if _is_quote_line(li) and li is not None:
-                d = _draft_from_line(li)
-                d.position = int(pos_m.group("n"))
-                d.name = item.name
-                drafts.append((idx, d))
-                used.add(idx)
-                continue
+        positioned = _position_draft(text, rfq)
+        if positioned is not None:
+            drafts.append((idx, positioned))
+            used.add(idx)
+            continue
         if _STATEMENT_LINE.match(strip_bullet(text)[1]) or _TOTAL_KEY.match(text.strip()):
             continue
         li = parse_line(text, "quote")
         if not _is_quote_line(li) or li is None:
             continue
-        drafts.append((idx, _draft_from_line(li)))
+        if _TOTAL_KEY.search(li.name) and not li.quantity:
+            continue  # "Можем поставить всё за 125 400 руб.": the total, not a line
+        drafts.extend((idx, d) for d in _drafts_from_line(li))
         used.add(idx)
     return drafts, used
 

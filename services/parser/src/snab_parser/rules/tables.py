@@ -204,7 +204,15 @@ def _row(cells: list[str], roles: dict[Role, int], unit_hint: Unit | None) -> Ta
         article=_cell(cells, roles, "article") or None,
         availability=_cell(cells, roles, "avail"),
         lead=_cell(cells, roles, "lead"),
-        note=_cell(cells, roles, "note"),
+        note=" ".join(
+            x
+            for x in (
+                _cell(cells, roles, "note"),
+                price_cell if _num(price_cell) is None else "",
+                sum_cell if _num(sum_cell) is None and not price_cell else "",
+            )
+            if x
+        ),
         currency=currency_of(re.sub(r"[\d\s.,]", "", price_cell or sum_cell)) or None,
     )
     num_cell = _cell(cells, roles, "num")
@@ -228,13 +236,49 @@ def _total_of(cells: list[str]) -> Decimal | None:
     return None
 
 
+def _sub_header(cells: list[str]) -> bool:
+    """A second header row under merged cells: "за ед. | всего", "кол-во | ед. изм."."""
+    filled = [c.strip() for c in cells if c.strip()]
+    return (
+        bool(filled)
+        and not any(re.search(r"\d", c) for c in filled)
+        and all(len(c) <= 30 for c in filled)
+        and any(cell_role(c) is not None for c in filled)
+    )
+
+
+def _merge_header(top: list[str], sub: list[str]) -> list[str]:
+    width = max(len(top), len(sub))
+    top = top + [""] * (width - len(top))
+    sub = sub + [""] * (width - len(sub))
+    merged: list[str] = []
+    parent = ""
+    for t, b in zip(top, sub, strict=True):
+        # a merged parent cell (colspan) is written once, over its first column
+        parent = t if t.strip() else (parent if b.strip() else "")
+        if not b.strip():
+            merged.append(t)
+        elif cell_role(b) is not None:
+            merged.append(b)  # "ед. изм." under "Количество" is the unit column
+        else:
+            merged.append(f"{parent} {b}".strip())
+    return merged
+
+
 def read_table(rows: list[list[str]], start: int) -> Table | None:
     """Read a table whose header is rows[start]; rows until the first row that does not fit."""
     header = rows[start]
     roles = header_roles(header)
     if roles is None:
         return None
+    sub_used = False
     header_text = " ".join(header)
+    if start + 1 < len(rows) and _sub_header(rows[start + 1]):
+        merged = _merge_header(header, rows[start + 1])
+        merged_roles = header_roles(merged)
+        if merged_roles is not None:
+            header_text = f"{header_text} {' '.join(rows[start + 1])}"
+            header, roles, sub_used = merged, merged_roles, True
     unit_m = _UNIT_IN_HEADER.search(header_text)
     unit_hint = normalize_unit(unit_m.group("u")) if unit_m else None
     table = Table(
@@ -245,6 +289,9 @@ def read_table(rows: list[list[str]], start: int) -> Table | None:
     )
     table.used.add(start)
     i = start + 1
+    if sub_used:
+        table.used.add(i)
+        i += 1
     blank_run = 0
     while i < len(rows):
         cells = rows[i]
