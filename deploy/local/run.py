@@ -130,8 +130,7 @@ async def supervise(env: dict[str, str]) -> int:
             say(f"not healthy yet: {', '.join(sorted(pending))}")
             return
         say("all services are up:")
-        say(f"  web admin       {urls['gateway']}/admin")
-        say(f"  REST API docs   {urls['gateway']}/api/docs")
+        say(f"  API docs        {urls['gateway']}/api/docs")
         for name, url in urls.items():
             say(f"  {name:<15} {url}/health  {url}/metrics")
         say("press Ctrl-C to stop")
