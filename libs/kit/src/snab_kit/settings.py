@@ -62,6 +62,19 @@ class ServiceSettings(BaseSettings):
         return to_async_url(self.database_url)
 
 
+LOCAL_RUN_ENV = Path(".data/run.env")
+
+
+def use_local_run(path: Path = LOCAL_RUN_ENV) -> bool:
+    """For command-line tools: when ``make run`` is running on embedded servers, take
+    NATS_URL and DATABASE_URL from the file it writes (unless they are set already)."""
+    if not path.exists():
+        return False
+    from dotenv import load_dotenv
+
+    return bool(load_dotenv(path, override=False))
+
+
 def to_async_url(url: str) -> str:
     """``postgresql://`` (as psql and most tools write it) to the asyncpg driver URL."""
     for prefix in ("postgresql+asyncpg://", "postgresql://", "postgres://"):

@@ -19,6 +19,7 @@ import nats
 from snab_kit.cli import service_main
 from snab_kit.outbox import OutboxRelay
 from snab_kit.service import Service
+from snab_kit.settings import use_local_run
 from snab_mail.main import assemble, build
 from snab_mail.services.intake import Origin
 from snab_mail.settings import MailgatewaySettings
@@ -44,6 +45,7 @@ def main(argv: list[str] | None = None) -> None:
 
 
 async def _ingest(files: list[Path]) -> int:
+    use_local_run()
     settings = MailgatewaySettings()
     gateway = assemble(settings)
     failures = 0
