@@ -62,6 +62,9 @@ class Service:
         self.broker = NatsBroker(
             settings.nats_url,
             middlewares=[NatsPrometheusMiddleware(registry=metrics.registry, app_name=name)],
+            # FastStream reports through a stdlib logger of ours (WARNING and above reach
+            # stderr): handler errors stay visible, per-message chatter does not.
+            logger=logging.getLogger(f"snab.{name}.broker"),
             log_level=logging.DEBUG,
             max_reconnect_attempts=-1,
             reconnect_time_wait=1,
