@@ -141,6 +141,7 @@ async def test_failing_handler_ends_in_dlq_with_error_and_metric(
         max_deliver=3,
         retry_backoff_seconds=[0.1],
         consumer_workers=1,
+        dlq_watch_seconds=0.1,
     )
     service = build_app(settings)
     attempts: list[int] = []
@@ -173,6 +174,10 @@ async def test_failing_handler_ends_in_dlq_with_error_and_metric(
     assert msg.headers["Snab-Delivered"] == "3"
     assert Poison.model_validate_json(msg.data).id == poison.id
     assert dlq_count() == before + 1
+    waiting = REGISTRY.get_sample_value(
+        "snab_dlq_size", {"service": "kittest", "subject": "order.poison"}
+    )
+    assert waiting == 1.0
 
 
 async def test_invalid_payload_goes_to_dlq_without_retries(

@@ -22,6 +22,11 @@ DLQ = Counter(
     "Messages moved to the dead-letter queue after their last delivery failed.",
     ["service", "subject"],
 )
+DLQ_SIZE = Gauge(
+    "snab_dlq_size",
+    "Messages waiting in the dead-letter stream, by the subject they failed on.",
+    ["service", "subject"],
+)
 OUTBOX_PUBLISHED = Counter(
     "snab_outbox_published_total", "Outbox rows published to JetStream.", ["service"]
 )

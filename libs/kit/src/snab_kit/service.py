@@ -274,6 +274,8 @@ class Service:
             )
         for fn in self._background:
             self._tasks.append(asyncio.create_task(_forever(fn), name=fn.__name__))
+        if self._pull_consumers:
+            self._tasks.append(asyncio.create_task(_forever(self._watch_dlq), name="dlq-watch"))
         self.started.set()
         log.info("service_started", consumers=[c.event.SUBJECT for c in self._consumers])
 
@@ -292,6 +294,18 @@ class Service:
             self._engine = None
             self._sessions = None
         log.info("service_stopped")
+
+    async def _watch_dlq(self) -> None:
+        """Export how many dead letters wait for each subject this service consumes."""
+        stream = self.names.stream("DLQ")
+        while True:
+            info = await self.js.stream_info(stream, subjects_filter=self.names.subject("dlq.>"))
+            waiting = info.state.subjects or {}
+            for lazy in self._pull_consumers:
+                subject = lazy.spec.event.SUBJECT
+                count = waiting.get(self.names.subject(f"dlq.{subject}"), 0)
+                metrics.DLQ_SIZE.labels(self.name, subject).set(count)
+            await asyncio.sleep(self.settings.dlq_watch_seconds)
 
     async def health(self) -> tuple[bool, dict[str, str]]:
         checks: dict[str, Check] = {"nats": self._check_nats}

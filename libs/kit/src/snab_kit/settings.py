@@ -34,6 +34,7 @@ class ServiceSettings(BaseSettings):
     consumer_workers: int = 8
     rpc_workers: int = 16
     inbox_retention_days: float = 14.0
+    dlq_watch_seconds: float = 30.0
     ack_wait_seconds: float = 60.0
 
     outbox_batch_size: int = 200
