@@ -19,6 +19,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from snab_kit.bus import BusNames
+from snab_kit.consume import Tx
 from snab_kit.outbox import add_events
 from snab_kit.settings import ServiceSettings
 from snab_kit.testing import wait_for
@@ -261,3 +262,43 @@ async def test_after_commit_callbacks_run_only_after_a_commit(
                 tx.after_commit(lambda: calls.append("rolled back"))
                 raise RuntimeError("откат")
     assert calls == ["committed"]
+
+
+async def test_dead_letter_is_replayed_once_the_cause_is_fixed(
+    kit_db: AsyncEngine, nats_url: str, database_url: str, bus: BusNames
+) -> None:
+    from snab_kit.dlq import dead_letters, replay
+
+    settings = ServiceSettings(
+        nats_url=nats_url,
+        database_url=database_url,
+        bus_namespace=bus.namespace,
+        max_deliver=2,
+        retry_backoff_seconds=[0.1],
+    )
+    service = build_app(settings)
+    broken = {"yes": True}
+
+    @service.on(Poison)
+    async def sometimes_fails(event: Poison, tx: Tx) -> None:
+        if broken["yes"]:
+            raise RuntimeError("справочник недоступен")
+        await tx.session.execute(insert(effects).values(event_id=event.id, n=-7))
+
+    nc = await nats.connect(nats_url)
+    js = nc.jetstream()
+    poison = Poison()
+    handled = select(func.count()).select_from(effects).where(effects.c.n == -7)
+    async with service.running():
+        await js.publish(bus.subject(poison.subject), poison.model_dump_json().encode())
+        letters = await wait_for(lambda: dead_letters(js, bus, "order.poison"), timeout=15)
+        assert len(letters) == 1
+        assert "справочник недоступен" in letters[0].error
+        assert letters[0].delivered == 2
+
+        broken["yes"] = False
+        await replay(js, bus, letters[0])
+        await wait_for(lambda: _count(kit_db, handled), timeout=15)
+        assert await dead_letters(js, bus, "order.poison") == []
+    await nc.drain()
+    assert await _count(kit_db, handled) == 1

@@ -7,20 +7,60 @@ import asyncio
 import sys
 from collections.abc import Callable
 
+import nats
+
 from snab_kit.bus import BusNames, migrate_url
+from snab_kit.dlq import dead_letters, drop, replay
 from snab_kit.migrations import upgrade
-from snab_kit.settings import ServiceSettings
+from snab_kit.settings import ServiceSettings, use_local_run
 
 
 def bus_main(argv: list[str] | None = None) -> None:
-    """``snab-bus migrate``: create or update the JetStream streams and KV buckets."""
+    """``snab-bus migrate``: create or update the JetStream streams and KV buckets.
+    ``snab-bus dlq list|replay|drop``: look at dead letters, send them again, discard them."""
     parser = argparse.ArgumentParser(prog="snab-bus")
-    parser.add_argument("command", choices=["migrate"])
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("migrate", help="create or update streams and KV buckets")
+    dlq = commands.add_parser("dlq", help="dead letters")
+    dlq.add_argument("action", choices=["list", "replay", "drop"])
+    dlq.add_argument("--subject", help="only this subject, e.g. order.parsed")
+    dlq.add_argument("--seq", type=int, action="append", help="only these DLQ sequence numbers")
     args = parser.parse_args(argv)
+    use_local_run()
     settings = ServiceSettings()
+    names = BusNames(settings.bus_namespace)
     if args.command == "migrate":
-        for line in asyncio.run(migrate_url(settings.nats_url, BusNames(settings.bus_namespace))):
+        for line in asyncio.run(migrate_url(settings.nats_url, names)):
             print(line)
+    else:
+        asyncio.run(_dlq(settings.nats_url, names, args.action, args.subject, args.seq))
+
+
+async def _dlq(
+    url: str, names: BusNames, action: str, subject: str | None, seqs: list[int] | None
+) -> None:
+    nc = await nats.connect(url, connect_timeout=5, max_reconnect_attempts=3)
+    try:
+        js = nc.jetstream()
+        letters = [
+            letter
+            for letter in await dead_letters(js, names, subject)
+            if not seqs or letter.seq in seqs
+        ]
+        for letter in letters:
+            when = letter.time.isoformat(timespec="seconds") if letter.time else "?"
+            print(
+                f"{letter.seq}\t{when}\t{letter.subject}\t{letter.consumer}\t"
+                f"delivered {letter.delivered}\t{letter.error}"
+            )
+            if action == "replay":
+                await replay(js, names, letter)
+            elif action == "drop":
+                await drop(js, names, letter)
+        if action != "list":
+            print(f"{action}: {len(letters)} message(s)", file=sys.stderr)
+    finally:
+        await nc.drain()
 
 
 def service_main(
