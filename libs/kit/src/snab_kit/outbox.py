@@ -50,6 +50,7 @@ class OutboxRelay:
         poll_seconds: float = 1.0,
         retention_hours: float = 24.0,
         inbox_retention_days: float = 14.0,
+        publish_timeout: float = 30.0,
     ) -> None:
         self.service = service
         self.engine = engine
@@ -60,6 +61,7 @@ class OutboxRelay:
         self.poll_seconds = poll_seconds
         self.retention_hours = retention_hours
         self.inbox_retention_days = inbox_retention_days
+        self.publish_timeout = publish_timeout
         self._wake = asyncio.Event()
         self._last_housekeeping = 0.0
 
@@ -88,7 +90,10 @@ class OutboxRelay:
                 )
                 for row in rows
             ]
-            await asyncio.gather(*futures)
+            # Bounded: with NATS away the acks never come, and the claimed rows must be
+            # released (rolled back) for a later round rather than held forever.
+            async with asyncio.timeout(self.publish_timeout):
+                await asyncio.gather(*futures)
             await conn.execute(
                 update(outbox)
                 .where(outbox.c.seq.in_([row.seq for row in rows]))
