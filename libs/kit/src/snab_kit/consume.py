@@ -8,12 +8,14 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+import asyncpg
 import nats.errors
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig
 from pydantic import ValidationError
 from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from snab_contracts.base import Event
@@ -60,6 +62,22 @@ BatchHandler = Callable[[list[E], Tx], Awaitable[None]]
 
 class Permanent(Exception):
     """Raised by a handler for an input that will never succeed: straight to the DLQ."""
+
+
+def unavailable(exc: BaseException) -> bool:
+    """True when the failure is an unreachable dependency rather than the message."""
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    if isinstance(exc, OperationalError | InterfaceError):
+        return True
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, OSError | asyncpg.PostgresConnectionError):
+            return True
+        if isinstance(seen, asyncpg.CannotConnectNowError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 @dataclass
@@ -120,7 +138,21 @@ class EventConsumer(Generic[E]):
             await msg.ack()
         except Exception as exc:
             permanent = isinstance(exc, Permanent)
-            if permanent or delivered >= self.spec.max_deliver:
+            if unavailable(exc):
+                # The database (or the network) is down, not the message: keep it in
+                # JetStream and try again later, however long the outage lasts.
+                outcome = "unavailable"
+                delay = self.spec.backoff[min(delivered, len(self.spec.backoff)) - 1]
+                log.warning(
+                    "dependency_unavailable",
+                    subject=self.subject,
+                    consumer=self.spec.name,
+                    delivered=delivered,
+                    retry_in=delay,
+                    error=f"{type(exc).__name__}: {exc}",
+                )
+                await msg.nak(delay=delay)
+            elif permanent or delivered >= self.spec.max_deliver:
                 outcome = "dlq"
                 await self._dead_letter(msg, exc, delivered)
                 await msg.ack()
@@ -215,7 +247,9 @@ class EventConsumer(Generic[E]):
                 durable_name=self.spec.name,
                 filter_subject=subject,
                 ack_policy=AckPolicy.EXPLICIT,
-                max_deliver=self.spec.max_deliver * 2,
+                # No server-side limit: our handler moves a failing message to the DLQ at
+                # spec.max_deliver, and an unreachable database must not exhaust deliveries.
+                max_deliver=-1,
                 ack_wait=ack_wait,
                 max_ack_pending=max(1000, self.spec.batch * 4, self.spec.workers * 100),
             ),
