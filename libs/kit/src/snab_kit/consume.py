@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from snab_contracts.base import Event
 from snab_kit import metrics
+from snab_kit.aio import stopping
 from snab_kit.bus import BusNames
 from snab_kit.logging import get_logger
 from snab_kit.messaging import MessagingTables
@@ -256,21 +258,30 @@ class EventConsumer(Generic[E]):
         )
         size = self.spec.batch or max(self.spec.workers, 1)
         log.info("consumer_started", subject=self.subject, batch=self.spec.batch, workers=size)
-        while True:
-            try:
-                messages = await subscription.fetch(size, timeout=5.0)
-            except (TimeoutError, nats.errors.TimeoutError):
-                continue
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                log.warning("batch_fetch_failed", subject=self.subject, error=str(exc))
-                await asyncio.sleep(1.0)
-                continue
-            if self.spec.batch:
-                await self.handle_batch(messages)
-            else:
-                await asyncio.gather(*(self(msg) for msg in messages))
+        try:
+            while True:
+                try:
+                    messages = await subscription.fetch(size, timeout=5.0)
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:
+                    if stopping():
+                        raise asyncio.CancelledError from exc
+                    if isinstance(exc, TimeoutError | nats.errors.TimeoutError):
+                        continue  # nothing to fetch: the normal idle case
+                    log.warning("fetch_failed", subject=self.subject, error=str(exc))
+                    await asyncio.sleep(1.0)
+                    continue
+                if stopping():  # fetched but not handled: redelivered after ack_wait
+                    raise asyncio.CancelledError
+                if self.spec.batch:
+                    await self.handle_batch(messages)
+                else:
+                    await asyncio.gather(*(self(msg) for msg in messages))
+        finally:
+            # Without this the connection's drain waits for the pull subscription (30 s).
+            with contextlib.suppress(Exception):
+                await subscription.unsubscribe()
 
     async def _handle(self, event: E) -> str:
         async with self.sessions() as session, session.begin():

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from snab_contracts.base import Event
 from snab_kit import metrics
+from snab_kit.aio import stopping
 from snab_kit.bus import BusNames
 from snab_kit.logging import get_logger
 from snab_kit.messaging import MessagingTables
@@ -140,6 +141,8 @@ class OutboxRelay:
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
+                if stopping():
+                    raise asyncio.CancelledError from exc
                 log.warning("outbox_relay_failed", error=str(exc), retry_in=backoff)
                 metrics.OUTBOX_ERRORS.labels(self.service).inc()
                 await asyncio.sleep(backoff)

@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from snab_contracts.base import Event
 from snab_kit import metrics
+from snab_kit.aio import stopping
 from snab_kit.bus import BusNames
 from snab_kit.consume import BatchHandler, ConsumerSpec, EventConsumer, Handler, Tx
 from snab_kit.db import make_engine, make_sessionmaker
@@ -305,6 +306,8 @@ class Service:
                 subject = lazy.spec.event.SUBJECT
                 count = waiting.get(self.names.subject(f"dlq.{subject}"), 0)
                 metrics.DLQ_SIZE.labels(self.name, subject).set(count)
+            if stopping():  # a cancellation swallowed by wait_for inside nats-py
+                raise asyncio.CancelledError
             await asyncio.sleep(self.settings.dlq_watch_seconds)
 
     async def health(self) -> tuple[bool, dict[str, str]]:
@@ -411,6 +414,8 @@ async def _forever(fn: Callable[[], Awaitable[None]]) -> None:
         except asyncio.CancelledError:
             raise
         except Exception as exc:
+            if stopping():
+                raise asyncio.CancelledError from exc
             log.exception(
                 "background_task_failed", task=fn.__name__, retry_in=backoff, error=str(exc)
             )

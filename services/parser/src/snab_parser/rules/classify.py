@@ -54,8 +54,14 @@ _NOT_PROCUREMENT: Final = re.compile(
     r"|трек-номер|опрос|анкета|накладн\w*\s+№|груз\w*\s+(?:прибыл|доставлен|отправлен|готов)"
     r"|отследить|к\s+выдаче|автоматическое\s+уведомление|отвечать\s+на\s+него\s+не\s+нужно"
     r"|не\s+отвечайте\s+на\s+(?:это|данное)\s+письмо|сч[её]т\w*\s+(?:№\s*\S+\s+)?на\s+оплату"
-    r"|просим\s+(?:вас\s+)?оплатить|произвести\s+оплату|сальдо|взаиморасч[её]т",
+    r"|просим\s+(?:вас\s+)?оплатить|произвести\s+оплату|сальдо|взаиморасч[её]т"
+    r"|выписк\w*\s+по\s+сч[её]т|остаток|поступлени[ея]\s*:|списани[ея]\s*:"
+    r"|претензи|рекламаци|недопоставк|расхождени|брак\b|пересорт",
     re.IGNORECASE,
+)
+# a complaint about a past delivery names goods and quantities but orders nothing new
+_COMPLAINT: Final = re.compile(
+    r"претензи|рекламаци|недопоставк|акт\w*\s+(?:о\s+)?расхождени|пересорт", re.IGNORECASE
 )
 _REQUEST_VOCAB: Final = re.compile(
     r"прошу|просим|просьба|нужн[оаы]?\b|нужен|надо\b|необходим|требуется|заявк|запрос|\bкп\b"
@@ -142,6 +148,10 @@ _ASKS: Final = re.compile(
 def asks_for_goods(text: str) -> bool:
     """Wording of someone who wants to buy ("прошу", "нужно", "выставить счёт")."""
     return bool(_ASKS.search(text))
+
+
+def complains(text: str) -> bool:
+    return bool(_COMPLAINT.search(text))
 
 
 def supplier_vocabulary(text: str) -> bool:

@@ -135,6 +135,24 @@ def _quoted_company(text: str, start: int, form_end: int) -> str | None:
     return result
 
 
+_BUYER_LABEL: Final = re.compile(
+    r"(?:покупатель|заказчик|плательщик|грузополучатель|получатель)\s*:\s*$", re.IGNORECASE
+)
+_SELLER_LABEL: Final = re.compile(
+    r"(?:поставщик|продавец|исполнитель|грузоотправитель)\s*:\s*$", re.IGNORECASE
+)
+
+
+def _party_rank(text: str, start: int) -> int:
+    """0 for a company labelled as the buyer, 2 as the seller, 1 when unlabelled."""
+    before = text[max(0, start - 40) : start]
+    if _BUYER_LABEL.search(before):
+        return 0
+    if _SELLER_LABEL.search(before):
+        return 2
+    return 1
+
+
 def find_company(text: str, exclude: tuple[str, ...] = ()) -> str | None:
     """The first legal entity named in the text, as written: 'ООО «Ромашка»', 'ИП Белов И.С.'."""
     candidates: list[tuple[int, str]] = []
@@ -147,7 +165,8 @@ def find_company(text: str, exclude: tuple[str, ...] = ()) -> str | None:
     if not candidates:
         for m in _COMPANY_PLAIN.finditer(text):
             candidates.append((m.start(), re.sub(r"\s+", " ", m.group(0)).strip()))
-    candidates.sort()
+    # a 1C order names both sides: "Поставщик: ООО «А»", "Покупатель: АО «Б»" - the buyer wrote
+    candidates.sort(key=lambda c: (_party_rank(text, c[0]), c[0]))
     for _, name in candidates:
         if not any(x and x.lower() in name.lower() for x in exclude):
             return name

@@ -23,11 +23,25 @@ MONTH_WORD: Final = (
     r"|january|february|march|april|may|june|july|august|september|october|november|december"
     r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?(?![a-zа-яё])"
 )
+# "до двадцатого декабря", "к двадцать пятому декабря": a day written as an ordinal word
+_ORDINAL_DAYS: Final[dict[str, int]] = {
+    "перв": 1, "втор": 2, "треть": 3, "четверт": 4, "пят": 5, "шест": 6, "седьм": 7,
+    "восьм": 8, "девят": 9, "десят": 10, "одиннадцат": 11, "двенадцат": 12, "тринадцат": 13,
+    "четырнадцат": 14, "пятнадцат": 15, "шестнадцат": 16, "семнадцат": 17, "восемнадцат": 18,
+    "девятнадцат": 19, "двадцат": 20, "тридцат": 30,
+}  # fmt: skip
+_ORDINAL_WORD: Final = (
+    r"(?:(?:двадцать|тридцать)\s+)?(?:"
+    + "|".join(sorted(_ORDINAL_DAYS, key=len, reverse=True))
+    + r")(?:ого|его|ое|ье|ьего|ому|ему|ьему)"
+)
 DATE_PATTERN: Final = (
     r"(?:(?P<d1>\d{1,2})[./](?P<m1>\d{1,2})(?:[./](?P<y1>\d{4}|\d{2}))?(?![\d.,]\d)"
     r"|(?P<iso_y>\d{4})-(?P<iso_m>\d{2})-(?P<iso_d>\d{2})"
-    r"|(?P<d2>\d{1,2})(?:-?(?:го|е|ое))?\s+(?P<m2>" + MONTH_WORD + r")"
-    r"(?:\s+(?P<y2>\d{4})(?:\s*(?:г\.|года|г(?![а-яё])))?)?)"
+    r"|(?P<d2>\d{1,2})(?:-?(?:го|е|ое)|st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>" + MONTH_WORD + r")"
+    r"(?:\s+(?P<y2>\d{4})(?:\s*(?:г\.|года|г(?![а-яё])))?)?"
+    r"|(?P<m3>" + MONTH_WORD + r")\s+(?P<d3>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y3>\d{4})"
+    r"|(?P<dw>" + _ORDINAL_WORD + r")\s+(?P<m4>" + MONTH_WORD + r"))"
 )
 DATE_RE: Final = re.compile(DATE_PATTERN, re.IGNORECASE)
 
@@ -76,11 +90,41 @@ def date_from_match(m: re.Match[str], ref: date | None) -> date | None:
             return None
         y1 = m.group("y1")
         return resolve(day, month, int(y1) if y1 else None, ref)
+    if m.group("m3"):  # "Dec 20, 2026"
+        month_num = _month(m.group("m3"))
+        if month_num is None:
+            return None
+        return resolve(int(m.group("d3")), month_num, int(m.group("y3")), ref)
+    if m.group("dw"):
+        month_num = _month(m.group("m4"))
+        ordinal = _ordinal_day(m.group("dw"))
+        if month_num is None or ordinal is None:
+            return None
+        return resolve(ordinal, month_num, None, ref)
     month_num = _month(m.group("m2") or "")
     if month_num is None:
         return None
     y2 = m.group("y2")
     return resolve(int(m.group("d2")), month_num, int(y2) if y2 else None, ref)
+
+
+def _ordinal_day(words: str) -> int | None:
+    """'двадцатого' -> 20, 'двадцать пятого' -> 25, 'первого' -> 1."""
+    day = 0
+    for word in words.lower().replace("ё", "е").split():
+        if word == "двадцать":
+            day += 20
+            continue
+        if word == "тридцать":
+            day += 30
+            continue
+        stem = next(
+            (s for s in sorted(_ORDINAL_DAYS, key=len, reverse=True) if word.startswith(s)), None
+        )
+        if stem is None:
+            return None
+        day += _ORDINAL_DAYS[stem]
+    return day if 1 <= day <= 31 else None
 
 
 def find_date(text: str, ref: date | None) -> date | None:

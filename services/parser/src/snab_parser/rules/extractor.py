@@ -116,7 +116,7 @@ class RuleExtractor:
             if _has_prices(draft):
                 return _quote(draft, tag, msg_id)
         if items and not (
-            not classify.asks_for_goods(written)
+            (not classify.asks_for_goods(written) or classify.complains(written))
             and classify.not_procurement_score(mail, everything) >= 2
         ):
             return _request(mail, body, items, ref)

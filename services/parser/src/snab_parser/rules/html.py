@@ -26,9 +26,57 @@ def _span(value: str | None) -> int:
     return int(v) if v.isdigit() and 0 < int(v) < 50 else 1
 
 
-class _TextRenderer(HTMLParser):
+class _TableScan(HTMLParser):
+    """Rows per table and each table's parent, in the order the tables open."""
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
+        self.rows: list[int] = []
+        self.parent: list[int] = []
+        self._open: list[int] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            self.parent.append(self._open[-1] if self._open else -1)
+            self._open.append(len(self.rows))
+            self.rows.append(0)
+        elif tag == "tr" and self._open:
+            self.rows[self._open[-1]] += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "table" and self._open:
+            self._open.pop()
+
+
+def layout_tables(html: str) -> list[bool]:
+    """Per table (in opening order): True when it only lays out others.
+
+    A table holding another table of two or more rows is page layout (mail clients wrap
+    content in such frames); the inner table carries the data.
+    """
+    scan = _TableScan()
+    try:
+        scan.feed(html)
+        scan.close()
+    except Exception:  # malformed markup: no layout detection
+        return []
+    layout = [False] * len(scan.rows)
+    for idx, rows in enumerate(scan.rows):
+        if rows < 2:
+            continue
+        p = scan.parent[idx]
+        while p != -1 and not layout[p]:
+            layout[p] = True
+            p = scan.parent[p]
+    return layout
+
+
+class _TextRenderer(HTMLParser):
+    def __init__(self, layout: list[bool] | None = None) -> None:
+        super().__init__(convert_charrefs=True)
+        self._layout = layout or []
+        self._tables_seen = 0
+        self._open_tables: list[bool] = []  # per open table: True for a layout frame
         self.lines: list[str] = []
         self._buf: list[str] = []
         self._skip = 0
@@ -105,6 +153,13 @@ class _TextRenderer(HTMLParser):
         if self._skip:
             return
         if tag == "table":
+            idx = self._tables_seen
+            self._tables_seen += 1
+            layout = self._table_depth == 0 and idx < len(self._layout) and self._layout[idx]
+            self._open_tables.append(layout)
+            if layout:
+                self._flush_if_any()
+                return
             self._table_depth += 1
             if self._table_depth == 1:
                 self._span_left, self._span_new, self._span_filled = {}, {}, set()
@@ -127,6 +182,9 @@ class _TextRenderer(HTMLParser):
                 self._cell = []
                 self._cell_span = _span(dict(attrs).get("colspan"))
                 self._cell_rows = _span(dict(attrs).get("rowspan"))
+            return
+        if not self._table_depth and tag in {"tr", "td", "th"}:
+            self._flush_if_any()  # a cell of a layout frame: a block of its own
             return
         if self._cell is not None:
             if tag in _BLOCK:
@@ -160,6 +218,9 @@ class _TextRenderer(HTMLParser):
         if self._skip:
             return
         if tag == "table":
+            if self._open_tables and self._open_tables.pop():
+                self._flush_if_any()
+                return
             if self._table_depth == 1:
                 self._end_row()
             self._table_depth = max(0, self._table_depth - 1)
@@ -171,6 +232,9 @@ class _TextRenderer(HTMLParser):
                 self._end_row()
             else:
                 self._end_cell()
+            return
+        if not self._table_depth and tag in {"tr", "td", "th"}:
+            self._flush_if_any()
             return
         if self._cell is not None:
             return
@@ -212,7 +276,7 @@ class _TextRenderer(HTMLParser):
 
 def html_to_text(html: str) -> str:
     """Readable text of an HTML body; never raises on malformed markup."""
-    renderer = _TextRenderer()
+    renderer = _TextRenderer(layout_tables(html) if "<table" in html.lower() else None)
     try:
         renderer.feed(html)
         renderer.close()

@@ -14,11 +14,11 @@ from snab_parser.rules.units import UNIT_PATTERN, normalize_unit
 # ---------------------------------------------------------------------------- currency
 
 CURRENCY_WORD: Final = (
-    r"(?:руб(?:лей|ля|ль|\.)?|р\.|р(?![а-яёa-z])|₽|rub\b|rur\b|usd\b|eur\b|cny\b|rmb\b|\$|€|¥"
+    r"(?:т\.\s?р\.?(?![а-яё])|тыс\.?\s*руб(?:лей|\.)?|руб(?:лей|ля|ль|\.)?|р\.|р(?![а-яёa-z])|₽|rub\b|rur\b|usd\b|eur\b|cny\b|rmb\b|\$|€|¥"
     r"|долл(?:ар(?:ов|а|ы)?)?\.?(?:\s*сша)?|у\.\s?е\.|евро(?![а-яё])|юан(?:ей|я|ь|и)?)"
 )
 _CURRENCY_MAP: Final[tuple[tuple[str, Currency], ...]] = (
-    (r"^(?:руб|р\.?$|₽|rub|rur)", "RUB"),
+    (r"^(?:руб|р\.?$|₽|rub|rur|т\.\s?р|тыс)", "RUB"),
     (r"^(?:usd|\$|долл|у\.\s?е)", "USD"),
     (r"^(?:eur|€|евро)", "EUR"),
     (r"^(?:cny|rmb|¥|юан)", "CNY"),
@@ -59,7 +59,7 @@ def currency_statement(text: str) -> Currency | None:
 # ---------------------------------------------------------------------------- prices
 
 _PER: Final = (
-    r"(?:\s*(?:/\s?|за\s+(?:1\s+|одн[уона]\s+)?|per\s+|в\s+)(?P<per>"
+    r"(?:\s*(?:/\s?|за\s+(?:одн[уона]\s+)?|per\s+|в\s+)(?P<per_n>(?:1000|100|10|1)\s*)?(?P<per>"
     + UNIT_PATTERN
     + r"|ед(?:иницу|\.)?|единица|шт\.?|штуку))"
 )
@@ -80,6 +80,7 @@ class Price:
     per: Unit | None
     for_quantity: Decimal | None = None  # "15 680 руб. за 200 м": the price of that many
     for_unit: Unit | None = None
+    is_total: bool = False  # "— итого 1 850,00 EUR", "сумма 49 200": the whole line's cost
 
 
 _KOPECKS: Final = re.compile(
@@ -135,14 +136,23 @@ def find_prices(text: str, *, bare: bool = False) -> list[Price]:
         tail = text[m.end("amount") : m.end("amount") + 2]
         if tail.startswith("%") or tail.startswith(" %"):
             continue
+        if cur and re.match(r"т\.|тыс", cur, re.IGNORECASE):
+            amount *= 1000  # "685 т.р.", "12 тыс. руб.": thousands of roubles
+        per_n = m.group("per_n")
+        if per_n and int(per_n) > 1:
+            amount = amount / int(per_n)  # "850 руб. за 1000 шт": the price of one
         per_unit = per is not None
         per_norm = normalize_unit(per) if per else None
         if per and re.match(r"ед|единиц|штук", per, re.IGNORECASE):
             per_norm = "шт"
         for_m = _FOR_QUANTITY.match(text, m.end()) if not per_unit else None
         for_qty = parse_amount(for_m.group("n")) if for_m else None
+        is_total = not per_unit and bool(
+            _TOTAL_BEFORE.search(text[max(0, m.start() - 20) : m.start()])
+        )
         out.append(
             Price(
+                is_total=is_total,
                 start=m.start(),
                 end=m.end(),
                 amount=amount,
@@ -156,6 +166,9 @@ def find_prices(text: str, *, bare: bool = False) -> list[Price]:
     return out
 
 
+_TOTAL_BEFORE: Final = re.compile(
+    r"(?<![а-яё])(?:итого|сумма|всего|на\s+сумму)\s*[:=—–-]?\s*$", re.IGNORECASE
+)
 _FOR_QUANTITY: Final = re.compile(
     r"\s*за\s+(?P<n>" + AMOUNT_PATTERN + r")\s*(?P<u>" + UNIT_PATTERN + r")", re.IGNORECASE
 )
@@ -224,7 +237,7 @@ TO_ORDER: Final = re.compile(r"(?:под\s+заказ|на\s+заказ|по\s+�
 
 _NUM_OR_WORD: Final = r"(?:\d+(?:[.,]\d+)?|" + r"[а-яё]+(?:\s+[а-яё]+)?" + r")"
 LEAD_RE: Final = re.compile(
-    r"(?:(?P<a>\d+)\s*(?:[-–—]|до)\s*)?(?P<b>\d+|одн[уа]|одна|один|две|два|три|четыре|пять|шесть"
+    r"(?:(?P<a>\d+)\s*(?:[-–—]|до)\s*)?(?P<b>\d+(?:-(?:х|ти|ми|ух|[её]х)(?![а-яё]))?|одн[уа]|одна|один|две|два|три|четыре|пять|шесть"
     r"|семь|восемь|девять|десять|полтора|полторы|одной|одного|двух|тр[её]х|четыр[её]х|пяти|шести"
     r"|семи|восьми|девяти|десяти|пару)?\s*"
     r"(?:(?:раб(?:очих|очие|очий|\.)?|календарных|кал\.|банковских|working|business|calendar)"
@@ -258,8 +271,8 @@ def _lead_value(m: re.Match[str]) -> int | None:
             value = Decimal(1)
         else:
             return None
-    elif b.isdigit():
-        value = Decimal(b)
+    elif b[0].isdigit():
+        value = Decimal(b.split("-")[0])  # "2-х недель", "5-ти дней"
     else:
         w = b.lower()
         if w in ("одну", "одна", "один", "одной", "одного"):

@@ -28,7 +28,7 @@ from snab_parser.rules.numbers import AMOUNT_PATTERN, parse_amount
 from snab_parser.rules.units import MEASURE_UNITS, UNIT_PATTERN, normalize_unit
 
 _BOUNDARY: Final = re.compile(
-    r",\s+|;\s*|(?<=[.!?])\s+(?=[А-ЯЁA-Z«\"])|[!?]+\s*|\.\s*$|\s+и\s+|\s+а\s+также\s+"
+    r",\s+|;\s*|(?<=[.!?])\s+(?=(?-i:[А-ЯЁA-Z«\"]))|[!?]+\s*|\.\s*$|\s+и\s+|\s+а\s+также\s+"
     r"|\s+также\s+|\s+плюс\s+|:\s+|\n"
     r"|(?<![а-яё])(?:нужн[оаы]|нужен|надо|необходим[оаы]?|требу(?:ется|ются)|потребу(?:ется|ются)"
     r"|понадоб(?:ится|ятся))(?![а-яё])",

@@ -60,7 +60,7 @@ _PAYMENT: Final = re.compile(
 )
 _VALIDITY: Final = re.compile(
     r"(?:действ\w*|актуальн\w*|valid|срок\s+действия\s+\w*)[^.\n]{0,40}?"
-    r"(?:до|по|:|until|till|through)\s*(?=\d|[а-я]{3,}\s+\d)",
+    r"(?:до|по|:|until|till|through)\s*(?=\d|[а-я]{3,}\s+\d|(?!until|till|through)[a-z]{3,}\.?\s+\d)",
     re.IGNORECASE,
 )
 _VALID_DAYS: Final = re.compile(
@@ -125,6 +125,8 @@ class QuoteDraft:
     total: Decimal | None = None
     total_consistent: bool | None = None
     position_refs: bool = False
+    # numbered lines restated without a price: positions a refusal may name ("позиции 2 и 4 нет")
+    unpriced: list[Draft] = field(default_factory=list)
 
     def quote_lines(self) -> list[QuoteLine]:
         out: list[QuoteLine] = []
@@ -173,6 +175,10 @@ def _draft_from_line(li: LineItem) -> Draft:
         return d
     if li.prices:
         d.currency = next((p.currency for p in li.prices if p.currency), None)
+    if not per_unit and len(other) == 1 and other[0].is_total and d.quantity:
+        d.line_total = other[0].amount
+        d.price = _money(other[0].amount / d.quantity)
+        return d
     if per_unit:
         d.price = per_unit[0].amount
         if other:
@@ -497,7 +503,10 @@ def _position_draft(text: str, rfq: list[Item]) -> Draft | None:
 
 
 def _lines_from_text(
-    lines: list[str], rfq: list[Item], leftovers: list[str] | None = None
+    lines: list[str],
+    rfq: list[Item],
+    leftovers: list[str] | None = None,
+    unpriced: list[Draft] | None = None,
 ) -> tuple[list[tuple[int, Draft]], set[int]]:
     """Quote lines in text; parts of split lines that are not items go to ``leftovers``."""
     drafts: list[tuple[int, Draft]] = []
@@ -534,6 +543,14 @@ def _lines_from_text(
         if _STATEMENT_LINE.match(strip_bullet(text)[1]) or _TOTAL_KEY.match(text.strip()):
             continue
         li = parse_line(text, "quote")
+        if (
+            li is not None
+            and unpriced is not None
+            and not _is_quote_line(li)
+            and li.position is not None
+            and li.quantity is not None
+        ):
+            unpriced.append(_draft_from_line(li))
         if not _is_quote_line(li) or li is None:
             continue
         if _TOTAL_KEY.search(li.name) and not li.quantity:
@@ -563,7 +580,7 @@ def read_quote(
         placed.extend((first, d) for d in _table_drafts(t))
     free = merge_continuations([line if i not in used else "" for i, line in enumerate(body_lines)])
     leftovers: list[str] = []
-    text_drafts, line_used = _lines_from_text(free, rfq, leftovers)
+    text_drafts, line_used = _lines_from_text(free, rfq, leftovers, q.unpriced)
     statements.extend(leftovers)
     placed.extend(text_drafts)
     statements.extend(line for i, line in enumerate(free) if i not in line_used and line.strip())
@@ -683,8 +700,12 @@ def _apply_position_refs(q: QuoteDraft, statements: list[str], rfq: list[Item]) 
                 and all(d.position is None for d in q.lines)
             ):
                 target = q.lines[n - 1]
+            restated = next((d for d in q.unpriced if d.position == n), None)
             if target is not None and target.price is None:
                 target.available = False
+            elif target is None and restated is not None:
+                restated.available = False
+                q.lines.append(restated)
             elif target is None and 1 <= n <= len(rfq):
                 item = rfq[n - 1]
                 q.lines.append(

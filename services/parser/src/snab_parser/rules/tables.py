@@ -97,6 +97,13 @@ def header_roles(cells: list[str]) -> dict[Role, int] | None:
             roles[role] = idx
     if "name" not in roles:
         return None
+    # "Цена без НДС | Цена с НДС": the price the buyer pays is the one with VAT
+    money_roles: tuple[Role, ...] = ("price", "sum")
+    for role in money_roles:
+        cols = [i for i, c in enumerate(cells) if cell_role(c) == role]
+        with_vat = [i for i in cols if vat_statement(cells[i]) is True]
+        if len(cols) > 1 and with_vat:
+            roles[role] = with_vat[0]
     if not ({"qty", "price", "sum"} & roles.keys()):
         return None
     # a header is words, not data: no cell may be a plain number
@@ -184,10 +191,15 @@ def _cell(cells: list[str], roles: dict[Role, int], role: Role) -> str:
     return cells[idx].strip()
 
 
-def _row(cells: list[str], roles: dict[Role, int], unit_hint: Unit | None) -> TableRow | None:
+def _row(
+    cells: list[str], roles: dict[Role, int], unit_hint: Unit | None, spec: tuple[int, ...] = ()
+) -> TableRow | None:
     name = _cell(cells, roles, "name")
     if not re.search(r"[A-Za-zА-Яа-яЁё]{2}", name):
         return None
+    extra = [cells[i].strip() for i in spec if i < len(cells) and cells[i].strip(" -—–")]
+    if extra:
+        name = " ".join([name, *extra])
     qty, unit = _quantity(_cell(cells, roles, "qty")) if "qty" in roles else (None, None)
     unit_cell = _cell(cells, roles, "unit")
     if unit_cell:
@@ -265,6 +277,31 @@ def _merge_header(top: list[str], sub: list[str]) -> list[str]:
     return merged
 
 
+# "Наименование | Тип, марка | ГОСТ": columns that describe the item further
+_SPEC_HEADER: Final = re.compile(
+    r"^(?:тип|марка|гост|ту\b|характеристик|типоразмер|размер|параметр|исполнени|модель|сорт)",
+    re.IGNORECASE,
+)
+
+
+def _spec_columns(header: list[str], roles: dict[Role, int]) -> tuple[int, ...]:
+    taken = set(roles.values())
+    return tuple(
+        i
+        for i, cell in enumerate(header)
+        if i not in taken and _SPEC_HEADER.match(cell.strip().lower().replace("ё", "е"))
+    )
+
+
+def _header_vat(header: list[str], roles: dict[Role, int], header_text: str) -> bool | None:
+    """VAT as the header states it, the chosen price column's wording first."""
+    if "price" in roles and roles["price"] < len(header):
+        vat = vat_statement(header[roles["price"]])
+        if vat is not None:
+            return vat
+    return vat_statement(header_text)
+
+
 def read_table(rows: list[list[str]], start: int) -> Table | None:
     """Read a table whose header is rows[start]; rows until the first row that does not fit."""
     header = rows[start]
@@ -285,9 +322,10 @@ def read_table(rows: list[list[str]], start: int) -> Table | None:
         roles=roles,
         header=header,
         currency=currency_statement(header_text) or _header_currency(header_text),
-        vat_included=vat_statement(header_text),
+        vat_included=_header_vat(header, roles, header_text),
     )
     table.used.add(start)
+    spec = _spec_columns(header, roles)
     i = start + 1
     if sub_used:
         table.used.add(i)
@@ -324,7 +362,7 @@ def read_table(rows: list[list[str]], start: int) -> Table | None:
             continue  # a rule under the header: |---|---|
         if len([c for c in cells if c.strip()]) < 2:
             break
-        row = _row(cells, roles, unit_hint)
+        row = _row(cells, roles, unit_hint, spec)
         if row is None:
             break
         table.rows.append(row)

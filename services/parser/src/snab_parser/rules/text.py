@@ -196,6 +196,51 @@ def _split_signature(segment: Segment, lines: list[str]) -> None:
     segment.body = lines
 
 
+def _is_quoted(line: str) -> bool:
+    return line.strip().startswith(">")
+
+
+def _answers_inline(lines: list[str], i: int) -> bool:
+    """Answers written under each quoted line: ">" text, own text, ">" text, own text."""
+    runs: list[bool] = []  # True for a quoted run, False for an own run
+    for line in lines[i : i + 400]:
+        if not line.strip():
+            continue
+        quoted = _is_quoted(line)
+        if not quoted and _history_start([line], 0) is not None:
+            break
+        if not runs or runs[-1] != quoted:
+            runs.append(quoted)
+    return runs[:4] == [True, False, True, False]
+
+
+def _merge_inline(lines: list[str], i: int, own: list[str], history: list[str]) -> int:
+    """Join each answer to the quoted line above it ("> 1. Болт — 100 шт" + "цена 12,50").
+
+    Returns where the interleaved part ends (a history marker or the end of the text).
+    """
+    last_quoted: str | None = None
+    n = len(lines)
+    while i < n:
+        line = lines[i]
+        if _is_quoted(line):
+            text = _strip_quote(line)
+            history.append(text)
+            if text.strip():
+                last_quoted = text.strip()
+            i += 1
+            continue
+        if line.strip() and _history_start(lines, i) is not None:
+            break
+        if line.strip() and last_quoted is not None:
+            own.append(f"{last_quoted} — {line.strip()}")
+            last_quoted = None
+        else:
+            own.append(line)
+        i += 1
+    return i
+
+
 def split_body(text: str, *, forward: bool, reply: bool) -> Body:
     """Split a body into the author's part, forwarded parts and quoted history.
 
@@ -224,6 +269,9 @@ def split_body(text: str, *, forward: bool, reply: bool) -> Body:
             i += 1
             continue
         as_forward = start == "forward" or forward or (not reply and start != "quote")
+        if start == "quote" and reply and _answers_inline(lines, i):
+            i = _merge_inline(lines, i, current_lines, history)
+            continue
         if start == "quote":
             # a run of ">" lines
             j = i
