@@ -28,7 +28,7 @@ import ssl
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -497,7 +497,9 @@ class DovecotServer:
         saved = self.messages(mailbox)
         if mailbox.upper() == "INBOX":
             self.kick()
-            self._wipe_inbox()
+            # Wipe with the server down, as a server that lost its index comes back: no
+            # session (not even one a kick missed) lives on over the rebuilt INBOX.
+            self._restart(between=self._wipe_inbox)
         else:
             self.delete_mailbox(mailbox)
             self.create_mailbox(mailbox)
@@ -507,6 +509,16 @@ class DovecotServer:
         if after == before:
             raise RuntimeError(f"UIDVALIDITY of {mailbox} did not change ({after})")
         return after
+
+    def _restart(self, between: Callable[[], None]) -> None:
+        """Stop the server (every session ends), run ``between``, start it again on the
+        same port with the same configuration."""
+        if self._process is not None:
+            _terminate(self._process)
+            self._process = None
+        between()
+        if not self._launch(require_binary("dovecot")):
+            raise DovecotStartError(f"port {self.port} was taken while restarting")
 
     def _wipe_inbox(self) -> None:
         maildir = self.maildir

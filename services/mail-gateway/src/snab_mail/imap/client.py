@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import aioimaplib
 from aioimaplib.aioimaplib import Command, Response
@@ -276,12 +277,31 @@ class ImapSession:
                 await self.lost.wait()
         self._alive()
 
+    async def _start_idle(self, seconds: float) -> asyncio.Future[Any]:
+        """Send IDLE and wait for the server's go-ahead, unless the connection drops first
+        (a server that says BYE right then would otherwise leave us waiting for an hour)."""
+        start = asyncio.ensure_future(self.client.idle_start(timeout=seconds + 3600))
+        lost = asyncio.ensure_future(self.lost.wait())
+        try:
+            done, _ = await asyncio.wait(
+                {start, lost}, timeout=self.config.timeout, return_when=asyncio.FIRST_COMPLETED
+            )
+        finally:
+            lost.cancel()
+        if start not in done:
+            start.cancel()
+            if self.lost.is_set():
+                raise ConnectionLost("the IMAP connection was closed while starting IDLE")
+            raise ImapError("the server did not accept IDLE in time")
+        idle_task: asyncio.Future[Any] = start.result()
+        return idle_task
+
     async def idle(self, seconds: float) -> bool:
         """IDLE until the server reports new mail (True) or ``seconds`` pass (False)."""
         self._alive()
         loop = asyncio.get_running_loop()
         deadline = loop.time() + seconds
-        idle_task = await self.client.idle_start(timeout=seconds + 3600)
+        idle_task = await self._start_idle(seconds)
         new_mail = False
         try:
             while not new_mail:
