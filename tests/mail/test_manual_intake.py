@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from snab_contracts.mail import MailAddress
-from snab_contracts.rpc.mail import MailGet, MailIngest, MailIngested, MailView
+from snab_contracts.rpc.mail import MailGet, MailIngest
 from snab_kit.bus import BusNames
 from snab_kit.rpc import NotFound, RpcClient, ValidationFailed
 from snab_mail.main import assemble
@@ -37,25 +37,20 @@ async def test_rpc_ingest_and_get(
     client = RpcClient(nc, bus)
     try:
         async with running(assemble(make_settings())):
-            stored = await client.call(
-                MailIngest(raw_base64=base64.b64encode(raw).decode()), MailIngested
-            )
-            again = await client.call(
-                MailIngest(raw_base64=base64.b64encode(raw).decode()), MailIngested
-            )
+            stored = await client.call(MailIngest(raw_base64=base64.b64encode(raw).decode()))
+            again = await client.call(MailIngest(raw_base64=base64.b64encode(raw).decode()))
             pasted = await client.call(
                 MailIngest(
                     text="Добрый день! Прошу счёт на 20 мешков цемента М500.",
                     from_=MailAddress(email="ivanov@romashka.example", name="Иван Иванов"),
                     mail_subject="Цемент",
                 ),
-                MailIngested,
             )
-            view = await client.call(MailGet(mail_id=stored.mail_id, include_raw=True), MailView)
+            view = await client.call(MailGet(mail_id=stored.mail_id, include_raw=True))
             with pytest.raises(NotFound):
-                await client.call(MailGet(mail_id=uuid.uuid4()), MailView)
+                await client.call(MailGet(mail_id=uuid.uuid4()))
             with pytest.raises(ValidationFailed):
-                await client.call(MailIngest(raw_base64="не base64!"), MailIngested)
+                await client.call(MailIngest(raw_base64="не base64!"))
             events = await published.wait("mail.received", 2)
     finally:
         await nc.drain()

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from snab_kit.bus import BusNames
 from snab_kit.consume import Tx
+from snab_kit.errors import NotFoundError
 from snab_kit.outbox import add_events
 from snab_kit.settings import ServiceSettings
 from snab_kit.testing import wait_for
@@ -179,6 +180,39 @@ async def test_failing_handler_ends_in_dlq_with_error_and_metric(
         "snab_dlq_size", {"service": "kittest", "subject": "order.poison"}
     )
     assert waiting == 1.0
+
+
+async def test_a_broken_business_rule_goes_to_dlq_without_retries(
+    kit_db: AsyncEngine, nats_url: str, database_url: str, bus: BusNames
+) -> None:
+    """A domain error (a supplier that does not exist) would break again on redelivery:
+    one attempt, then the DLQ with the rule's message."""
+    settings = ServiceSettings(
+        nats_url=nats_url,
+        database_url=database_url,
+        bus_namespace=bus.namespace,
+        max_deliver=5,
+        retry_backoff_seconds=[0.1],
+    )
+    service = build_app(settings)
+    attempts: list[int] = []
+
+    @service.on(Poison)
+    async def refers_to_nothing(event: Poison, tx: object) -> None:
+        attempts.append(1)
+        raise NotFoundError("поставщик не найден", supplier_id="42")
+
+    nc = await nats.connect(nats_url)
+    js = nc.jetstream()
+    dlq_sub = await js.subscribe(bus.subject("dlq.order.poison"), stream=bus.stream("DLQ"))
+    async with service.running():
+        await js.publish(bus.subject("order.poison"), Poison().model_dump_json().encode())
+        msg = await dlq_sub.next_msg(timeout=10)
+    await nc.drain()
+    assert attempts == [1]
+    assert msg.headers is not None
+    assert msg.headers["Snab-Delivered"] == "1"
+    assert "поставщик не найден" in msg.headers["Snab-Error"]
 
 
 async def test_invalid_payload_goes_to_dlq_without_retries(

@@ -13,24 +13,34 @@ from kit_busapp import build as build_app
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from snab_contracts.base import Contract, RpcRequest
 from snab_kit.bus import BusNames
 from snab_kit.embedded import free_port
-from snab_kit.rpc import NotFound, RpcClient, RpcFailure, Unavailable, ValidationFailed
+from snab_kit.errors import ConflictError, NotFoundError
+from snab_kit.rpc import (
+    Conflict,
+    NotFound,
+    RpcClient,
+    RpcFailure,
+    Unavailable,
+    ValidationFailed,
+)
 from snab_kit.settings import ServiceSettings
+from snab_kit.testing import wait_for
 
 
-class Lookup(BaseModel):
+class Found(Contract):
+    number: int
+    name: str
+
+
+class Lookup(RpcRequest[Found]):
     SUBJECT: ClassVar[str] = "rpc.kittest.lookup"
     number: int
 
 
 class NotALookup(BaseModel):
     number: str
-
-
-class Found(BaseModel):
-    number: int
-    name: str
 
 
 def _settings(nats_url: str, database_url: str, bus: BusNames, **extra: object) -> ServiceSettings:
@@ -49,7 +59,9 @@ async def test_rpc_answers_and_typed_failures_reach_the_caller(
     async def lookup(req: Lookup) -> Found:
         calls.append(req.number)
         if req.number == 404:
-            raise NotFound("заявка не найдена", number=req.number)
+            raise NotFoundError("заявка не найдена", number=req.number)
+        if req.number == 409:
+            raise ConflictError("уже есть", number=req.number)
         if req.number == 500:
             raise RuntimeError("boom: secret details")
         await asyncio.sleep(0.05)
@@ -58,16 +70,18 @@ async def test_rpc_answers_and_typed_failures_reach_the_caller(
     nc = await nats.connect(nats_url)
     client = RpcClient(nc, bus, timeout=5)
     async with service.running():
-        found = await client.call(Lookup(number=52), Found)
+        found = await client.call(Lookup(number=52))
         assert found == Found(number=52, name="ORD-2026-0052")
 
         with pytest.raises(NotFound) as not_found:
-            await client.call(Lookup(number=404), Found)
+            await client.call(Lookup(number=404))
         assert not_found.value.message == "заявка не найдена"
         assert not_found.value.details == {"number": 404}
+        with pytest.raises(Conflict):
+            await client.call(Lookup(number=409))
 
         with pytest.raises(RpcFailure) as internal:
-            await client.call(Lookup(number=500), Found)
+            await client.call(Lookup(number=500))
         assert internal.value.code == "internal"
         assert "secret details" not in internal.value.message
 
@@ -76,11 +90,11 @@ async def test_rpc_answers_and_typed_failures_reach_the_caller(
 
         # Requests are answered concurrently, not one after another.
         started = asyncio.get_running_loop().time()
-        await asyncio.gather(*(client.call(Lookup(number=i), Found) for i in range(20)))
+        await asyncio.gather(*(client.call(Lookup(number=i)) for i in range(20)))
         assert asyncio.get_running_loop().time() - started < 0.05 * 20 / 2
 
     with pytest.raises(Unavailable):
-        await client.call(Lookup(number=1), Found, timeout=0.5)
+        await client.call(Lookup(number=1), timeout=0.5)
     await nc.drain()
 
 
@@ -122,3 +136,70 @@ async def test_health_and_metrics_over_http(
     finally:
         server.should_exit = True
         await task
+
+
+class Echo(RpcRequest[Found]):
+    SUBJECT: ClassVar[str] = "rpc.kittest.echo"
+    number: int
+
+
+async def test_healthy_means_started_and_rpc_answers(
+    kit_db: AsyncEngine, nats_url: str, database_url: str, bus: BusNames
+) -> None:
+    """``/health`` says ok only once the service has started (its startup hooks done, its
+    consumers running) and the server has its rpc subscriptions: a caller that waited for
+    health never hears "no responders"."""
+    nc = await nats.connect(nats_url)
+    client = RpcClient(nc, bus, timeout=5)
+    port = free_port()
+    service = build_app(_settings(nats_url, database_url, bus, http_port=port))
+    for n in range(60):  # many subjects: their SUBs take a moment to reach the server
+
+        class Extra(RpcRequest[Found]):
+            SUBJECT: ClassVar[str] = f"rpc.kittest.extra{n}"
+
+        @service.rpc(Extra)
+        async def extra(req: Extra) -> Found:
+            return Found(number=0, name="")
+
+    @service.rpc(Echo)
+    async def echo(req: Echo) -> Found:
+        return Found(number=req.number, name="echo")
+
+    release = asyncio.Event()
+
+    @service.on_startup
+    async def slow_startup() -> None:  # e.g. a first connection to a slow dependency
+        await release.wait()
+
+    server = uvicorn.Server(
+        uvicorn.Config(service.asgi(), host="127.0.0.1", port=port, log_level="warning")
+    )
+    task = asyncio.create_task(server.serve())
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
+
+            async def health() -> httpx.Response | None:
+                try:
+                    return await http.get("/health")
+                except httpx.TransportError:
+                    return None
+
+            starting = await wait_for(health, timeout=20)
+            assert starting is not None
+            assert starting.status_code == 503
+            assert starting.json()["checks"]["service"] == "starting"
+            release.set()
+
+            async def healthy() -> bool:
+                reply = await health()
+                return reply is not None and reply.status_code == 200
+
+            await wait_for(healthy, timeout=20)
+            found = await client.call(Echo(number=7), timeout=0.5)
+            assert found.number == 7
+    finally:
+        release.set()
+        server.should_exit = True
+        await task
+        await nc.drain()

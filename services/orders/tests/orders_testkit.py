@@ -10,12 +10,11 @@ from typing import Any, TypeVar
 from uuid import UUID, uuid4
 
 import nats
-from pydantic import BaseModel
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from snab_contracts import event_class
-from snab_contracts.base import Event
+from snab_contracts.base import Contract, Event, RpcRequest
 from snab_contracts.mail import MailAddress
 from snab_contracts.parsing import OrderParsed, QuoteLine, QuoteParsed, RequestItem
 from snab_kit.bus import BusNames
@@ -25,7 +24,7 @@ from snab_kit.testing import wait_for
 from snab_orders.main import build
 from snab_orders.settings import OrdersSettings
 
-R = TypeVar("R", bound=BaseModel)
+R = TypeVar("R", bound=Contract)
 
 TEST_RATES = "USD=95.5,EUR=103.2"  # no CNY on purpose
 
@@ -42,8 +41,8 @@ class App:
     def rpc(self) -> RpcClient:
         return RpcClient(self.nc, self.bus, timeout=15.0)
 
-    async def call(self, request: BaseModel, result: type[R]) -> R:
-        return await self.rpc.call(request, result)
+    async def call(self, request: RpcRequest[R]) -> R:
+        return await self.rpc.call(request)
 
     async def publish(self, *events: Event) -> None:
         js = self.nc.jetstream()

@@ -10,8 +10,8 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from snab_contracts.mail import MailSend
-from snab_contracts.rpc.directory import SupplierInput, SuppliersCreate, SupplierView
-from snab_contracts.rpc.orders import OrdersSendRequests, SentRequests
+from snab_contracts.rpc.directory import SupplierInput, SuppliersCreate
+from snab_contracts.rpc.orders import OrdersSendRequests
 from snab_kit.bus import BusNames
 from snab_kit.testing import wait_for
 from snab_orders.settings import OrdersSettings
@@ -27,7 +27,6 @@ async def _seed(app: App) -> list[int]:
             SuppliersCreate(
                 supplier=SupplierInput(company=f"Поставщик {n}", emails=[f"s{n}@supply.example"])
             ),
-            SupplierView,
         )
         supplier_ids.append(s.supplier_id)
     events = [order_parsed(email=f"b{n}@buyer{n}.example") for n in range(3)]
@@ -35,9 +34,7 @@ async def _seed(app: App) -> list[int]:
     orders = await app.wait_rows("SELECT id FROM orders.orders", count=3)
     ids: list[int] = []
     for order in orders:
-        sent = await app.call(
-            OrdersSendRequests(order_id=order.id, supplier_ids=supplier_ids), SentRequests
-        )
+        sent = await app.call(OrdersSendRequests(order_id=order.id, supplier_ids=supplier_ids))
         ids += [r.request_id for r in sent.requests]
     async with app.engine.begin() as conn:
         await conn.execute(

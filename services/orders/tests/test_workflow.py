@@ -15,13 +15,9 @@ from snab_contracts.rpc.analytics import (
     AnalyticsPriceHistory,
     AnalyticsSummary,
     AnalyticsSuppliers,
-    PriceHistory,
-    SummaryReport,
-    SupplierStatsReport,
 )
 from snab_contracts.rpc.directory import (
     CategoriesCreate,
-    CategoryView,
     SupplierInput,
     SuppliersCreate,
     SupplierView,
@@ -34,18 +30,14 @@ from snab_contracts.rpc.orders import (
     OrdersSendProposal,
     OrdersSendRequests,
     OrdersSuggestSuppliers,
-    OrderSummary,
     ProposalStatus,
-    ProposalView,
-    SentRequests,
-    SupplierSuggestions,
 )
 
 SHA = "a" * 64
 
 
 async def make_suppliers(app: App) -> list[SupplierView]:
-    category = await app.call(CategoriesCreate(name="Крепёж", actor="user:1"), CategoryView)
+    category = await app.call(CategoriesCreate(name="Крепёж", actor="user:1"))
     made = []
     for company, email in (
         ("ООО «Метизы-Центр»", "sales@metizy.example"),
@@ -60,7 +52,6 @@ async def make_suppliers(app: App) -> list[SupplierView]:
                     ),
                     actor="user:1",
                 ),
-                SupplierView,
             )
         )
     return made
@@ -72,7 +63,7 @@ async def create_order(app: App, **kwargs: object) -> OrderDetail:
     rows = await app.wait_rows(
         "SELECT id FROM orders.orders WHERE source_mail_id = :m", m=event.mail_id
     )
-    return await app.call(OrdersGet(order_id=rows[0].id), OrderDetail)
+    return await app.call(OrdersGet(order_id=rows[0].id))
 
 
 async def test_request_to_won_order(app: App) -> None:
@@ -94,9 +85,7 @@ async def test_request_to_won_order(app: App) -> None:
     assert [(e.number, e.items_count) for e in created] == [(order.number, 3)]
     assert isinstance(created[0], OrderCreated)
 
-    suggestions = await app.call(
-        OrdersSuggestSuppliers(order_id=order.order_id), SupplierSuggestions
-    )
+    suggestions = await app.call(OrdersSuggestSuppliers(order_id=order.order_id))
     assert {s.supplier_id for s in suggestions.suggestions} == {s.supplier_id for s in suppliers}
 
     # 2. Requests to three suppliers: one RFQ email each, through the outbox.
@@ -107,7 +96,6 @@ async def test_request_to_won_order(app: App) -> None:
             message="Интересует оцинкованный крепёж.",
             actor="user:1",
         ),
-        SentRequests,
     )
     assert [r.rfq_number for r in sent.requests] == [
         f"RFQ-{NOW.year}-0001-1",
@@ -180,7 +168,7 @@ async def test_request_to_won_order(app: App) -> None:
         ),
     )
     await app.wait_rows("SELECT id FROM orders.quotes", count=2)
-    detail = await app.call(OrdersGet(order_id=order.order_id), OrderDetail)
+    detail = await app.call(OrdersGet(order_id=order.order_id))
     assert detail.order.status == OrderStatus.QUOTING
     statuses = {r.supplier_id: r.status for r in detail.requests}
     assert statuses == {
@@ -212,7 +200,6 @@ async def test_request_to_won_order(app: App) -> None:
     # 6. Proposal with a 15 % markup: 14.38×150 + 4.69×75 + 1.32×33 = 2552.31.
     proposal = await app.call(
         OrdersBuildProposal(order_id=order.order_id, markup_percent=Decimal(15), actor="user:1"),
-        ProposalView,
     )
     assert [(line.cost_price, line.unit_price, line.amount) for line in proposal.lines] == [
         (Decimal("12.50"), Decimal("14.38"), Decimal("2157.00")),
@@ -247,7 +234,7 @@ async def test_request_to_won_order(app: App) -> None:
     )
     await app.wait_rows("SELECT id FROM orders.proposals WHERE status = 'ready'")
     sent_proposal = await app.call(
-        OrdersSendProposal(proposal_id=proposal.proposal_id, actor="user:1"), ProposalView
+        OrdersSendProposal(proposal_id=proposal.proposal_id, actor="user:1")
     )
     assert sent_proposal.status == ProposalStatus.SENDING
     to_client: MailSend = (await app.emitted("mail.send"))[-1]
@@ -269,13 +256,13 @@ async def test_request_to_won_order(app: App) -> None:
 
     # 8. Won.
     summary = await app.call(
-        OrdersMarkOutcome(order_id=order.order_id, outcome="won", actor="user:1"), OrderSummary
+        OrdersMarkOutcome(order_id=order.order_id, outcome="won", actor="user:1")
     )
     assert summary.status == OrderStatus.WON
     assert summary.total is not None and summary.total.amount == Decimal("2552.31")
 
     # Audit: every state change, in order, with actors.
-    detail = await app.call(OrdersGet(order_id=order.order_id), OrderDetail)
+    detail = await app.call(OrdersGet(order_id=order.order_id))
     changes = [
         (a.before or {}).get("status", "-") + "→" + (a.after or {}).get("status", "")
         for a in reversed(detail.audit)
@@ -299,13 +286,13 @@ async def test_request_to_won_order(app: App) -> None:
     assert [u.status_after for u in updates][-1] == OrderStatus.WON
 
     # Analytics over what just happened.
-    report = await app.call(AnalyticsSummary(granularity="day"), SummaryReport)
+    report = await app.call(AnalyticsSummary(granularity="day"))
     assert report.orders_total == 1 and report.won == 1 and report.conversion_to_won == 1.0
     assert report.revenue == Decimal("2552.31") and report.margin == Decimal("333.36")
-    stats = await app.call(AnalyticsSuppliers(), SupplierStatsReport)
+    stats = await app.call(AnalyticsSuppliers())
     rate = {r.name: (r.requests_sent, r.answered, r.quotes_chosen, r.win_rate) for r in stats.rows}
     assert rate[m] == (1, 1, 1, 1.0)
     assert rate[k] == (1, 1, 1, 1.0)
     assert rate["ИП Сидоров"] == (1, 0, 0, None)
-    prices = await app.call(AnalyticsPriceHistory(query="Болт"), PriceHistory)
+    prices = await app.call(AnalyticsPriceHistory(query="Болт"))
     assert sorted(str(p.unit_price.amount) for p in prices.points) == ["0.11", "12.50"]

@@ -6,7 +6,7 @@ an rpc subject to its request class and the class of the result its reply carrie
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from snab_contracts.base import Contract, Event, RpcRequest
 from snab_contracts.documents import DocumentGenerated, DocumentRequested
@@ -40,7 +40,7 @@ EVENTS: tuple[type[Event], ...] = (
 
 
 class RpcSpec(NamedTuple):
-    request: type[RpcRequest]
+    request: type[RpcRequest[Any]]
     result: type[Contract]
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, Generic, TypeVar
 from uuid import UUID, uuid4
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
@@ -69,14 +69,31 @@ class Event(Contract):
             cls.VERSION = version
 
 
-class RpcRequest(Contract):
+ResultT = TypeVar("ResultT", bound=Contract)
+
+
+class RpcRequest(Contract, Generic[ResultT]):
     """A query or command sent with NATS request-reply on ``rpc.<area>.<name>``.
 
-    Subclasses set ``SUBJECT`` (e.g. ``"rpc.orders.get"``) and ``RESULT``, the model
-    carried in ``RpcReply.result`` when the call succeeds.
+    A request names the model of its result as its type argument, and its subject:
+    ``class OrdersGet(RpcRequest[OrderDetail]): SUBJECT = "rpc.orders.get"``. Callers
+    then get the result type from the request (``await rpc.call(OrdersGet(...))`` is an
+    ``OrderDetail``), and the class carries it at run time as ``RESULT``.
     """
 
     SUBJECT: ClassVar[str]
     RESULT: ClassVar[type[Contract]]
 
     actor: str | None = Field(default=None, description="Who asks: 'user:<id>', 'bot:<tg id>'.")
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        # RpcRequest[OrderDetail] (or PagedRequest[OrderPage]) somewhere among the bases
+        # names the result; a generic intermediate (PagedRequest[ResultT]) does not.
+        for base in cls.__mro__:
+            metadata = getattr(base, "__pydantic_generic_metadata__", None) or {}
+            args = metadata.get("args") or ()
+            if metadata.get("origin") is not None and args and isinstance(args[0], type):
+                cls.RESULT = args[0]
+                return

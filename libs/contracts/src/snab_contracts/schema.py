@@ -37,7 +37,7 @@ def event_file(event: type[Event]) -> str:
     return f"{event.SUBJECT}.v{event.VERSION}.json"
 
 
-def rpc_files(request: type[RpcRequest]) -> tuple[str, str]:
+def rpc_files(request: type[RpcRequest[Any]]) -> tuple[str, str]:
     return f"{request.SUBJECT}.json", f"{request.SUBJECT}.result.json"
 
 
@@ -47,7 +47,7 @@ def model_schema(model: type[BaseModel]) -> Schema:
 
 
 def build_schemas(
-    events: Iterable[type[Event]], requests: Iterable[type[RpcRequest]]
+    events: Iterable[type[Event]], requests: Iterable[type[RpcRequest[Any]]]
 ) -> dict[str, Schema]:
     """File name → schema for the given models."""
     from snab_contracts.rpc.common import RpcReply

@@ -23,6 +23,7 @@ from snab_contracts.base import Event
 from snab_kit import metrics
 from snab_kit.aio import stopping
 from snab_kit.bus import BusNames
+from snab_kit.errors import DomainError
 from snab_kit.logging import get_logger
 from snab_kit.messaging import MessagingTables
 from snab_kit.outbox import add_events
@@ -139,7 +140,8 @@ class EventConsumer(Generic[E]):
             outcome = await self._handle(event)
             await msg.ack()
         except Exception as exc:
-            permanent = isinstance(exc, Permanent)
+            # A broken business rule breaks again on redelivery: no retries, DLQ at once.
+            permanent = isinstance(exc, Permanent | DomainError)
             if unavailable(exc):
                 # The database (or the network) is down, not the message: keep it in
                 # JetStream and try again later, however long the outage lasts.

@@ -2,6 +2,11 @@
 
 A reply is JSON ``{"ok": true, "result": ...}`` or ``{"ok": false, "error": {"code",
 "message", "details"}}``; errors are typed on both sides.
+
+One error model: use cases raise ``snab_kit.errors.DomainError`` subclasses; the
+responder maps them here, once, to a failure code (``failure_for``); the caller's
+``RpcClient.call`` raises the ``RpcFailure`` subclass of that code. The gateway maps
+codes to HTTP statuses and the bot to Russian messages, each in one table of its own.
 """
 
 from __future__ import annotations
@@ -13,9 +18,17 @@ import nats.errors
 from nats.aio.client import Client
 from pydantic import BaseModel
 
+from snab_contracts.base import Contract, RpcRequest
 from snab_kit.bus import BusNames
+from snab_kit.errors import (
+    ConflictError,
+    DomainError,
+    IllegalTransition,
+    NotFoundError,
+    RuleViolation,
+)
 
-R = TypeVar("R", bound=BaseModel)
+R = TypeVar("R", bound=Contract)
 
 
 class RpcFailure(Exception):
@@ -58,6 +71,23 @@ _BY_CODE: dict[str, type[RpcFailure]] = {
 }
 
 
+_FAILURE_OF: tuple[tuple[type[DomainError], type[RpcFailure]], ...] = (
+    (NotFoundError, NotFound),
+    (IllegalTransition, InvalidTransition),
+    (ConflictError, Conflict),
+    (RuleViolation, ValidationFailed),
+    (DomainError, ValidationFailed),
+)
+
+
+def failure_for(error: DomainError) -> RpcFailure:
+    """The rpc failure a domain error travels as (the one mapping of the system)."""
+    for domain_type, failure_type in _FAILURE_OF:
+        if isinstance(error, domain_type):
+            return failure_type(error.message, **error.details)
+    raise AssertionError("unreachable: DomainError is the last row")
+
+
 def ok_reply(result: BaseModel | None) -> bytes:
     body = result.model_dump(mode="json") if result is not None else None
     return json.dumps({"ok": True, "result": body}, ensure_ascii=False).encode()
@@ -98,8 +128,7 @@ class RpcClient:
             raise failure_from_dict(reply.get("error") or {})
         return reply.get("result")
 
-    async def call(
-        self, request: BaseModel, result_type: type[R], *, timeout: float | None = None
-    ) -> R:
-        subject: str = request.SUBJECT  # type: ignore[attr-defined]
-        return result_type.model_validate(await self.call_raw(subject, request, timeout=timeout))
+    async def call(self, request: RpcRequest[R], *, timeout: float | None = None) -> R:
+        """Send ``request`` and return its declared result (``OrdersGet`` → ``OrderDetail``)."""
+        result = await self.call_raw(request.SUBJECT, request, timeout=timeout)
+        return request.RESULT.model_validate(result)  # type: ignore[return-value]

@@ -22,26 +22,34 @@ from faststream.nats.annotations import NatsMessage
 from faststream.nats.prometheus import NatsPrometheusMiddleware
 from nats.js import JetStreamContext
 from prometheus_client import make_asgi_app
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 from sqlalchemy import MetaData, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from snab_contracts.base import Event
+from snab_contracts.base import Contract, Event, RpcRequest
 from snab_kit import metrics
 from snab_kit.aio import stopping
 from snab_kit.bus import BusNames
 from snab_kit.consume import BatchHandler, ConsumerSpec, EventConsumer, Handler, Tx
 from snab_kit.db import make_engine, make_sessionmaker
+from snab_kit.errors import DomainError
 from snab_kit.logging import configure_logging, get_logger
 from snab_kit.messaging import MessagingTables
 from snab_kit.outbox import OutboxRelay, add_events
-from snab_kit.rpc import RpcClient, RpcFailure, ValidationFailed, error_reply, ok_reply
+from snab_kit.rpc import (
+    RpcClient,
+    RpcFailure,
+    ValidationFailed,
+    error_reply,
+    failure_for,
+    ok_reply,
+)
 from snab_kit.settings import ServiceSettings
 
 log = get_logger(__name__)
 
 E = TypeVar("E", bound=Event)
-Q = TypeVar("Q", bound=BaseModel)
+RQ = TypeVar("RQ", bound=RpcRequest[Any])
 Check = Callable[[], Awaitable[str | None]]
 """A health check returns None when fine, or a short description of what is wrong."""
 
@@ -160,11 +168,19 @@ class Service:
         # messages, and acks stay entirely in EventConsumer's hands.
         self._pull_consumers.append(_LazyConsumer(self, spec))
 
-    def rpc(self, request: type[Q]) -> Callable[[Callable[[Q], Awaitable[BaseModel | None]]], Any]:
-        """Answer ``request.SUBJECT`` with the handler's result (or its typed failure)."""
-        subject_name: str = request.SUBJECT  # type: ignore[attr-defined]
+    def rpc(
+        self, request: type[RQ]
+    ) -> Callable[[Callable[[RQ], Awaitable[Contract | None]]], Callable[[RQ], Awaitable[Any]]]:
+        """Answer ``request.SUBJECT`` with the handler's result (or its typed failure).
 
-        def register(handler: Callable[[Q], Awaitable[BaseModel | None]]) -> Any:
+        The handler returns the request's declared result; a ``DomainError`` it raises
+        travels as its rpc failure code (``snab_kit.rpc.failure_for``), anything else as
+        ``internal`` with the traceback in the log only."""
+        subject_name = request.SUBJECT
+
+        def register(
+            handler: Callable[[RQ], Awaitable[Contract | None]],
+        ) -> Callable[[RQ], Awaitable[Any]]:
             subject = self.names.subject(subject_name)
 
             @self.broker.subscriber(
@@ -183,7 +199,10 @@ class Service:
                         raise ValidationFailed(
                             "invalid request", errors=json.loads(exc.json(include_url=False))
                         ) from exc
-                    return ok_reply(await handler(req))
+                    try:
+                        return ok_reply(await handler(req))
+                    except DomainError as exc:
+                        raise failure_for(exc) from exc
                 except RpcFailure as failure:
                     outcome = failure.code
                     return error_reply(failure)
@@ -255,6 +274,9 @@ class Service:
             await self.stop()
 
     async def _start(self) -> None:
+        # The broker has sent its rpc SUBs; a PING/PONG round trip makes sure the server
+        # has them before anyone is told we are ready (else: "no responders").
+        await self.broker.connection.flush(timeout=10)
         for fn in self._startup:
             await fn()
         if self.tables is not None:
@@ -281,6 +303,7 @@ class Service:
         log.info("service_started", consumers=[c.event.SUBJECT for c in self._consumers])
 
     async def _stop(self) -> None:
+        self.started.clear()
         for task in self._tasks:
             task.cancel()
         # A task that swallowed its cancellation must not hang the shutdown.
@@ -316,6 +339,10 @@ class Service:
             checks["database"] = self._check_database
         checks.update(self._checks)
         results: dict[str, str] = {}
+        if not self.started.is_set():
+            # Serving HTTP already, but startup hooks, consumers or subscriptions are not
+            # all in place yet: not ready.
+            results["service"] = "starting"
         for name, fn in checks.items():
             try:
                 problem = await asyncio.wait_for(fn(), 5.0)

@@ -103,29 +103,26 @@ class PriceHistory(Contract):
     points: list[PricePoint] = Field(default_factory=list)
 
 
-class AnalyticsSummary(PeriodRequest):
+class AnalyticsSummary(PeriodRequest[SummaryReport]):
     """Orders by status and period, conversion, speed and margin."""
 
     SUBJECT: ClassVar[str] = "rpc.analytics.summary"
-    RESULT: ClassVar[type[Contract]] = SummaryReport
 
     granularity: Granularity = "month"
 
 
-class AnalyticsSuppliers(PeriodRequest):
+class AnalyticsSuppliers(PeriodRequest[SupplierStatsReport]):
     """Response rate, response time and win rate per supplier."""
 
     SUBJECT: ClassVar[str] = "rpc.analytics.suppliers"
-    RESULT: ClassVar[type[Contract]] = SupplierStatsReport
 
     supplier_ids: list[UUID] | None = None
 
 
-class AnalyticsPriceHistory(PeriodRequest):
+class AnalyticsPriceHistory(PeriodRequest[PriceHistory]):
     """Quoted prices of items whose name or article matches ``query``."""
 
     SUBJECT: ClassVar[str] = "rpc.analytics.price_history"
-    RESULT: ClassVar[type[Contract]] = PriceHistory
 
     query: str = Field(min_length=2, max_length=200)
     limit: int = Field(default=200, ge=1, le=1000)

@@ -8,9 +8,9 @@ from uuid import UUID
 
 from pydantic import Field, model_validator
 
-from snab_contracts.base import Contract, RpcRequest
+from snab_contracts.base import Contract, ResultT, RpcRequest
 
-ResultT = TypeVar("ResultT")
+ReplyT = TypeVar("ReplyT")
 
 ErrorCode = Literal[
     "not_found", "invalid_transition", "validation", "conflict", "unavailable", "internal"
@@ -23,7 +23,7 @@ class RpcError(Contract):
     details: dict[str, Any] = Field(default_factory=dict)
 
 
-class RpcReply(Contract, Generic[ResultT]):
+class RpcReply(Contract, Generic[ReplyT]):
     """What every rpc handler answers: ``ok`` with a result, or not ``ok`` with an error.
 
     Read a reply with the request's reply model: ``reply_model(OrdersGet)``, which is
@@ -31,7 +31,7 @@ class RpcReply(Contract, Generic[ResultT]):
     """
 
     ok: bool
-    result: ResultT | None = None
+    result: ReplyT | None = None
     error: RpcError | None = None
 
     @model_validator(mode="after")
@@ -43,27 +43,27 @@ class RpcReply(Contract, Generic[ResultT]):
         return self
 
     @classmethod
-    def success(cls, result: ResultT) -> RpcReply[ResultT]:
+    def success(cls, result: ReplyT) -> RpcReply[ReplyT]:
         return cls(ok=True, result=result)
 
     @classmethod
     def failure(
         cls, code: ErrorCode, message: str, details: dict[str, Any] | None = None
-    ) -> RpcReply[ResultT]:
+    ) -> RpcReply[ReplyT]:
         return cls(ok=False, error=RpcError(code=code, message=message, details=details or {}))
 
 
-def reply_model(request: type[RpcRequest]) -> type[RpcReply[Any]]:
+def reply_model(request: type[RpcRequest[Any]]) -> type[RpcReply[Any]]:
     """The reply model of an rpc request class: ``RpcReply[request.RESULT]``."""
     return RpcReply[request.RESULT]  # type: ignore[name-defined]
 
 
-class PagedRequest(RpcRequest):
+class PagedRequest(RpcRequest[ResultT], Generic[ResultT]):
     page: int = Field(default=1, ge=1)
     page_size: int = Field(default=50, ge=1, le=500)
 
 
-class PeriodRequest(RpcRequest):
+class PeriodRequest(RpcRequest[ResultT], Generic[ResultT]):
     """A request over an optional closed period of dates (Europe/Moscow calendar days)."""
 
     period_from: date | None = None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 from uuid import UUID
 
 from pydantic import EmailStr, Field
@@ -30,14 +30,12 @@ class CategoryList(Contract):
     items: list[CategoryView]
 
 
-class CategoriesList(RpcRequest):
+class CategoriesList(RpcRequest[CategoryList]):
     SUBJECT: ClassVar[str] = "rpc.categories.list"
-    RESULT: ClassVar[type[Contract]] = CategoryList
 
 
-class CategoriesCreate(RpcRequest):
+class CategoriesCreate(RpcRequest[CategoryView]):
     SUBJECT: ClassVar[str] = "rpc.categories.create"
-    RESULT: ClassVar[type[Contract]] = CategoryView
 
     name: str = Field(min_length=1, max_length=200)
     parent_id: UUID | None = None
@@ -81,42 +79,37 @@ class ClientPage(Contract):
     page_size: int = Field(ge=1)
 
 
-class ClientsList(PagedRequest):
+class ClientsList(PagedRequest[ClientPage]):
     """Clients; ``query`` matches name, INN and email."""
 
     SUBJECT: ClassVar[str] = "rpc.clients.list"
-    RESULT: ClassVar[type[Contract]] = ClientPage
 
     query: str | None = Field(default=None, max_length=200)
 
 
-class ClientsGet(RpcRequest):
+class ClientsGet(RpcRequest[ClientView]):
     SUBJECT: ClassVar[str] = "rpc.clients.get"
-    RESULT: ClassVar[type[Contract]] = ClientView
 
     client_id: UUID
 
 
-class ClientsCreate(RpcRequest):
+class ClientsCreate(RpcRequest[ClientView]):
     SUBJECT: ClassVar[str] = "rpc.clients.create"
-    RESULT: ClassVar[type[Contract]] = ClientView
 
     client: ClientInput
 
 
-class ClientsUpdate(RpcRequest):
+class ClientsUpdate(RpcRequest[ClientView]):
     """Replace a client's data (every field of ``client`` is written)."""
 
     SUBJECT: ClassVar[str] = "rpc.clients.update"
-    RESULT: ClassVar[type[Contract]] = ClientView
 
     client_id: UUID
     client: ClientInput
 
 
-class ClientsDelete(RpcRequest):
+class ClientsDelete(RpcRequest[Deleted]):
     SUBJECT: ClassVar[str] = "rpc.clients.delete"
-    RESULT: ClassVar[type[Contract]] = Deleted
 
     client_id: UUID
 
@@ -160,49 +153,44 @@ class SupplierPage(Contract):
     page_size: int = Field(ge=1)
 
 
-class SuppliersList(PagedRequest):
+class SuppliersList(PagedRequest[SupplierPage]):
     """Suppliers; ``query`` matches company, email and INN."""
 
     SUBJECT: ClassVar[str] = "rpc.suppliers.list"
-    RESULT: ClassVar[type[Contract]] = SupplierPage
 
     query: str | None = Field(default=None, max_length=200)
     category_id: UUID | None = None
     active: bool | None = None
 
 
-class SuppliersGet(RpcRequest):
+class SuppliersGet(RpcRequest[SupplierView]):
     SUBJECT: ClassVar[str] = "rpc.suppliers.get"
-    RESULT: ClassVar[type[Contract]] = SupplierView
 
     supplier_id: UUID
 
 
-class SuppliersCreate(RpcRequest):
+class SuppliersCreate(RpcRequest[SupplierView]):
     SUBJECT: ClassVar[str] = "rpc.suppliers.create"
-    RESULT: ClassVar[type[Contract]] = SupplierView
 
     supplier: SupplierInput
 
 
-class SuppliersUpdate(RpcRequest):
+class SuppliersUpdate(RpcRequest[SupplierView]):
     """Replace a supplier's data (every field of ``supplier`` is written)."""
 
     SUBJECT: ClassVar[str] = "rpc.suppliers.update"
-    RESULT: ClassVar[type[Contract]] = SupplierView
 
     supplier_id: UUID
     supplier: SupplierInput
 
 
-class SuppliersDelete(RpcRequest):
+class SuppliersDelete(RpcRequest[Deleted]):
     SUBJECT: ClassVar[str] = "rpc.suppliers.delete"
-    RESULT: ClassVar[type[Contract]] = Deleted
 
     supplier_id: UUID
 
 
-REQUESTS: tuple[type[RpcRequest], ...] = (
+REQUESTS: tuple[type[RpcRequest[Any]], ...] = (
     CategoriesList,
     CategoriesCreate,
     ClientsList,

@@ -34,19 +34,17 @@ class DocumentList(Contract):
     items: list[DocumentView]
 
 
-class DocumentsGet(RpcRequest):
+class DocumentsGet(RpcRequest[DocumentView]):
     SUBJECT: ClassVar[str] = "rpc.documents.get"
-    RESULT: ClassVar[type[Contract]] = DocumentView
 
     document_id: UUID
     include_content: bool = False
 
 
-class DocumentsList(RpcRequest):
+class DocumentsList(RpcRequest[DocumentList]):
     """Every document of an order, newest version first."""
 
     SUBJECT: ClassVar[str] = "rpc.documents.list"
-    RESULT: ClassVar[type[Contract]] = DocumentList
 
     order_id: UUID
 

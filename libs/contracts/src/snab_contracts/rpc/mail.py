@@ -38,7 +38,7 @@ class MailView(Contract):
     raw_base64: str | None = None
 
 
-class MailIngest(RpcRequest):
+class MailIngest(RpcRequest[MailIngested]):
     """A message put in by hand: a whole .eml (base64), or pasted text.
 
     Pasted text needs ``from_`` and becomes a plain message; either way it then goes
@@ -46,7 +46,6 @@ class MailIngest(RpcRequest):
     """
 
     SUBJECT: ClassVar[str] = "rpc.mail.ingest"
-    RESULT: ClassVar[type[Contract]] = MailIngested
 
     raw_base64: str | None = Field(default=None, description="The .eml, base64.")
     text: str | None = Field(default=None, max_length=200_000)
@@ -62,9 +61,8 @@ class MailIngest(RpcRequest):
         return self
 
 
-class MailGet(RpcRequest):
+class MailGet(RpcRequest[MailView]):
     SUBJECT: ClassVar[str] = "rpc.mail.get"
-    RESULT: ClassVar[type[Contract]] = MailView
 
     mail_id: UUID
     include_raw: bool = False

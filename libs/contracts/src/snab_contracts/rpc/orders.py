@@ -313,11 +313,10 @@ class OrderItemInput(ItemLine):
     category_id: UUID | None = None
 
 
-class OrdersList(PagedRequest):
+class OrdersList(PagedRequest[OrderPage]):
     """List or search orders; ``query`` matches number, client, subject and item names."""
 
     SUBJECT: ClassVar[str] = "rpc.orders.list"
-    RESULT: ClassVar[type[Contract]] = OrderPage
 
     statuses: list[OrderStatus] = Field(default_factory=list)
     client_id: UUID | None = None
@@ -328,11 +327,10 @@ class OrdersList(PagedRequest):
     sort: OrderSort = "-created_at"
 
 
-class OrdersGet(RpcRequest):
+class OrdersGet(RpcRequest[OrderDetail]):
     """One order by id or by number (exactly one of them)."""
 
     SUBJECT: ClassVar[str] = "rpc.orders.get"
-    RESULT: ClassVar[type[Contract]] = OrderDetail
 
     order_id: UUID | None = None
     number: OrderNumber | None = None
@@ -345,11 +343,10 @@ class OrdersGet(RpcRequest):
         return self
 
 
-class OrdersUpdate(RpcRequest):
+class OrdersUpdate(RpcRequest[OrderDetail]):
     """Edit an order: replace its items, cancel it, or mark its review resolved."""
 
     SUBJECT: ClassVar[str] = "rpc.orders.update"
-    RESULT: ClassVar[type[Contract]] = OrderDetail
 
     order_id: UUID
     items: list[OrderItemInput] | None = Field(
@@ -362,20 +359,18 @@ class OrdersUpdate(RpcRequest):
     reason: str | None = Field(default=None, max_length=1000)
 
 
-class OrdersSuggestSuppliers(RpcRequest):
+class OrdersSuggestSuppliers(RpcRequest[SupplierSuggestions]):
     SUBJECT: ClassVar[str] = "rpc.orders.suggest_suppliers"
-    RESULT: ClassVar[type[Contract]] = SupplierSuggestions
 
     order_id: UUID
     item_ids: list[UUID] | None = None
     limit: int = Field(default=10, ge=1, le=50)
 
 
-class OrdersSendRequests(RpcRequest):
+class OrdersSendRequests(RpcRequest[SentRequests]):
     """Create supplier requests (RFQs) and send them by email."""
 
     SUBJECT: ClassVar[str] = "rpc.orders.send_requests"
-    RESULT: ClassVar[type[Contract]] = SentRequests
 
     order_id: UUID
     supplier_ids: list[UUID] = Field(min_length=1)
@@ -383,29 +378,26 @@ class OrdersSendRequests(RpcRequest):
     message: str | None = Field(default=None, max_length=5000)
 
 
-class OrdersLinkMail(RpcRequest):
+class OrdersLinkMail(RpcRequest[LinkedMail]):
     """Attach an unmatched message to a supplier request and read it as its quote."""
 
     SUBJECT: ClassVar[str] = "rpc.orders.link_mail"
-    RESULT: ClassVar[type[Contract]] = LinkedMail
 
     mail_id: UUID
     request_id: int = Field(ge=1)
 
 
-class OrdersUnmatchedMail(PagedRequest):
+class OrdersUnmatchedMail(PagedRequest[UnmatchedMailPage]):
     """Messages that matched no request (and other mail that needs a human)."""
 
     SUBJECT: ClassVar[str] = "rpc.orders.unmatched_mail"
-    RESULT: ClassVar[type[Contract]] = UnmatchedMailPage
 
     reasons: list[ClassifiedReason] = Field(default_factory=list)
     include_linked: bool = False
 
 
-class OrdersSetMarkup(RpcRequest):
+class OrdersSetMarkup(RpcRequest[MarkupRule]):
     SUBJECT: ClassVar[str] = "rpc.orders.set_markup"
-    RESULT: ClassVar[type[Contract]] = MarkupRule
 
     scope: MarkupScope
     category_id: UUID | None = None
@@ -421,14 +413,12 @@ class OrdersSetMarkup(RpcRequest):
         return self
 
 
-class OrdersListMarkups(RpcRequest):
+class OrdersListMarkups(RpcRequest[MarkupRules]):
     SUBJECT: ClassVar[str] = "rpc.orders.list_markups"
-    RESULT: ClassVar[type[Contract]] = MarkupRules
 
 
-class OrdersBuildProposal(RpcRequest):
+class OrdersBuildProposal(RpcRequest[ProposalView]):
     SUBJECT: ClassVar[str] = "rpc.orders.build_proposal"
-    RESULT: ClassVar[type[Contract]] = ProposalView
 
     order_id: UUID
     choices: dict[UUID, UUID] | None = Field(
@@ -440,25 +430,23 @@ class OrdersBuildProposal(RpcRequest):
     notes: str | None = Field(default=None, max_length=5000)
 
 
-class OrdersSendProposal(RpcRequest):
+class OrdersSendProposal(RpcRequest[ProposalView]):
     SUBJECT: ClassVar[str] = "rpc.orders.send_proposal"
-    RESULT: ClassVar[type[Contract]] = ProposalView
 
     proposal_id: UUID
     to: list[EmailStr] | None = Field(default=None, description="None: the order's contact.")
     message: str | None = Field(default=None, max_length=5000)
 
 
-class OrdersMarkOutcome(RpcRequest):
+class OrdersMarkOutcome(RpcRequest[OrderSummary]):
     SUBJECT: ClassVar[str] = "rpc.orders.mark_outcome"
-    RESULT: ClassVar[type[Contract]] = OrderSummary
 
     order_id: UUID
     outcome: Literal["won", "lost"]
     reason: str | None = Field(default=None, max_length=1000)
 
 
-REQUESTS: tuple[type[RpcRequest], ...] = (
+REQUESTS: tuple[type[RpcRequest[Any]], ...] = (
     OrdersList,
     OrdersGet,
     OrdersUpdate,

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from snab_contracts.mail import MailAddress
 from snab_contracts.rpc.mail import MailGet, MailIngest, MailIngested, MailView
-from snab_kit.rpc import NotFound, ValidationFailed
+from snab_kit.errors import NotFoundError, RuleViolation
 from snab_kit.service import Service
 from snab_mail.services.intake import Intake, Origin
 from snab_mail.services.views import MailReader, RawTooLarge
@@ -27,7 +27,7 @@ def register(
             try:
                 raw = base64.b64decode(request.raw_base64, validate=True)
             except (binascii.Error, ValueError) as exc:
-                raise ValidationFailed("raw_base64 is not valid base64") from exc
+                raise RuleViolation("raw_base64: не base64") from exc
         else:
             assert request.text is not None and request.from_ is not None
             try:
@@ -40,9 +40,9 @@ def register(
                     date=datetime.now(UTC),
                 )
             except ComposeError as exc:
-                raise ValidationFailed(str(exc)) from exc
+                raise RuleViolation(str(exc)) from exc
         if not raw.strip():
-            raise ValidationFailed("the message is empty")
+            raise RuleViolation("письмо пустое")
         result = await intake.ingest(
             raw, Origin(source="upload", account=account, folder=UPLOAD_FOLDER)
         )
@@ -55,7 +55,7 @@ def register(
         try:
             view = await reader.view(request.mail_id, include_raw=request.include_raw)
         except RawTooLarge as exc:
-            raise ValidationFailed(str(exc)) from exc
+            raise RuleViolation(str(exc)) from exc
         if view is None:
-            raise NotFound("mail not found", mail_id=str(request.mail_id))
+            raise NotFoundError("письмо не найдено", mail_id=str(request.mail_id))
         return view

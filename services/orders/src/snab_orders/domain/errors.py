@@ -1,20 +1,15 @@
-"""Errors the domain raises; the rpc layer turns them into typed failures."""
+"""Errors the orders domain raises; the kit maps them once to rpc codes (and the event
+path sends them to the DLQ at once). Messages are Russian: a manager may read them."""
 
 from __future__ import annotations
 
-from typing import Any
+from snab_kit.errors import ConflictError, DomainError, NotFoundError, RuleViolation
+from snab_kit.errors import IllegalTransition as _IllegalTransition
 
 
-class DomainError(Exception):
-    """A business rule said no. ``message`` is Russian: it may be shown to a manager."""
+class IllegalTransition(_IllegalTransition):
+    """A state machine refused a move (see ``domain/states.py``)."""
 
-    def __init__(self, message: str, **details: Any) -> None:
-        super().__init__(message)
-        self.message = message
-        self.details = details
-
-
-class IllegalTransition(DomainError):
     def __init__(self, entity: str, current: str, target: str) -> None:
         super().__init__(
             f"{_ENTITY_RU.get(entity, entity)}: переход {current} → {target} недопустим",
@@ -27,8 +22,17 @@ class IllegalTransition(DomainError):
         self.target = target
 
 
-class RuleViolation(DomainError):
-    """Input that breaks a rule (no offers to propose, a currency without a rate, ...)."""
+class NotAllowedNow(_IllegalTransition):
+    """An action the entity's current state does not allow (with a message of its own)."""
 
 
 _ENTITY_RU = {"order": "Заявка", "request": "Запрос поставщику", "proposal": "КП"}
+
+__all__ = [
+    "ConflictError",
+    "DomainError",
+    "IllegalTransition",
+    "NotAllowedNow",
+    "NotFoundError",
+    "RuleViolation",
+]

@@ -7,7 +7,6 @@ from snab_contracts.mail import MailClassified, MailFailed, MailSent
 from snab_contracts.parsing import OrderParsed, QuoteParsed
 from snab_kit.consume import Tx
 from snab_kit.service import Service
-from snab_orders.handlers.errors import event_errors
 from snab_orders.services import orders, proposals, quotes, requests
 from snab_orders.settings import OrdersSettings
 
@@ -23,22 +22,18 @@ def register(service: Service, settings: OrdersSettings) -> None:
         batch=settings.order_batch_size,
         batch_handler=on_order_parsed_batch if settings.order_batch_size > 0 else None,
     )
-    @event_errors
     async def on_order_parsed(event: OrderParsed, tx: Tx) -> None:
         await orders.create_from_parsed(tx=tx, event=event, settings=settings)
 
     @service.on(QuoteParsed)
-    @event_errors
     async def on_quote_parsed(event: QuoteParsed, tx: Tx) -> None:
         await quotes.on_quote_parsed(tx=tx, event=event, settings=settings)
 
     @service.on(MailClassified)
-    @event_errors
     async def on_mail_classified(event: MailClassified, tx: Tx) -> None:
         await quotes.on_mail_classified(tx=tx, event=event)
 
     @service.on(MailSent)
-    @event_errors
     async def on_mail_sent(event: MailSent, tx: Tx) -> None:
         if event.purpose in ("rfq", "reminder") and event.request_id is not None:
             await requests.on_rfq_sent(tx=tx, event=event)
@@ -46,7 +41,6 @@ def register(service: Service, settings: OrdersSettings) -> None:
             await proposals.on_proposal_sent(tx=tx, event=event)
 
     @service.on(MailFailed)
-    @event_errors
     async def on_mail_failed(event: MailFailed, tx: Tx) -> None:
         if event.purpose in ("rfq", "reminder") and event.request_id is not None:
             await requests.on_rfq_failed(tx=tx, event=event)
@@ -54,6 +48,5 @@ def register(service: Service, settings: OrdersSettings) -> None:
             await proposals.on_proposal_failed(tx=tx, event=event)
 
     @service.on(DocumentGenerated)
-    @event_errors
     async def on_document_generated(event: DocumentGenerated, tx: Tx) -> None:
         await proposals.on_document_generated(tx=tx, event=event)

@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from snab_contracts.orders import OrderStatus, OrderUpdated
 from snab_kit.consume import Tx
-from snab_kit.rpc import NotFound
 from snab_orders.db.tables import audit_log, orders
+from snab_orders.domain.errors import NotFoundError
 from snab_orders.domain.states import FINAL_ORDER_STATUSES, order_transition
 
 SYSTEM = "system"
@@ -75,7 +75,7 @@ async def lock_order(session: AsyncSession, order_id: UUID) -> Row[Any]:
         await session.execute(select(orders).where(orders.c.id == order_id).with_for_update())
     ).first()
     if row is None:
-        raise NotFound("заявка не найдена", order_id=str(order_id))
+        raise NotFoundError("заявка не найдена", order_id=str(order_id))
     return row
 
 

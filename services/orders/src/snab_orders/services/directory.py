@@ -37,7 +37,6 @@ from snab_contracts.rpc.directory import (
     SupplierPage,
     SupplierView,
 )
-from snab_kit.rpc import Conflict, NotFound, ValidationFailed
 from snab_orders.db.tables import (
     categories,
     client_emails,
@@ -48,6 +47,7 @@ from snab_orders.db.tables import (
     suppliers,
 )
 from snab_orders.domain.clients import company_domain, normalise_email
+from snab_orders.domain.errors import ConflictError, NotFoundError, RuleViolation
 from snab_orders.services.common import audit, utcnow
 
 # -- categories -------------------------------------------------------------------------
@@ -76,12 +76,12 @@ async def create_category(
 ) -> CategoryView:
     name = name.strip()
     if parent_id is not None and not await _exists(session, categories.c.id, parent_id):
-        raise NotFound("родительская категория не найдена", parent_id=str(parent_id))
+        raise NotFoundError("родительская категория не найдена", parent_id=str(parent_id))
     taken = await session.scalar(
         select(categories.c.id).where(func.lower(categories.c.name) == name.lower())
     )
     if taken is not None:
-        raise Conflict("такая категория уже есть", category_id=str(taken))
+        raise ConflictError("такая категория уже есть", category_id=str(taken))
     category_id = uuid.uuid4()
     await session.execute(insert(categories).values(id=category_id, name=name, parent_id=parent_id))
     await audit(
@@ -141,7 +141,7 @@ def _client_query() -> Any:
 async def get_client(*, session: AsyncSession, client_id: UUID) -> ClientView:
     row = (await session.execute(_client_query().where(clients.c.id == client_id))).first()
     if row is None:
-        raise NotFound("клиент не найден", client_id=str(client_id))
+        raise NotFoundError("клиент не найден", client_id=str(client_id))
     return _client_view(row)
 
 
@@ -178,7 +178,7 @@ def _emails(values: Sequence[str]) -> list[str]:
     for value in values:
         email = normalise_email(value)
         if email is None:
-            raise ValidationFailed(f"некорректный адрес: {value}", email=value)
+            raise RuleViolation(f"некорректный адрес: {value}", email=value)
         if email not in out:
             out.append(email)
     return out
@@ -196,7 +196,7 @@ async def _check_client_unique(
             )
         )
         if other is not None:
-            raise Conflict("клиент с таким ИНН уже есть", client_id=str(other), inn=data.inn)
+            raise ConflictError("клиент с таким ИНН уже есть", client_id=str(other), inn=data.inn)
     if emails:
         owner = (
             await session.execute(
@@ -207,7 +207,7 @@ async def _check_client_unique(
             )
         ).first()
         if owner is not None:
-            raise Conflict(
+            raise ConflictError(
                 f"адрес {owner.email} уже принадлежит другому клиенту",
                 client_id=str(owner.client_id),
                 email=owner.email,
@@ -265,7 +265,7 @@ async def update_client(
         )
     ).first()
     if before is None:
-        raise NotFound("клиент не найден", client_id=str(client_id))
+        raise NotFoundError("клиент не найден", client_id=str(client_id))
     old_emails = (await get_client(session=session, client_id=client_id)).emails
     emails = _emails(data.emails)
     await _check_client_unique(session, data, emails, client_id)
@@ -296,7 +296,7 @@ async def delete_client(*, session: AsyncSession, client_id: UUID, actor: str) -
         )
     ).first()
     if row is None:
-        raise NotFound("клиент не найден", client_id=str(client_id))
+        raise NotFoundError("клиент не найден", client_id=str(client_id))
     used = await session.scalar(select(exists().where(orders.c.client_id == client_id)))
     await session.execute(delete(client_emails).where(client_emails.c.client_id == client_id))
     if used:
@@ -625,7 +625,7 @@ def _supplier_query() -> Any:
 async def get_supplier(*, session: AsyncSession, supplier_id: UUID) -> SupplierView:
     row = (await session.execute(_supplier_query().where(suppliers.c.id == supplier_id))).first()
     if row is None:
-        raise NotFound("поставщик не найден", supplier_id=str(supplier_id))
+        raise NotFoundError("поставщик не найден", supplier_id=str(supplier_id))
     return (await _supplier_views(session, [row]))[0]
 
 
@@ -684,7 +684,7 @@ async def _check_categories(session: AsyncSession, ids: Sequence[UUID]) -> list[
     )
     missing = [str(i) for i in wanted if i not in found]
     if missing:
-        raise NotFound("категория не найдена", category_ids=missing)
+        raise NotFoundError("категория не найдена", category_ids=missing)
     return wanted
 
 
@@ -735,7 +735,7 @@ async def update_supplier(
         )
     ).first()
     if before is None:
-        raise NotFound("поставщик не найден", supplier_id=str(supplier_id))
+        raise NotFoundError("поставщик не найден", supplier_id=str(supplier_id))
     cats = await _check_categories(session, data.category_ids)
     values = _supplier_values(data)
     await session.execute(
@@ -771,7 +771,7 @@ async def delete_supplier(*, session: AsyncSession, supplier_id: UUID, actor: st
         )
     ).first()
     if row is None:
-        raise NotFound("поставщик не найден", supplier_id=str(supplier_id))
+        raise NotFoundError("поставщик не найден", supplier_id=str(supplier_id))
     used = await session.scalar(
         select(exists().where(supplier_requests.c.supplier_id == supplier_id))
     )

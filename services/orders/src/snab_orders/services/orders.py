@@ -25,7 +25,6 @@ from snab_contracts.rpc.orders import (
 )
 from snab_kit.consume import Tx
 from snab_kit.logging import get_logger
-from snab_kit.rpc import InvalidTransition, NotFound, ValidationFailed
 from snab_orders.db.tables import (
     audit_log,
     categories,
@@ -41,6 +40,7 @@ from snab_orders.db.tables import (
     suppliers,
 )
 from snab_orders.domain.clients import request_fingerprint
+from snab_orders.domain.errors import NotAllowedNow, NotFoundError, RuleViolation
 from snab_orders.domain.numbering import ORDER_KIND, order_number
 from snab_orders.domain.states import FINAL_ORDER_STATUSES
 from snab_orders.domain.text import MOSCOW
@@ -333,7 +333,7 @@ def summary_select() -> Any:
 async def get_summary(*, session: AsyncSession, order_id: UUID) -> OrderSummary:
     row = (await session.execute(summary_select().where(orders.c.id == order_id))).first()
     if row is None:
-        raise NotFound("заявка не найдена", order_id=str(order_id))
+        raise NotFoundError("заявка не найдена", order_id=str(order_id))
     return views.order_summary(row)
 
 
@@ -352,7 +352,7 @@ async def get_detail(
     )
     order = (await session.execute(stmt)).first()
     if order is None:
-        raise NotFound(
+        raise NotFoundError(
             "заявка не найдена", order_id=str(order_id) if order_id else None, number=number
         )
     oid = order.id
@@ -510,7 +510,7 @@ async def update_order(*, tx: Tx, req: OrdersUpdate, settings: OrdersSettings) -
     status = OrderStatus(order.status)
     edits = req.items is not None or req.client_id is not None or req.deadline is not None
     if edits and status in FINAL_ORDER_STATUSES:
-        raise InvalidTransition(
+        raise NotAllowedNow(
             f"заявка {order.number} закрыта ({status.value}): изменять её нельзя",
             status=status.value,
         )
@@ -525,7 +525,7 @@ async def update_order(*, tx: Tx, req: OrdersUpdate, settings: OrdersSettings) -
             )
         )
         if found is None:
-            raise NotFound("клиент не найден", client_id=str(req.client_id))
+            raise NotFoundError("клиент не найден", client_id=str(req.client_id))
         before["client_id"], changes["client_id"] = order.client_id, req.client_id
     if req.deadline is not None and req.deadline != order.deadline:
         before["deadline"], changes["deadline"] = order.deadline, req.deadline
@@ -581,9 +581,9 @@ async def _replace_items(tx: Tx, order: Row[Any], req: OrdersUpdate, actor: str)
     given = [i.item_id for i in req.items if i.item_id is not None]
     foreign = [str(i) for i in given if i not in current]
     if foreign:
-        raise ValidationFailed("позиции не из этой заявки", item_ids=foreign)
+        raise RuleViolation("позиции не из этой заявки", item_ids=foreign)
     if len(set(given)) != len(given):
-        raise ValidationFailed("одна позиция указана дважды")
+        raise RuleViolation("одна позиция указана дважды")
     category_ids = {i.category_id for i in req.items if i.category_id is not None}
     if category_ids:
         known = set(
@@ -597,7 +597,7 @@ async def _replace_items(tx: Tx, order: Row[Any], req: OrdersUpdate, actor: str)
         )
         missing = [str(c) for c in category_ids - known]
         if missing:
-            raise NotFound("категория не найдена", category_ids=missing)
+            raise NotFoundError("категория не найдена", category_ids=missing)
     removed = [i for i in current if i not in set(given)]
     if removed:
         await session.execute(delete(order_items).where(order_items.c.id.in_(removed)))

@@ -35,7 +35,6 @@ from snab_contracts.rpc.orders import (
 from snab_contracts.values import Unit
 from snab_kit.consume import Tx
 from snab_kit.logging import get_logger
-from snab_kit.rpc import InvalidTransition, NotFound, ValidationFailed
 from snab_orders.db.tables import (
     categories,
     clients,
@@ -46,6 +45,7 @@ from snab_orders.db.tables import (
 )
 from snab_orders.domain import proposal as calc
 from snab_orders.domain.clients import normalise_email
+from snab_orders.domain.errors import NotAllowedNow, NotFoundError, RuleViolation
 from snab_orders.domain.messages import proposal_email
 from snab_orders.domain.numbering import proposal_number
 from snab_orders.domain.states import can_order, proposal_transition
@@ -83,7 +83,7 @@ def _rule_view(row: Row[Any]) -> MarkupRule:
 
 async def set_markup(*, session: AsyncSession, req: OrdersSetMarkup) -> MarkupRule:
     if req.min_margin_percent is not None and req.min_margin_percent >= 100:
-        raise ValidationFailed("минимальная маржа должна быть меньше 100 %")
+        raise RuleViolation("минимальная маржа должна быть меньше 100 %")
     if (
         req.category_id is not None
         and (
@@ -91,13 +91,13 @@ async def set_markup(*, session: AsyncSession, req: OrdersSetMarkup) -> MarkupRu
         )
         is None
     ):
-        raise NotFound("категория не найдена", category_id=str(req.category_id))
+        raise NotFoundError("категория не найдена", category_id=str(req.category_id))
     if (
         req.client_id is not None
         and (await session.scalar(select(clients.c.id).where(clients.c.id == req.client_id)))
         is None
     ):
-        raise NotFound("клиент не найден", client_id=str(req.client_id))
+        raise NotFoundError("клиент не найден", client_id=str(req.client_id))
     target = _target(req.scope, req.category_id, req.client_id)
     before = (
         await session.execute(select(markup_rules).where(markup_rules.c.target == target))
@@ -183,7 +183,7 @@ async def _rules_for(
 async def proposal_view(session: AsyncSession, proposal_id: UUID) -> ProposalView:
     row = (await session.execute(select(proposals).where(proposals.c.id == proposal_id))).first()
     if row is None:
-        raise NotFound("КП не найдено", proposal_id=str(proposal_id))
+        raise NotFoundError("КП не найдено", proposal_id=str(proposal_id))
     lines = (
         await session.execute(
             select(proposal_lines)
@@ -205,7 +205,7 @@ async def build_proposal(
     order = await lock_order(session, req.order_id)
     status = OrderStatus(order.status)
     if status != OrderStatus.PROPOSAL_READY and not can_order(status, OrderStatus.PROPOSAL_READY):
-        raise InvalidTransition(
+        raise NotAllowedNow(
             f"заявка {order.number} в статусе {status.value}: КП собирается, когда есть ответы "
             "поставщиков",
             status=status.value,
@@ -437,19 +437,19 @@ async def send_proposal(
     actor = req.actor or "user:unknown"
     proposal = await _lock_proposal(session, req.proposal_id)
     if proposal is None:
-        raise NotFound("КП не найдено", proposal_id=str(req.proposal_id))
+        raise NotFoundError("КП не найдено", proposal_id=str(req.proposal_id))
     order = await lock_order(session, proposal.order_id)
     if proposal.status == ProposalStatus.GENERATING.value:
-        raise InvalidTransition(
+        raise NotAllowedNow(
             f"{proposal.number}: документ ещё формируется, отправить пока нельзя",
             status=proposal.status,
         )
     proposal_transition(proposal.status, ProposalStatus.SENDING)
     if proposal.document_storage_key is None:
-        raise InvalidTransition(f"{proposal.number}: нет файла КП", status=proposal.status)
+        raise NotAllowedNow(f"{proposal.number}: нет файла КП", status=proposal.status)
     status = OrderStatus(order.status)
     if status != OrderStatus.PROPOSAL_SENT and not can_order(status, OrderStatus.PROPOSAL_SENT):
-        raise InvalidTransition(
+        raise NotAllowedNow(
             f"заявка {order.number} в статусе {status.value}: КП не отправить", status=status.value
         )
     recipients = [str(x) for x in req.to] if req.to else []
@@ -457,7 +457,7 @@ async def send_proposal(
         own = normalise_email(order.contact_email) or normalise_email(order.from_email)
         recipients = [own] if own else []
     if not recipients:
-        raise ValidationFailed("не знаю, кому отправить КП: укажите адрес")
+        raise RuleViolation("не знаю, кому отправить КП: укажите адрес")
     email = proposal_email(
         proposal_number=proposal.number,
         original_subject=order.mail_subject,

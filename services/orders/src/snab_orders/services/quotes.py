@@ -23,7 +23,6 @@ from snab_contracts.rpc.orders import (
 from snab_contracts.values import Money
 from snab_kit.consume import Tx
 from snab_kit.logging import get_logger
-from snab_kit.rpc import Conflict, NotFound
 from snab_orders.db.tables import (
     order_items,
     orders,
@@ -34,6 +33,7 @@ from snab_orders.db.tables import (
     unmatched_mail,
 )
 from snab_orders.domain.clients import normalise_email
+from snab_orders.domain.errors import ConflictError, NotFoundError
 from snab_orders.domain.matching import ItemRef, LineRef, match_lines
 from snab_orders.domain.states import OPEN_REQUEST_STATUSES, after_quote, can_request
 from snab_orders.services.common import SYSTEM, audit, move_order, utcnow
@@ -404,10 +404,10 @@ async def link_mail(*, tx: Tx, req: OrdersLinkMail, settings: OrdersSettings) ->
         )
     ).first()
     if mail is None:
-        raise NotFound("письмо не найдено среди несвязанных", mail_id=str(req.mail_id))
+        raise NotFoundError("письмо не найдено среди несвязанных", mail_id=str(req.mail_id))
     request = await _request_by(session, supplier_requests.c.id, req.request_id)
     if request is None:
-        raise NotFound("запрос поставщику не найден", request_id=req.request_id)
+        raise NotFoundError("запрос поставщику не найден", request_id=req.request_id)
     order_number = await session.scalar(
         select(orders.c.number).where(orders.c.id == request.order_id)
     )
@@ -421,7 +421,9 @@ async def link_mail(*, tx: Tx, req: OrdersLinkMail, settings: OrdersSettings) ->
                 order_number=order_number,
                 quote_id=mail.linked_quote_id,
             )
-        raise Conflict("письмо уже привязано к другому запросу", request_id=mail.linked_request_id)
+        raise ConflictError(
+            "письмо уже привязано к другому запросу", request_id=mail.linked_request_id
+        )
     quote_id: UUID | None = None
     if mail.quote_payload:
         event = QuoteParsed.model_validate(mail.quote_payload)

@@ -23,7 +23,6 @@ from snab_contracts.rpc.orders import (
 )
 from snab_kit.consume import Tx
 from snab_kit.logging import get_logger
-from snab_kit.rpc import Conflict, NotFound, ValidationFailed
 from snab_orders.db.tables import (
     categories,
     order_items,
@@ -34,6 +33,7 @@ from snab_orders.db.tables import (
     supplier_requests,
     suppliers,
 )
+from snab_orders.domain.errors import ConflictError, NotFoundError, RuleViolation
 from snab_orders.domain.messages import RfqLine, Signature, reminder_email, rfq_email
 from snab_orders.domain.numbering import rfq_number
 from snab_orders.domain.states import (
@@ -110,7 +110,7 @@ async def send_requests(
         )
     ).all()
     if not items:
-        raise ValidationFailed("в заявке нет позиций: запрашивать нечего", order_id=str(order.id))
+        raise RuleViolation("в заявке нет позиций: запрашивать нечего", order_id=str(order.id))
     if req.item_ids is None:
         item_ids = [i.id for i in items]
     else:
@@ -118,9 +118,9 @@ async def send_requests(
         known = {i.id for i in items}
         foreign = [str(i) for i in item_ids if i not in known]
         if foreign:
-            raise ValidationFailed("позиции не из этой заявки", item_ids=foreign)
+            raise RuleViolation("позиции не из этой заявки", item_ids=foreign)
         if not item_ids:
-            raise ValidationFailed("не выбрано ни одной позиции")
+            raise RuleViolation("не выбрано ни одной позиции")
     supplier_ids = list(dict.fromkeys(req.supplier_ids))
     found = {
         r.id: r
@@ -134,13 +134,13 @@ async def send_requests(
     }
     missing = [str(s) for s in supplier_ids if s not in found]
     if missing:
-        raise NotFound("поставщик не найден", supplier_ids=missing)
+        raise NotFoundError("поставщик не найден", supplier_ids=missing)
     inactive = [found[s].company for s in supplier_ids if not found[s].active]
     if inactive:
-        raise ValidationFailed("поставщик отключён: " + ", ".join(inactive), suppliers=inactive)
+        raise RuleViolation("поставщик отключён: " + ", ".join(inactive), suppliers=inactive)
     no_email = [found[s].company for s in supplier_ids if not found[s].emails]
     if no_email:
-        raise ValidationFailed("у поставщика нет адреса: " + ", ".join(no_email))
+        raise RuleViolation("у поставщика нет адреса: " + ", ".join(no_email))
     open_rows = (
         await session.execute(
             select(supplier_requests.c.rfq_number, supplier_requests.c.supplier_id).where(
@@ -151,7 +151,7 @@ async def send_requests(
         )
     ).all()
     if open_rows:
-        raise Conflict(
+        raise ConflictError(
             "этим поставщикам запрос уже отправлен и ждёт ответа: "
             + ", ".join(f"{found[r.supplier_id].company} ({r.rfq_number})" for r in open_rows),
             rfq_numbers=[r.rfq_number for r in open_rows],
@@ -531,7 +531,7 @@ async def suggest_suppliers(
     items, how often and how fast they answer."""
     order = (await session.execute(select(orders.c.id).where(orders.c.id == req.order_id))).first()
     if order is None:
-        raise NotFound("заявка не найдена", order_id=str(req.order_id))
+        raise NotFoundError("заявка не найдена", order_id=str(req.order_id))
     items = (
         await session.execute(
             select(order_items)
