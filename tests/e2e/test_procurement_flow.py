@@ -120,7 +120,7 @@ async def test_client_email_to_proposal(
     env.update(
         EMAIL_USERNAME=dovecot.user,
         EMAIL_PASSWORD=dovecot.password,
-        EMAIL_FROM=dovecot.user,
+        EMAIL_FROM=f"Снабжение <{dovecot.user}>",  # as .env.example writes it
         IMAP_SERVER=dovecot.host,
         IMAP_PORT=str(dovecot.port),
         IMAP_SECURITY="none",
@@ -191,6 +191,11 @@ async def _flow(rpc: RpcClient, dovecot: DovecotServer, smtp: SmtpPeer) -> None:
         rfq = by_supplier[str(request.supplier_email)]
         assert rfq["Message-ID"].startswith(f"<rfq.{request.request_id}.")
         assert f"[{request.rfq_number}]" in rfq["Subject"]
+        # What the supplier's mail client uses when they press Reply: our mailbox.
+        reply_to = rfq["Reply-To"].addresses[0]
+        assert (reply_to.display_name, reply_to.addr_spec) == ("Снабжение", dovecot.user)
+        sender = rfq["From"].addresses[0]
+        assert (sender.display_name, sender.addr_spec) == ("Снабжение", dovecot.user)
 
     # 3. Two suppliers answer: their replies become quotes linked to the right requests.
     dovecot.append(
@@ -223,6 +228,7 @@ async def _flow(rpc: RpcClient, dovecot: DovecotServer, smtp: SmtpPeer) -> None:
     reminder = reminders[3].message
     assert list(reminders[3].rcpt_tos) == ["info@boltov.example"]
     assert reminder["In-Reply-To"] == by_supplier["info@boltov.example"]["Message-ID"]
+    assert reminder["Reply-To"].addresses[0].addr_spec == dovecot.user
 
     async def timed_out() -> OrderDetail | None:
         d = await rpc.call(OrdersGet(order_id=order_id))

@@ -52,7 +52,7 @@ def make_settings(nats_url: str, database_url: str, bus: BusNames) -> Callable[.
             "max_deliver": 3,
             "outbox_poll_seconds": 0.05,
             "currency_rates": TEST_RATES,
-            "email_from": "snab@broker.example",
+            "email_from": "Снабжение <snab@broker.example>",
             "company_phone": "+74951234567",
             **overrides,
         }

@@ -9,7 +9,7 @@ from uuid import uuid4
 from orders_testkit import NOW, App, order_parsed, quote_parsed
 
 from snab_contracts.documents import DocumentGenerated, DocumentRequested
-from snab_contracts.mail import MailSend, MailSent
+from snab_contracts.mail import MailAddress, MailSend, MailSent
 from snab_contracts.orders import OrderCreated, OrderStatus, QuoteReceived, RequestStatus
 from snab_contracts.rpc.analytics import (
     AnalyticsPriceHistory,
@@ -108,6 +108,8 @@ async def test_request_to_won_order(app: App) -> None:
     first: MailSend = mails[0]
     assert first.purpose == "rfq"
     assert first.to[0].email == "sales@metizy.example"
+    # EMAIL_FROM as people write it: the supplier's Reply goes to our mailbox.
+    assert first.reply_to == MailAddress(email="snab@broker.example", name="Снабжение")
     assert f"[{sent.requests[0].rfq_number}]" in first.mail_subject
     assert "Болт М8х30 DIN 933 | — | 150 | шт" in first.text
     assert "Интересует оцинкованный крепёж." in first.text

@@ -11,6 +11,7 @@ from typing import Any, Generic, TypeVar
 
 import asyncpg
 import nats.errors
+import nats.js.errors
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig
@@ -97,6 +98,10 @@ class ConsumerSpec(Generic[E]):
     batch_handler: BatchHandler[E] | None = None
     """Optional set-based handler for a whole batch of new events (``handler`` still
     handles the one-by-one replay of a failed batch)."""
+    ack_wait: float = 10.0
+    """Seconds JetStream waits for an ack or a heartbeat before it gives the message to
+    another consumer: how long the messages of a crashed (SIGKILLed) process wait. A live
+    handler never runs into it: it sends ``in_progress`` every third of it."""
 
 
 class EventConsumer(Generic[E]):
@@ -127,8 +132,17 @@ class EventConsumer(Generic[E]):
         self.names = names
         self.on_commit = on_commit
         self.subject = spec.event.SUBJECT
+        self._in_hand: dict[int, Msg] = {}
+        """Fetched and not yet acked, nacked or dead-lettered (by ``id()``: a Msg is a
+        dataclass, so neither hashable nor safely comparable)."""
 
     async def __call__(self, msg: Msg) -> None:
+        self._in_hand[id(msg)] = msg
+        # Cancelled (a stop) mid-way, the message stays in hand for ``_release``.
+        await self._process(msg)
+        self._in_hand.pop(id(msg), None)
+
+    async def _process(self, msg: Msg) -> None:
         started = time.perf_counter()
         delivered = msg.metadata.num_delivered if msg.reply else 1
         outcome = "ok"
@@ -182,6 +196,12 @@ class EventConsumer(Generic[E]):
         """Fast path: the whole batch in one transaction (one commit, one inbox insert).
         If anything in it fails, the batch is rolled back and replayed message by message,
         so each message gets its own retry and DLQ accounting."""
+        self._in_hand.update((id(msg), msg) for msg in msgs)
+        await self._process_batch(msgs)
+        for msg in msgs:
+            self._in_hand.pop(id(msg), None)
+
+    async def _process_batch(self, msgs: Sequence[Msg]) -> None:
         started = time.perf_counter()
         parsed: list[tuple[Msg, E]] = []
         for msg in msgs:
@@ -235,31 +255,29 @@ class EventConsumer(Generic[E]):
             (time.perf_counter() - started) / len(parsed)
         )
 
-    async def pull(self, *, stream: str, ack_wait: float) -> None:
+    async def pull(self, *, stream: str) -> None:
         """The consumer's pull loop: fetch what is available, handle it, repeat.
 
         Batch consumers handle up to ``spec.batch`` messages in one transaction; the others
         handle up to ``spec.workers`` messages concurrently, each in its own transaction.
         Messages fetched are always handled or left unacked for redelivery; no error ends
-        the loop (an idle fetch that times out is the normal case, not an error)."""
+        the loop (an idle fetch that times out is the normal case, not an error).
+
+        While messages are in hand a heartbeat tells JetStream they are being worked on, so
+        the ack wait can stay short (a crashed process's messages go to another consumer
+        within ``spec.ack_wait``); on a clean stop whatever is still in hand is released at
+        once (nak without delay) for the next consumer."""
         subject = self.names.subject(self.subject)
-        subscription = await self.js.pull_subscribe(
-            subject,
-            durable=self.spec.name,
-            stream=stream,
-            config=ConsumerConfig(
-                durable_name=self.spec.name,
-                filter_subject=subject,
-                ack_policy=AckPolicy.EXPLICIT,
-                # No server-side limit: our handler moves a failing message to the DLQ at
-                # spec.max_deliver, and an unreachable database must not exhaust deliveries.
-                max_deliver=-1,
-                ack_wait=ack_wait,
-                max_ack_pending=max(1000, self.spec.batch * 4, self.spec.workers * 100),
-            ),
-        )
+        subscription = await self._subscribe(stream, subject)
         size = self.spec.batch or max(self.spec.workers, 1)
-        log.info("consumer_started", subject=self.subject, batch=self.spec.batch, workers=size)
+        log.info(
+            "consumer_started",
+            subject=self.subject,
+            batch=self.spec.batch,
+            workers=size,
+            ack_wait=self.spec.ack_wait,
+        )
+        heartbeat = asyncio.create_task(self._heartbeat(), name=f"heartbeat:{self.subject}")
         try:
             while True:
                 try:
@@ -274,16 +292,58 @@ class EventConsumer(Generic[E]):
                     log.warning("fetch_failed", subject=self.subject, error=str(exc))
                     await asyncio.sleep(1.0)
                     continue
-                if stopping():  # fetched but not handled: redelivered after ack_wait
+                if stopping():  # fetched but not handled: give them back
+                    self._in_hand.update((id(msg), msg) for msg in messages)
                     raise asyncio.CancelledError
                 if self.spec.batch:
                     await self.handle_batch(messages)
                 else:
                     await asyncio.gather(*(self(msg) for msg in messages))
         finally:
+            heartbeat.cancel()
+            await self._release()
             # Without this the connection's drain waits for the pull subscription (30 s).
             with contextlib.suppress(Exception):
                 await subscription.unsubscribe()
+
+    async def _subscribe(self, stream: str, subject: str) -> JetStreamContext.PullSubscription:
+        config = ConsumerConfig(
+            durable_name=self.spec.name,
+            filter_subject=subject,
+            ack_policy=AckPolicy.EXPLICIT,
+            # No server-side limit: our handler moves a failing message to the DLQ at
+            # spec.max_deliver, and an unreachable database must not exhaust deliveries.
+            max_deliver=-1,
+            ack_wait=self.spec.ack_wait,
+            max_ack_pending=max(1000, self.spec.batch * 4, self.spec.workers * 100),
+        )
+        try:
+            # Creates the durable consumer, or updates the one an older version made (a
+            # different ack wait, say); servers before 2.10 refuse the update: keep theirs.
+            await self.js.add_consumer(stream, config=config)
+        except nats.js.errors.Error as exc:
+            log.warning("consumer_config_kept", subject=self.subject, error=str(exc))
+        return await self.js.pull_subscribe_bind(durable=self.spec.name, stream=stream)
+
+    async def _heartbeat(self) -> None:
+        """Every third of the ack wait: 'still working' for each message in hand."""
+        interval = max(self.spec.ack_wait / 3, 0.1)
+        while True:
+            await asyncio.sleep(interval)
+            for msg in list(self._in_hand.values()):
+                with contextlib.suppress(Exception):  # acked meanwhile, or disconnected
+                    await msg.in_progress()
+
+    async def _release(self) -> None:
+        """Give back what this consumer holds, so that another takes it now rather than
+        after the ack wait (a handler cancelled mid-transaction has rolled back; one that
+        committed but was not acked yet is found in the inbox on redelivery)."""
+        held, self._in_hand = list(self._in_hand.values()), {}
+        for msg in held:
+            with contextlib.suppress(Exception):
+                await asyncio.shield(msg.nak())
+        if held:
+            log.info("messages_released", subject=self.subject, count=len(held))
 
     async def _handle(self, event: E) -> str:
         async with self.sessions() as session, session.begin():

@@ -135,6 +135,7 @@ class Service:
         batch: int = 0,
         batch_handler: BatchHandler[E] | None = None,
         max_deliver: int | None = None,
+        ack_wait: float | None = None,
     ) -> Callable[[Handler[E]], Handler[E]]:
         """Handle ``event`` with a durable consumer and exactly-once effect.
 
@@ -155,6 +156,7 @@ class Service:
                 batch_handler=batch_handler,
                 max_deliver=max_deliver or self.settings.max_deliver,
                 backoff=tuple(self.settings.retry_backoff_seconds),
+                ack_wait=ack_wait or self.settings.ack_wait_seconds,
             )
             self._consumers.append(spec)
             self._subscribe(spec)
@@ -409,10 +411,7 @@ class _LazyConsumer:
 
     async def pull(self) -> None:
         service = self.service
-        await self._get().pull(
-            stream=service.names.stream_for(self.spec.event.SUBJECT),
-            ack_wait=service.settings.ack_wait_seconds,
-        )
+        await self._get().pull(stream=service.names.stream_for(self.spec.event.SUBJECT))
 
     def _get(self) -> EventConsumer[Any]:
         if self._consumer is None:

@@ -2,11 +2,36 @@
 
 from __future__ import annotations
 
+import re
+from email.utils import parseaddr
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import BeforeValidator, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from snab_contracts.mail import MailAddress
+
+_ADDR_SPEC = re.compile(r"[^@\s<>(),;:\"\[\]\\]+@[\w-]+(?:\.[\w-]+)*")
+
+
+def parse_mailbox(value: object) -> object:
+    """``"Снабжение <zakupki@broker.example>"`` or ``"zakupki@broker.example"`` → a
+    ``MailAddress`` (display name + address), checked once at start so that no header is
+    ever built from the raw setting."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    name, address = parseaddr(text)
+    if not _ADDR_SPEC.fullmatch(address) or text.count("@") != 1:
+        raise ValueError(
+            f"{text!r} is not a mailbox: write 'Name <box@example.com>' or 'box@example.com'"
+        )
+    return MailAddress(email=address, name=name.strip())
+
+
+Mailbox = Annotated[MailAddress, BeforeValidator(parse_mailbox)]
+"""A mailbox setting such as EMAIL_FROM: display name and address, validated at start."""
 
 
 class ServiceSettings(BaseSettings):
@@ -35,7 +60,13 @@ class ServiceSettings(BaseSettings):
     rpc_workers: int = 16
     inbox_retention_days: float = 14.0
     dlq_watch_seconds: float = 30.0
-    ack_wait_seconds: float = 60.0
+    ack_wait_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        description="Seconds before the messages of a crashed consumer go to another one. "
+        "Live handlers send heartbeats and a clean stop releases its messages at once, so "
+        "this need not cover the slowest handler.",
+    )
 
     outbox_batch_size: int = 200
     outbox_poll_seconds: float = 1.0

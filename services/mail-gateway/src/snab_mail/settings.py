@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import NoDecode
 
-from snab_kit.settings import ServiceSettings
+from snab_kit.settings import Mailbox, ServiceSettings
 from snab_mailparse import Limits
 
 Security = Literal["ssl", "starttls", "none"]
@@ -26,8 +26,10 @@ class MailgatewaySettings(ServiceSettings):
     # The company mailbox.
     email_username: str | None = None
     email_password: SecretStr | None = None
-    email_from: str | None = Field(
-        default=None, description="From address, e.g. 'Снабжение <zakupki@broker.example>'."
+    email_from: Mailbox | None = Field(
+        default=None,
+        description="From address, e.g. 'Снабжение <zakupki@broker.example>' "
+        "(default: EMAIL_USERNAME).",
     )
 
     # Inbound: IMAP. Disabled while IMAP_SERVER or EMAIL_USERNAME is unset.
@@ -135,7 +137,9 @@ class MailgatewaySettings(ServiceSettings):
     @property
     def from_address(self) -> tuple[str, str]:
         """(display name, address) of our From header."""
-        name, address = parseaddr(self.email_from or self.email_username or "")
+        if self.email_from is not None:
+            return self.email_from.name, self.email_from.email
+        name, address = parseaddr(self.email_username or "")
         if "@" not in address:
             address = f"snab@{self.own_domain}"
         return name, address
@@ -144,9 +148,11 @@ class MailgatewaySettings(ServiceSettings):
     def own_domain(self) -> str:
         if self.mail_message_id_domain:
             return self.mail_message_id_domain.strip().lower()
-        for candidate in (self.email_from, self.email_username):
-            address = parseaddr(candidate or "")[1]
-            if "@" in address:
+        for address in (
+            self.email_from.email if self.email_from else None,
+            parseaddr(self.email_username or "")[1],
+        ):
+            if address and "@" in address:
                 return address.rsplit("@", 1)[1].strip().lower()
         return "snab.local"
 

@@ -9,7 +9,7 @@ from typing import Annotated
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import NoDecode
 
-from snab_kit.settings import ServiceSettings
+from snab_kit.settings import Mailbox, ServiceSettings
 
 
 def parse_rates(value: str) -> dict[str, Decimal]:
@@ -63,7 +63,11 @@ class OrdersSettings(ServiceSettings):
     company_phone: str | None = None
     company_email: str | None = None
     manager_name: str = "Отдел снабжения"
-    email_from: str | None = Field(default=None, description="Our mailbox, for Reply-To.")
+    email_from: Mailbox | None = Field(
+        default=None,
+        description="Our mailbox as people see it, e.g. 'Снабжение <zakupki@broker.example>': "
+        "the Reply-To of RFQs, reminders and proposals.",
+    )
 
     order_batch_size: int = Field(default=100, ge=0, description="order.parsed per transaction.")
 
@@ -81,6 +85,11 @@ class OrdersSettings(ServiceSettings):
     @property
     def timeout_age(self) -> timedelta:
         return timedelta(hours=self.request_timeout_hours)
+
+    @property
+    def contact_email(self) -> str | None:
+        """The address printed in signatures and on proposals."""
+        return self.company_email or (self.email_from.email if self.email_from else None)
 
     def rates(self) -> dict[str, Decimal]:
         """Exchange rates to roubles, RUB itself included."""

@@ -94,12 +94,6 @@ class ParseEngine:
             base_url=settings.openai_base_url or "default",
             worst_case_seconds=settings.llm_worst_case_seconds,
         )
-        if settings.llm_worst_case_seconds >= settings.ack_wait_seconds:
-            log.warning(
-                "llm_slower_than_ack_wait",
-                worst_case_seconds=settings.llm_worst_case_seconds,
-                ack_wait_seconds=settings.ack_wait_seconds,
-            )
 
     async def close(self) -> None:
         if self.llm is not None:

@@ -263,7 +263,7 @@ async def build_proposal(
             kpp=settings.company_kpp,
             address=settings.company_address,
             phone=settings.company_phone,
-            email=settings.company_email or settings.email_from,
+            email=settings.contact_email,
         ),
         client=ProposalClient(
             name=(client.name if client else None)
@@ -298,7 +298,7 @@ async def build_proposal(
         manager=ProposalManager(
             name=settings.manager_name,
             phone=settings.company_phone,
-            email=settings.company_email or settings.email_from,
+            email=settings.contact_email,
         ),
         notes=req.notes,
     )
@@ -486,7 +486,7 @@ async def send_proposal(
         proposal_id=proposal.id,
         in_reply_to=original_message_id,
         references=[original_message_id] if original_message_id else [],
-        reply_to=MailAddress(email=settings.email_from) if settings.email_from else None,
+        reply_to=settings.email_from,
         correlation_id=str(order.id),
     )
     await session.execute(

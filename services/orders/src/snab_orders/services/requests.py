@@ -56,12 +56,12 @@ def signature(settings: OrdersSettings) -> Signature:
         company=settings.company_name,
         manager=settings.manager_name,
         phone=settings.company_phone,
-        email=settings.company_email or settings.email_from,
+        email=settings.contact_email,
     )
 
 
 def _reply_to(settings: OrdersSettings) -> MailAddress | None:
-    return MailAddress(email=settings.email_from) if settings.email_from else None
+    return settings.email_from
 
 
 def rfq_lines(items: Sequence[Row[Any]], item_ids: Sequence[UUID]) -> list[RfqLine]:
