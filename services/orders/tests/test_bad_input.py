@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 from uuid import uuid4
 
 import pytest
 from orders_testkit import App, order_parsed, quote_parsed
 
-from snab_contracts.mail import MailClassified, MailFailed
-from snab_contracts.orders import OrderStatus, RequestStatus
+from snab_contracts.mail import MailClassified, MailFailed, MailSent
+from snab_contracts.orders import OrderStatus, RequestFailed, RequestStatus
 from snab_contracts.rpc.directory import SupplierInput, SuppliersCreate, SupplierView
 from snab_contracts.rpc.orders import (
     OrderDetail,
@@ -180,6 +181,57 @@ async def test_failed_rfq_email_fails_the_request(app: App) -> None:
     after = await app.call(OrdersGet(order_id=detail.order.order_id))
     assert after.requests[0].last_error == "550 5.1.1 mailbox unavailable"
     assert any(a.action == "request.status" and a.after["status"] == "failed" for a in after.audit)
+    # Its only request got nowhere: the order is back where a manager picks suppliers,
+    # and says why; the managers are told.
+    assert after.order.status == OrderStatus.NEW
+    [moved] = [e for e in await app.emitted("order.updated") if e.status_after == OrderStatus.NEW]
+    assert moved.status_before == OrderStatus.RFQ_SENT
+    assert moved.reason is not None and "550 5.1.1 mailbox unavailable" in moved.reason
+    [failed] = await app.emitted("request.failed")
+    assert isinstance(failed, RequestFailed)
+    assert (failed.rfq_number, failed.supplier_name) == (
+        sent.requests[0].rfq_number,
+        "ООО «Метизы»",
+    )
+    assert failed.reason == "550 5.1.1 mailbox unavailable"
+    assert (failed.requests_delivered, failed.order_status) == (0, OrderStatus.NEW)
+
+
+async def test_one_failed_request_of_two_keeps_the_order_waiting(app: App) -> None:
+    detail, sent, _ = await _order_with_request(app)
+    other = await app.call(
+        SuppliersCreate(supplier=SupplierInput(company="КрепТорг", emails=["opt@krep.example"]))
+    )
+    second = await app.call(
+        OrdersSendRequests(order_id=detail.order.order_id, supplier_ids=[other.supplier_id])
+    )
+    first_mail, second_mail = await app.emitted("mail.send")
+    await app.publish(
+        MailSent(
+            command_id=second_mail.id,
+            message_id="<rfq.2.tok@broker.example>",
+            sent_at=datetime.now(UTC),
+            purpose="rfq",
+            order_id=detail.order.order_id,
+            request_id=second.requests[0].request_id,
+        )
+    )
+    await app.wait_rows("SELECT id FROM orders.supplier_requests WHERE status = 'sent'")
+    await app.publish(
+        MailFailed(
+            command_id=first_mail.id,
+            error="550 5.1.1 mailbox unavailable",
+            permanent=True,
+            attempts=1,
+            purpose="rfq",
+            order_id=detail.order.order_id,
+            request_id=sent.requests[0].request_id,
+        )
+    )
+    [failed] = await wait_for(lambda: app.emitted("request.failed"))
+    assert (failed.requests_delivered, failed.order_status) == (1, OrderStatus.RFQ_SENT)
+    after = await app.call(OrdersGet(order_id=detail.order.order_id))
+    assert after.order.status == OrderStatus.RFQ_SENT
 
 
 async def test_same_email_never_makes_two_orders_and_repeats_are_flagged(app: App) -> None:

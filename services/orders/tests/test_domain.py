@@ -25,6 +25,7 @@ from snab_orders.domain.numbering import (
 from snab_orders.domain.states import (
     ORDER_TRANSITIONS,
     after_quote,
+    after_request_failed,
     after_requests_sent,
     order_transition,
     request_transition,
@@ -351,3 +352,14 @@ def test_rfq_email_has_the_table_the_tag_and_the_deadline() -> None:
     assert "1 | Болт М8х30 <DIN 933> | — | 150 | шт" in email.text
     assert "до 03.12.2026 12:00 (МСК)" in email.text
     assert "&lt;DIN 933&gt;" in email.html
+
+
+def test_an_order_whose_requests_all_failed_goes_back_to_new() -> None:
+    failed = RequestStatus.FAILED
+    assert after_request_failed(OrderStatus.RFQ_SENT, [failed]) == OrderStatus.NEW
+    assert after_request_failed(OrderStatus.RFQ_SENT, [failed, failed]) == OrderStatus.NEW
+    # One request still queued, sent or answered: the order keeps waiting.
+    for other in (RequestStatus.QUEUED, RequestStatus.SENT, RequestStatus.ANSWERED):
+        assert after_request_failed(OrderStatus.RFQ_SENT, [failed, other]) is None
+    # Later stages keep theirs: quotes already arrived.
+    assert after_request_failed(OrderStatus.QUOTING, [failed]) is None

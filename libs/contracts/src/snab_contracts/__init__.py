@@ -15,6 +15,7 @@ from snab_contracts.orders import (
     OrderCreated,
     OrderUpdated,
     QuoteReceived,
+    RequestFailed,
     RequestReminder,
     RequestTimeout,
 )
@@ -34,6 +35,7 @@ EVENTS: tuple[type[Event], ...] = (
     QuoteReceived,
     RequestReminder,
     RequestTimeout,
+    RequestFailed,
     DocumentRequested,
     DocumentGenerated,
 )

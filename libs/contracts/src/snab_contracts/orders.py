@@ -120,3 +120,25 @@ class RequestTimeout(_RequestEvent):
 
     subject: Literal["request.timeout"] = "request.timeout"
     version: Literal[1] = 1
+
+
+class RequestFailed(Event):
+    """A supplier request could not be delivered: the mail server refused it, or it
+    bounced. Managers are told; when no request of the order got through, the order goes
+    back to ``new`` (``order_status``), where a manager picks other suppliers."""
+
+    subject: Literal["request.failed"] = "request.failed"
+    version: Literal[1] = 1
+
+    request_id: int = Field(ge=1)
+    rfq_number: RfqNumber
+    order_id: UUID
+    order_number: OrderNumber
+    supplier_id: UUID
+    supplier_name: str
+    supplier_email: str | None = None
+    reason: str = Field(max_length=2000, description="What the mail server said, or a bounce.")
+    requests_delivered: int = Field(
+        ge=0, description="Requests of the order that did get through (sent or later)."
+    )
+    order_status: OrderStatus = Field(description="The order's status after this failure.")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from snab_contracts.orders import OrderStatus, RequestStatus
 from snab_contracts.rpc.orders import ProposalStatus
@@ -15,7 +15,8 @@ PS = ProposalStatus
 ORDER_TRANSITIONS: Mapping[OrderStatus, frozenset[OrderStatus]] = {
     OS.NEW: frozenset({OS.NEEDS_REVIEW, OS.RFQ_SENT, OS.CANCELLED}),
     OS.NEEDS_REVIEW: frozenset({OS.NEW, OS.RFQ_SENT, OS.CANCELLED}),
-    OS.RFQ_SENT: frozenset({OS.QUOTING, OS.LOST, OS.CANCELLED}),
+    # rfq_sent → new: no request got through (refused or bounced); the manager picks again.
+    OS.RFQ_SENT: frozenset({OS.QUOTING, OS.NEW, OS.LOST, OS.CANCELLED}),
     OS.QUOTING: frozenset({OS.PROPOSAL_READY, OS.LOST, OS.CANCELLED}),
     # proposal_ready → quoting: never used by the workflow; a rebuilt proposal stays ready.
     OS.PROPOSAL_READY: frozenset({OS.PROPOSAL_SENT, OS.LOST, OS.CANCELLED}),
@@ -89,6 +90,21 @@ def after_requests_sent(current: OrderStatus | str) -> OrderStatus | None:
     if current in FINAL_ORDER_STATUSES:
         raise IllegalTransition("order", current.value, OS.RFQ_SENT.value)
     return None
+
+
+DELIVERED_REQUEST_STATUSES = frozenset({RS.SENT, RS.REMINDED, RS.ANSWERED, RS.TIMEOUT, RS.DECLINED})
+"""Requests that reached the supplier (a timeout or a refusal is still an answer of sorts)."""
+
+
+def after_request_failed(
+    current: OrderStatus | str, requests: Iterable[RequestStatus | str]
+) -> OrderStatus | None:
+    """A request failed: when the order waits for answers but none of its requests can
+    still bring one (all failed), it goes back to ``new`` so that a manager acts on it."""
+    statuses = [RequestStatus(s) for s in requests]
+    if OrderStatus(current) != OS.RFQ_SENT or not statuses:
+        return None
+    return OS.NEW if all(s == RS.FAILED for s in statuses) else None
 
 
 def after_quote(current: OrderStatus | str) -> OrderStatus | None:

@@ -13,7 +13,13 @@ from sqlalchemy import Row, and_, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from snab_contracts.mail import MailAddress, MailFailed, MailSend, MailSent
-from snab_contracts.orders import RequestReminder, RequestStatus, RequestTimeout
+from snab_contracts.orders import (
+    OrderStatus,
+    RequestFailed,
+    RequestReminder,
+    RequestStatus,
+    RequestTimeout,
+)
 from snab_contracts.rpc.orders import (
     OrdersSendRequests,
     OrdersSuggestSuppliers,
@@ -37,7 +43,9 @@ from snab_orders.domain.errors import ConflictError, NotFoundError, RuleViolatio
 from snab_orders.domain.messages import RfqLine, Signature, reminder_email, rfq_email
 from snab_orders.domain.numbering import rfq_number
 from snab_orders.domain.states import (
+    DELIVERED_REQUEST_STATUSES,
     OPEN_REQUEST_STATUSES,
+    after_request_failed,
     after_requests_sent,
     can_request,
     request_transition,
@@ -319,8 +327,9 @@ async def on_rfq_sent(*, tx: Tx, event: MailSent) -> None:
 
 
 async def on_rfq_failed(*, tx: Tx, event: MailFailed) -> None:
-    """The RFQ email could not be sent: the request is ``failed`` (managers are told by the
-    notifier, which reads ``mail.failed`` itself)."""
+    """The RFQ email could not be sent: the request is ``failed``, managers are told
+    (``request.failed``), and an order none of whose requests got through goes back to
+    ``new``."""
     assert event.request_id is not None
     request = await _lock_request(tx.session, event.request_id)
     if request is None:
@@ -343,14 +352,7 @@ async def on_rfq_failed(*, tx: Tx, event: MailFailed) -> None:
             source_event_id=event.id,
         )
         return
-    await set_request_status(
-        tx,
-        request,
-        RequestStatus.FAILED,
-        actor=SYSTEM,
-        values={"last_error": event.error[:2000]},
-        source_event_id=event.id,
-    )
+    await fail_request(tx, request, reason=event.error, source_event_id=event.id)
 
 
 async def on_bounce(*, tx: Tx, bounced_message_id: str, event_id: UUID) -> bool:
@@ -364,15 +366,67 @@ async def on_bounce(*, tx: Tx, bounced_message_id: str, event_id: UUID) -> bool:
     ).first()
     if request is None or not can_request(request.status, RequestStatus.FAILED):
         return False
+    await fail_request(
+        tx,
+        request,
+        reason="письмо вернулось: адрес не принимает почту",
+        source_event_id=event_id,
+    )
+    return True
+
+
+async def fail_request(
+    tx: Tx, request: Row[Any], *, reason: str, source_event_id: UUID | None
+) -> None:
+    """Mark a locked request failed, tell the managers, and send the order back to
+    ``new`` when nothing of it got through (load → decide in the domain → write)."""
+    reason = reason[:2000]
     await set_request_status(
         tx,
         request,
         RequestStatus.FAILED,
         actor=SYSTEM,
-        values={"last_error": "письмо вернулось: адрес не принимает почту"},
-        source_event_id=event_id,
+        values={"last_error": reason},
+        source_event_id=source_event_id,
     )
-    return True
+    order = await lock_order(tx.session, request.order_id)
+    statuses = list(
+        (
+            await tx.session.execute(
+                select(supplier_requests.c.status).where(supplier_requests.c.order_id == order.id)
+            )
+        ).scalars()
+    )
+    supplier_name = await tx.session.scalar(
+        select(suppliers.c.company).where(suppliers.c.id == request.supplier_id)
+    )
+    target = after_request_failed(order.status, statuses)
+    if target is not None:
+        await move_order(
+            tx,
+            order,
+            target,
+            actor=SYSTEM,
+            reason=f"ни один запрос поставщикам не отправлен: {reason}",
+            source_event_id=source_event_id,
+        )
+    await tx.emit(
+        RequestFailed(
+            request_id=request.id,
+            rfq_number=request.rfq_number,
+            order_id=order.id,
+            order_number=order.number,
+            supplier_id=request.supplier_id,
+            supplier_name=supplier_name or "",
+            supplier_email=request.supplier_email,
+            reason=reason,
+            requests_delivered=sum(
+                1 for s in statuses if RequestStatus(s) in DELIVERED_REQUEST_STATUSES
+            ),
+            order_status=target or OrderStatus(order.status),
+            correlation_id=str(order.id),
+        )
+    )
 
 
 @dataclass(frozen=True, slots=True)
