@@ -6,9 +6,11 @@ services subscribe with ``declare=False``.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 import nats
+from nats.aio.client import Client
 from nats.js import JetStreamContext
 from nats.js.api import DiscardPolicy, KeyValueConfig, RetentionPolicy, StorageType, StreamConfig
 from nats.js.errors import BucketNotFoundError, NotFoundError
@@ -101,6 +103,27 @@ async def migrate(js: JetStreamContext, names: BusNames, *, replicas: int = 1) -
             await js.create_key_value(KeyValueConfig(bucket=name, history=1))
             done.append(f"kv {name}: created")
     return done
+
+
+async def connect_once(url: str, *, timeout: float = 3.0) -> Client:
+    """A connection for a command-line tool: it connects now, or raises at once.
+
+    (nats-py never returns nor raises on a refused connection when reconnects are turned
+    off, so one quick reconnect attempt it is, bounded by ``timeout``.)"""
+
+    async def quiet(_error: Exception) -> None:
+        return None
+
+    return await asyncio.wait_for(
+        nats.connect(
+            url,
+            connect_timeout=timeout,
+            max_reconnect_attempts=1,
+            reconnect_time_wait=0.1,
+            error_cb=quiet,
+        ),
+        timeout * 2 + 1,
+    )
 
 
 async def migrate_url(url: str, names: BusNames) -> list[str]:

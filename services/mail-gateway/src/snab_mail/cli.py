@@ -14,8 +14,7 @@ import json
 import sys
 from pathlib import Path
 
-import nats
-
+from snab_kit.bus import connect_once
 from snab_kit.cli import service_main
 from snab_kit.outbox import OutboxRelay
 from snab_kit.service import Service
@@ -86,9 +85,7 @@ async def _ingest(files: list[Path]) -> int:
 async def _publish(service: Service, settings: MailgatewaySettings) -> int | None:
     assert service.tables is not None
     try:
-        nc = await nats.connect(
-            settings.nats_url, connect_timeout=3, max_reconnect_attempts=0, allow_reconnect=False
-        )
+        nc = await connect_once(settings.nats_url)
     except Exception:
         return None
     try:
