@@ -83,6 +83,8 @@ class RpcRequest(Contract, Generic[ResultT]):
 
     SUBJECT: ClassVar[str]
     RESULT: ClassVar[type[Contract]]
+    MAX_BYTES: ClassVar[int] = 0
+    """A size this request may reach beyond the responder's default limit (0: none)."""
 
     actor: str | None = Field(default=None, description="Who asks: 'user:<id>', 'bot:<tg id>'.")
 

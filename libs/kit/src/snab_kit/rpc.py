@@ -12,11 +12,12 @@ codes to HTTP statuses and the bot to Russian messages, each in one table of its
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, ClassVar, TypeVar
 
 import nats.errors
 from nats.aio.client import Client
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from snab_contracts.base import Contract, RpcRequest
 from snab_kit.bus import BusNames
@@ -29,6 +30,7 @@ from snab_kit.errors import (
 )
 
 R = TypeVar("R", bound=Contract)
+RQ = TypeVar("RQ", bound=RpcRequest[Any])
 
 
 class RpcFailure(Exception):
@@ -86,6 +88,92 @@ def failure_for(error: DomainError) -> RpcFailure:
         if isinstance(error, domain_type):
             return failure_type(error.message, **error.details)
     raise AssertionError("unreachable: DomainError is the last row")
+
+
+# -- the boundary: what a request must be before any handler sees it ----------------------
+
+MAX_DEPTH = 32
+"""Nesting deeper than any contract needs (they go 4-5 levels deep)."""
+MAX_ERRORS = 10
+ACTOR = re.compile(r"[a-z]{2,16}:[^\s\x00-\x1f\x7f]{1,100}")
+"""Who asks, as the authenticated caller names them: ``user:anna``, ``bot:12345``."""
+_STRUCTURE = re.compile(rb'[\[\]{}"\\]')
+
+
+def json_depth(data: bytes, limit: int = MAX_DEPTH) -> int:
+    """Nesting depth of a JSON text, found without decoding it (linear: one pass over
+    the brackets, quotes and backslashes); stops counting past ``limit``."""
+    depth = deepest = 0
+    in_string = False
+    escaped_at = -1  # the position a backslash inside a string escapes
+    for match in _STRUCTURE.finditer(data):
+        at = match.start()
+        if at == escaped_at:
+            continue
+        char = data[at]
+        if in_string:
+            if char == 0x5C:  # backslash
+                escaped_at = at + 1
+            elif char == 0x22:  # quote
+                in_string = False
+            continue
+        if char == 0x22:
+            in_string = True
+        elif char in b"[{":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > limit:
+                    return deepest
+        elif char in b"]}":
+            depth -= 1
+    return deepest
+
+
+def read_request(request_type: type[RQ], data: bytes, *, max_bytes: int) -> RQ:
+    """The request, or ``ValidationFailed`` naming what is wrong without the input.
+
+    Checked before decoding: size, UTF-8, NUL characters (PostgreSQL text cannot hold
+    them), nesting depth; then the contract, then the actor's shape."""
+    limit = max(max_bytes, getattr(request_type, "MAX_BYTES", 0))
+    if len(data) > limit:
+        raise ValidationFailed(f"запрос больше {limit} байт", size=len(data), limit=limit)
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValidationFailed("запрос не в кодировке UTF-8") from None
+    if b"\x00" in data or b"\\u0000" in data:
+        raise ValidationFailed("символ NUL в запросе недопустим")
+    if json_depth(data) > MAX_DEPTH:
+        raise ValidationFailed(f"вложенность запроса больше {MAX_DEPTH}")
+    try:
+        request = request_type.model_validate_json(data)
+    except ValidationError as exc:
+        raise ValidationFailed(
+            "запрос не подходит под контракт", errors=field_errors(exc)
+        ) from None
+    actor = request.actor
+    if actor is not None and not ACTOR.fullmatch(actor):
+        raise ValidationFailed(
+            "actor: ожидается «вид:имя» без пробелов, до 100 символов",
+            errors=[{"loc": "actor", "type": "actor_format"}],
+        )
+    return request
+
+
+def field_errors(exc: ValidationError) -> list[dict[str, str]]:
+    """Where and what, never the value: ``[{"loc": "items.0.quantity", "type": ..., "msg":
+    ...}]``, at most ``MAX_ERRORS`` of them, each message cut short."""
+    return [
+        {
+            "loc": ".".join(str(part) for part in error["loc"])[:200],
+            "type": error["type"],
+            "msg": error["msg"][:200],
+        }
+        for error in exc.errors(include_url=False, include_context=False, include_input=False)[
+            :MAX_ERRORS
+        ]
+    ]
 
 
 def ok_reply(result: BaseModel | None) -> bytes:

@@ -22,7 +22,6 @@ from faststream.nats.annotations import NatsMessage
 from faststream.nats.prometheus import NatsPrometheusMiddleware
 from nats.js import JetStreamContext
 from prometheus_client import make_asgi_app
-from pydantic import ValidationError
 from sqlalchemy import MetaData, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -39,10 +38,10 @@ from snab_kit.outbox import OutboxRelay, add_events
 from snab_kit.rpc import (
     RpcClient,
     RpcFailure,
-    ValidationFailed,
     error_reply,
     failure_for,
     ok_reply,
+    read_request,
 )
 from snab_kit.settings import ServiceSettings
 
@@ -190,17 +189,19 @@ class Service:
                 queue=f"{self.name}-rpc",
                 max_workers=self.settings.rpc_workers,
                 title=f"rpc:{subject_name}",
+                # The body stays bytes: read_request checks it before anything decodes it
+                # (FastStream's own JSON decoding dies silently on deep nesting).
+                decoder=_raw_body,
             )
             async def _on_request(body: Any, message: NatsMessage) -> bytes:
                 started = time.perf_counter()
                 outcome = "ok"
                 try:
-                    try:
-                        req = request.model_validate_json(message.raw_message.data)
-                    except ValidationError as exc:
-                        raise ValidationFailed(
-                            "invalid request", errors=json.loads(exc.json(include_url=False))
-                        ) from exc
+                    req = read_request(
+                        request,
+                        message.raw_message.data,
+                        max_bytes=self.settings.rpc_max_request_bytes,
+                    )
                     try:
                         return ok_reply(await handler(req))
                     except DomainError as exc:
@@ -429,6 +430,10 @@ class _LazyConsumer:
                 on_commit=relay_wake,
             )
         return self._consumer
+
+
+async def _raw_body(message: Any) -> bytes:
+    return bytes(message.body)
 
 
 async def _forever(fn: Callable[[], Awaitable[None]]) -> None:

@@ -58,6 +58,12 @@ class ServiceSettings(BaseSettings):
     retry_backoff_seconds: list[float] = Field(default_factory=lambda: [1.0, 5.0, 15.0, 60.0])
     consumer_workers: int = 8
     rpc_workers: int = 16
+    rpc_max_request_bytes: int = Field(
+        default=256 * 1024,
+        ge=1024,
+        description="Larger rpc requests are refused before decoding (a request type may "
+        "allow more, e.g. an uploaded email).",
+    )
     inbox_retention_days: float = 14.0
     dlq_watch_seconds: float = 30.0
     ack_wait_seconds: float = Field(

@@ -46,6 +46,7 @@ class MailIngest(RpcRequest[MailIngested]):
     """
 
     SUBJECT: ClassVar[str] = "rpc.mail.ingest"
+    MAX_BYTES: ClassVar[int] = 8 * 1024 * 1024  # an email with attachments, as base64
 
     raw_base64: str | None = Field(default=None, description="The .eml, base64.")
     text: str | None = Field(default=None, max_length=200_000)
