@@ -138,3 +138,18 @@ async def test_suppliers_categories_and_markups(app: App) -> None:
     ]
     with pytest.raises(NotFound):
         await app.call(OrdersSetMarkup(scope="client", client_id=uuid4(), percent=1))
+
+
+async def test_search_takes_percent_and_underscore_literally(app: App) -> None:
+    for company in ("ООО «100% Крепёж»", "ООО «Крепёж_Опт»", "ООО «Крепёж Плюс»"):
+        await app.call(
+            SuppliersCreate(
+                supplier=SupplierInput(company=company, emails=[f"{uuid4().hex[:8]}@x.example"])
+            )
+        )
+    percent = await app.call(SuppliersList(query="100%"))
+    assert [s.company for s in percent.items] == ["ООО «100% Крепёж»"]
+    underscore = await app.call(SuppliersList(query="ж_О"))
+    assert [s.company for s in underscore.items] == ["ООО «Крепёж_Опт»"]
+    everything = await app.call(SuppliersList(query="%"))
+    assert [s.company for s in everything.items] == ["ООО «100% Крепёж»"]

@@ -60,3 +60,18 @@ def ru_date(value: date) -> str:
 
 def ru_datetime(value: datetime) -> str:
     return value.astimezone(MOSCOW).strftime("%d.%m.%Y %H:%M") + " (МСК)"
+
+
+LIKE_ESCAPE = "\\"
+
+
+def contains_pattern(query: str) -> str:
+    """An ILIKE pattern for "contains ``query``" in which ``%`` and ``_`` are the
+    characters themselves, not wildcards (use with ``escape=LIKE_ESCAPE``)."""
+    escaped = (
+        query.strip()
+        .replace(LIKE_ESCAPE, LIKE_ESCAPE * 2)
+        .replace("%", LIKE_ESCAPE + "%")
+        .replace("_", LIKE_ESCAPE + "_")
+    )
+    return f"%{escaped}%"

@@ -33,7 +33,7 @@ from snab_orders.db.tables import (
     suppliers,
 )
 from snab_orders.domain.money import percent_of
-from snab_orders.domain.text import MOSCOW
+from snab_orders.domain.text import LIKE_ESCAPE, MOSCOW, contains_pattern
 
 
 def _bounds(
@@ -216,7 +216,7 @@ async def supplier_stats(*, session: AsyncSession, req: AnalyticsSuppliers) -> S
 
 async def price_history(*, session: AsyncSession, req: AnalyticsPriceHistory) -> PriceHistory:
     start, end = _bounds(req.period_from, req.period_to)
-    like = f"%{req.query.strip()}%"
+    like = contains_pattern(req.query)
     rows = (
         await session.execute(
             select(
@@ -239,7 +239,10 @@ async def price_history(*, session: AsyncSession, req: AnalyticsPriceHistory) ->
             .join(orders, orders.c.id == quotes.c.order_id)
             .where(
                 quote_lines.c.unit_price.is_not(None),
-                or_(quote_lines.c.name.ilike(like), quote_lines.c.article.ilike(like)),
+                or_(
+                    quote_lines.c.name.ilike(like, escape=LIKE_ESCAPE),
+                    quote_lines.c.article.ilike(like, escape=LIKE_ESCAPE),
+                ),
                 *_within(quotes.c.received_at, start, end),
             )
             .order_by(quotes.c.received_at, quote_lines.c.line_no)

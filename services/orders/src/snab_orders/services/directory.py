@@ -48,6 +48,7 @@ from snab_orders.db.tables import (
 )
 from snab_orders.domain.clients import company_domain, normalise_email
 from snab_orders.domain.errors import ConflictError, NotFoundError, RuleViolation
+from snab_orders.domain.text import LIKE_ESCAPE, contains_pattern
 from snab_orders.services.common import audit, utcnow
 
 # -- categories -------------------------------------------------------------------------
@@ -150,13 +151,14 @@ async def list_clients(
 ) -> ClientPage:
     stmt = _client_query()
     if query and query.strip():
-        like = f"%{query.strip()}%"
+        like = contains_pattern(query)
         stmt = stmt.where(
             or_(
-                clients.c.name.ilike(like),
-                clients.c.inn.ilike(like),
+                clients.c.name.ilike(like, escape=LIKE_ESCAPE),
+                clients.c.inn.ilike(like, escape=LIKE_ESCAPE),
                 exists().where(
-                    client_emails.c.client_id == clients.c.id, client_emails.c.email.ilike(like)
+                    client_emails.c.client_id == clients.c.id,
+                    client_emails.c.email.ilike(like, escape=LIKE_ESCAPE),
                 ),
             )
         )
@@ -640,12 +642,12 @@ async def list_suppliers(
 ) -> SupplierPage:
     stmt = _supplier_query()
     if query and query.strip():
-        like = f"%{query.strip()}%"
+        like = contains_pattern(query)
         stmt = stmt.where(
             or_(
-                suppliers.c.company.ilike(like),
-                suppliers.c.inn.ilike(like),
-                func.array_to_string(suppliers.c.emails, " ").ilike(like),
+                suppliers.c.company.ilike(like, escape=LIKE_ESCAPE),
+                suppliers.c.inn.ilike(like, escape=LIKE_ESCAPE),
+                func.array_to_string(suppliers.c.emails, " ").ilike(like, escape=LIKE_ESCAPE),
             )
         )
     if category_id is not None:

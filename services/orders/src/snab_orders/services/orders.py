@@ -43,7 +43,7 @@ from snab_orders.domain.clients import request_fingerprint
 from snab_orders.domain.errors import NotAllowedNow, NotFoundError, RuleViolation
 from snab_orders.domain.numbering import ORDER_KIND, order_number
 from snab_orders.domain.states import FINAL_ORDER_STATUSES
-from snab_orders.domain.text import MOSCOW
+from snab_orders.domain.text import LIKE_ESCAPE, MOSCOW, contains_pattern
 from snab_orders.services import views
 from snab_orders.services.common import SYSTEM, audit, jsonable, lock_order, move_order, utcnow
 from snab_orders.services.comparison import comparison_for
@@ -471,16 +471,17 @@ async def list_orders(*, session: AsyncSession, req: OrdersList) -> OrderPage:
         end = datetime.combine(req.created_to, datetime.min.time(), MOSCOW) + timedelta(days=1)
         stmt = stmt.where(orders.c.created_at < end)
     if req.query and req.query.strip():
-        like = f"%{req.query.strip()}%"
+        like = contains_pattern(req.query)
         stmt = stmt.where(
             or_(
-                orders.c.number.ilike(like),
-                orders.c.mail_subject.ilike(like),
-                orders.c.company.ilike(like),
-                orders.c.from_email.ilike(like),
-                clients.c.name.ilike(like),
+                orders.c.number.ilike(like, escape=LIKE_ESCAPE),
+                orders.c.mail_subject.ilike(like, escape=LIKE_ESCAPE),
+                orders.c.company.ilike(like, escape=LIKE_ESCAPE),
+                orders.c.from_email.ilike(like, escape=LIKE_ESCAPE),
+                clients.c.name.ilike(like, escape=LIKE_ESCAPE),
                 exists().where(
-                    order_items.c.order_id == orders.c.id, order_items.c.name.ilike(like)
+                    order_items.c.order_id == orders.c.id,
+                    order_items.c.name.ilike(like, escape=LIKE_ESCAPE),
                 ),
             )
         )
