@@ -1,11 +1,13 @@
 """`make run` from a clean clone: every service healthy within 60 s; data survives a restart;
 a killed service is started again while the others stay up; a port already taken stops
-it before anything starts, naming the setting that moves the port."""
+it before anything starts, naming the setting that moves the port; the commands of the
+README work as written next to a running make run."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -140,7 +142,7 @@ def clone(tmp_path_factory: pytest.TempPathFactory) -> Path:
     subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
     # The clone gets the working tree as committed; tests run on uncommitted changes too,
     # so copy the sources over the clone (never the environment or data).
-    for sub in ("libs", "services", "deploy", "Makefile", "pyproject.toml", "uv.lock"):
+    for sub in ("libs", "services", "deploy", "Makefile", "pyproject.toml", "uv.lock", "README.md"):
         src = ROOT / sub
         dst = clone / sub
         if src.is_dir():
@@ -327,3 +329,61 @@ def _mark_is_there(nats_url: str, database_url: str) -> bool:
         return rows == 1 and msg.data == b"mark"
 
     return asyncio.run(check())
+
+
+def readme_commands(readme: str) -> tuple[list[str], list[str]]:
+    """The lines of the README's sh blocks: make targets, and everything else."""
+    make, other = [], []
+    for block in re.findall(r"```sh\n(.*?)```", readme, re.S):
+        for line in block.splitlines():
+            command = line.split("  #", 1)[0].strip()
+            if command:
+                (make if command.startswith("make ") else other).append(command)
+    return make, other
+
+
+def test_the_readme_commands_work_as_written_next_to_make_run(clone: Path) -> None:
+    readme = (clone / "README.md").read_text()
+    make, commands = readme_commands(readme)
+    assert any(c.startswith(".venv/bin/snab ingest ") for c in commands), "no ingest example"
+    env, ports = run_env()
+    run = MakeRun(clone, env, "make-run-readme.log")
+    run.start()
+    try:
+        run.wait_environment()
+        run.wait_healthy(list(ports.values()), timeout=60)
+        servers = dict(
+            line.split("=", 1) for line in (clone / ".data" / "run.env").read_text().splitlines()
+        )
+        before = _orders(servers["DATABASE_URL"])
+        for command in commands:
+            done = subprocess.run(
+                ["bash", "-c", command], cwd=clone, env=env, capture_output=True, timeout=120
+            )
+            assert done.returncode == 0, (command, done.stdout[-2000:], done.stderr[-2000:])
+        for command in make:  # every make target named exists
+            target = command.split()[1]
+            assert subprocess.run(["make", "-n", target], cwd=clone, env=env).returncode == 0
+        # Every program the README names in running text is there too.
+        for program in set(re.findall(r"`(\.venv/bin/[\w-]+)", readme)):
+            assert (clone / program).exists(), program
+        # The ingested request went through parser and orders.
+        deadline = time.monotonic() + 60
+        while _orders(servers["DATABASE_URL"]) <= before:
+            assert time.monotonic() < deadline, f"no order from the ingested mail\n{run.tail()}"
+            time.sleep(0.3)
+    finally:
+        run.interrupt()
+
+
+def _orders(database_url: str) -> int:
+    import asyncio
+
+    async def count() -> int:
+        conn = await asyncpg.connect(database_url)
+        try:
+            return int(await conn.fetchval("SELECT count(*) FROM orders.orders"))
+        finally:
+            await conn.close()
+
+    return asyncio.run(count())
