@@ -171,7 +171,9 @@ def port_problems(bindings: dict[str, Binding]) -> list[str]:
 # -- servers and migrations ----------------------------------------------------------------
 
 
-def start_servers(env: dict[str, str], data: Path, nats_port: int, stops: list[Any]) -> None:
+def start_servers(
+    env: dict[str, str], data: Path, nats_port: int, stops: list[tuple[str, Callable[[], None]]]
+) -> None:
     data.mkdir(parents=True, exist_ok=True)
     if not env.get("NATS_URL"):
         port: int | None = nats_port
@@ -180,12 +182,12 @@ def start_servers(env: dict[str, str], data: Path, nats_port: int, stops: list[A
             port = None
         nats = EmbeddedNats(data / "nats", port=port)
         env["NATS_URL"] = nats.start()
-        stops.append(nats.stop)
+        stops.append(("embedded NATS", nats.stop))
         say(f"embedded NATS (JetStream) at {env['NATS_URL']}, data in {data / 'nats'}")
     if not env.get("DATABASE_URL"):
         pg = EmbeddedPostgres(data / "postgres")
         env["DATABASE_URL"] = with_database(pg.start(), "snab")
-        stops.append(pg.stop)
+        stops.append(("embedded PostgreSQL", pg.stop))
         say(f"embedded PostgreSQL 16, data in {data / 'postgres'}")
     ensure_database(env["DATABASE_URL"])
     (data / "run.env").write_text(
@@ -449,7 +451,7 @@ def main() -> int:
         say("nothing started: free those ports or move the services (see .env.example)")
         return 1
 
-    stops: list[Any] = []
+    stops: list[tuple[str, Callable[[], None]]] = []
     try:
         start_servers(env, data, settings.embedded_nats_port, stops)
         migrate(env)
@@ -473,9 +475,17 @@ def main() -> int:
         # A second Ctrl-C must not leave the embedded servers running.
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-        for stop_fn in reversed(stops):
-            stop_fn()
-        say(f"stopped; data kept in {_shown(data)}/")
+        failed = []
+        for name, stop_fn in reversed(stops):
+            try:
+                stop_fn()
+            except Exception as exc:  # stop the others all the same
+                say(f"could not stop the {name}: {type(exc).__name__}: {exc}")
+                failed.append(name)
+        if failed:
+            say(f"stopped, except the {' and the '.join(failed)}; data kept in {_shown(data)}/")
+        else:
+            say(f"stopped; data kept in {_shown(data)}/")
 
 
 if __name__ == "__main__":

@@ -163,6 +163,24 @@ async def test_the_reason_is_the_error_a_service_died_of() -> None:
     )
 
 
+async def test_a_service_whose_port_was_taken_meanwhile_is_told_which_setting_moves_it() -> None:
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", 0))
+        squatter.listen()
+        port = squatter.getsockname()[1]
+        bound = child("notifier", "import sys\nprint('address already in use')\nsys.exit(3)")
+        bound.binding = run.Binding("127.0.0.1", port, "HTTP_HOST", "NOTIFIER_HTTP_PORT")
+
+        async def body(sup: run.Supervisor, said: list[str]) -> None:
+            await until(lambda: any("restarting" in line for line in said))
+
+        said = await supervised([bound], body, first_delay=5)
+    assert next(line for line in said if "restarting" in line) == (
+        f"notifier exited (code 3; port {port} is in use: set NOTIFIER_HTTP_PORT to another "
+        "port in .env); restarting in 5 s"
+    )
+
+
 def test_why_reads_the_end_of_a_traceback_or_the_last_line() -> None:
     assert run.why(["Traceback (most recent call last):", '  File "x.py"', "OSError: gone"]) == (
         "OSError: gone"

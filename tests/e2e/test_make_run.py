@@ -12,9 +12,11 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import threading
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import asyncpg
@@ -137,8 +139,12 @@ class MakeRun:
 
 
 @pytest.fixture(scope="module")
-def clone(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    clone = tmp_path_factory.mktemp("clone") / "snab"
+def clone() -> Iterator[Path]:
+    # Not under pytest's temporary folder: a pytest starting meanwhile (another checkout
+    # on the same machine) makes /tmp/pytest-of-<user> private again, and the embedded
+    # PostgreSQL, which runs as its own user when we are root, could no longer stop.
+    top = Path(tempfile.mkdtemp(prefix="snab-make-run-"))
+    clone = top / "snab"
     subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
     # The clone gets the working tree as committed; tests run on uncommitted changes too,
     # so copy the sources over the clone (never the environment or data).
@@ -151,7 +157,10 @@ def clone(tmp_path_factory: pytest.TempPathFactory) -> Path:
             )
         else:
             shutil.copy2(src, dst)
-    return clone
+    try:
+        yield clone
+    finally:
+        shutil.rmtree(top, ignore_errors=True)
 
 
 def run_env() -> tuple[dict[str, str], dict[str, int]]:
