@@ -208,7 +208,8 @@ class Section:
 
 
 def service_settings() -> dict[str, type[ServiceSettings]]:
-    """Service folder name → its settings class, for every ``services/*/src/*/settings.py``."""
+    """Service folder name → its settings class, for every ``services/*/src/*/settings.py``
+    (a module with several classes gives "folder (ClassName)" for each)."""
     found: dict[str, type[ServiceSettings]] = {}
     for path in sorted(ROOT.glob("services/*/src/*/settings.py")):
         label = path.parents[2].name
@@ -220,11 +221,15 @@ def service_settings() -> dict[str, type[ServiceSettings]]:
             and issubclass(value, ServiceSettings)
             and value.__module__ == module.__name__
         ]
-        if len(classes) != 1:
-            raise SystemExit(f"{path}: expected one ServiceSettings class, found {classes}")
-        found[label] = classes[0]
+        for cls in classes:
+            found[label if len(classes) == 1 else f"{label} ({cls.__name__})"] = cls
     order = {name: i for i, name in enumerate(SERVICE_ORDER)}
-    return dict(sorted(found.items(), key=lambda item: (order.get(item[0], len(order)), item[0])))
+    return dict(
+        sorted(
+            found.items(),
+            key=lambda item: (order.get(item[0].split(" ")[0], len(order)), item[0]),
+        )
+    )
 
 
 def run_settings() -> type[BaseSettings]:
