@@ -6,7 +6,7 @@ starts every service with its log lines prefixed by its name, and prints the URL
 
 A service that exits is started again after a pause (1 s, doubling up to 30 s while it
 keeps failing; back to 1 s once it has stayed up for a minute), and the console says why
-it exited. Ctrl-C (SIGINT or SIGTERM to the runner) stops everything: the services
+it exited. Ctrl-C (SIGINT, SIGTERM or SIGHUP to the runner) stops everything: the services
 first, the embedded servers last. A service port that is already taken stops the runner
 before anything starts, naming the setting that moves it. Data stays in ``.data/``.
 """
@@ -91,10 +91,18 @@ FIRST_DELAY = 1.0
 MAX_DELAY = 30.0
 STABLE_AFTER = 60.0
 STOP_TIMEOUT = 20.0
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
 def say(text: str) -> None:
-    print(f"\033[1mrun\033[0m   | {text}", flush=True)
+    out(f"\033[1mrun\033[0m   | {text}\n".encode())
+
+
+def out(data: bytes) -> None:
+    """To the console; a console that went away (closed terminal, `| head`) stops nothing."""
+    with contextlib.suppress(OSError, ValueError):
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
 
 
 # -- ports ---------------------------------------------------------------------------------
@@ -257,21 +265,21 @@ class Supervisor:
         max_delay: float = MAX_DELAY,
         stable_after: float = STABLE_AFTER,
         stop_timeout: float = STOP_TIMEOUT,
-        out: Callable[[str], None] = say,
+        report: Callable[[str], None] = say,
     ) -> None:
         self.children = children
         self.first_delay = first_delay
         self.max_delay = max_delay
         self.stable_after = stable_after
         self.stop_timeout = stop_timeout
-        self.say = out
+        self.say = report
         self.stop = asyncio.Event()
         self._tasks: set[asyncio.Task[None]] = set()
 
     async def run(self, *, signals: bool = True) -> int:
         if signals:
             loop = asyncio.get_running_loop()
-            for sig in (signal.SIGINT, signal.SIGTERM):
+            for sig in STOP_SIGNALS:
                 loop.add_signal_handler(sig, self.stop.set)
         keepers = [asyncio.create_task(self._keep(child)) for child in self.children]
         announcer = asyncio.create_task(self._announce())
@@ -357,12 +365,11 @@ class Supervisor:
 
     @staticmethod
     def _write(child: Child, prefix: bytes, lines: list[bytes]) -> None:
+        out(b"".join(prefix + line + b"\n" for line in lines))
         for line in lines:
-            sys.stdout.buffer.write(prefix + line + b"\n")
             text = ANSI.sub("", line.decode(errors="replace")).strip()
             if text:
                 child.output.append(text)
-        sys.stdout.buffer.flush()
 
     async def _watch_recovery(self, child: Child, proc: asyncio.subprocess.Process) -> None:
         url = child.health_url
@@ -431,8 +438,9 @@ def _shown(path: Path) -> str:
 
 
 def main() -> int:
-    # Until the supervisor takes over, SIGTERM stops us like Ctrl-C (servers included).
-    signal.signal(signal.SIGTERM, _interrupt)
+    # Until the supervisor takes over, SIGTERM (or a closed terminal) stops us like Ctrl-C.
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, _interrupt)
     # Empty values count as unset, as they do for the services (env_ignore_empty).
     env = {k: v for k, v in dotenv_values(ROOT / ".env").items() if v}
     env.update({k: v for k, v in os.environ.items() if v})
@@ -473,8 +481,8 @@ def main() -> int:
         return 0
     finally:
         # A second Ctrl-C must not leave the embedded servers running.
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        for sig in STOP_SIGNALS:
+            signal.signal(sig, signal.SIG_IGN)
         failed = []
         for name, stop_fn in reversed(stops):
             try:

@@ -41,7 +41,7 @@ async def supervised(
     **policy: float,
 ) -> list[str]:
     said: list[str] = []
-    sup = run.Supervisor(children, out=said.append, **policy)
+    sup = run.Supervisor(children, report=said.append, **policy)
     task = asyncio.create_task(sup.run(signals=False))
     try:
         await body(sup, said)
