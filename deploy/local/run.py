@@ -186,7 +186,10 @@ def start_servers(
     if not env.get("NATS_URL"):
         port: int | None = nats_port
         if port_open("127.0.0.1", nats_port):
-            say(f"port {nats_port} is in use: the embedded NATS takes a free port instead")
+            say(
+                f"port {nats_port} is in use: the embedded NATS takes a free port instead "
+                "(EMBEDDED_NATS_PORT in .env chooses another)"
+            )
             port = None
         nats = EmbeddedNats(data / "nats", port=port)
         env["NATS_URL"] = nats.start()
