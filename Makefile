@@ -6,13 +6,14 @@ VENV := .venv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test lint format contracts bench clean-data help
+.PHONY: run test lint format contracts env-example bench clean-data help
 
 help:
 	@echo "make run        start the whole system (embedded NATS and PostgreSQL under .data/)"
 	@echo "make test       run every test against real servers"
 	@echo "make lint       ruff and mypy"
 	@echo "make contracts  export JSON Schema of every message to libs/contracts/schemas"
+	@echo "make env-example  write .env.example from the settings classes"
 	@echo "make bench      durable bus throughput benchmark"
 
 $(UV):
@@ -32,7 +33,8 @@ test: $(VENV)/.synced
 lint: $(VENV)/.synced
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy libs/*/src services/*/src
+	$(VENV)/bin/mypy libs/*/src services/*/src deploy/local
+	$(VENV)/bin/python deploy/local/envdoc.py --check
 
 format: $(VENV)/.synced
 	$(VENV)/bin/ruff check --fix .
@@ -40,6 +42,10 @@ format: $(VENV)/.synced
 
 contracts: $(VENV)/.synced
 	$(VENV)/bin/python -m snab_contracts export libs/contracts/schemas
+
+# After adding or changing a setting: regenerate .env.example and commit it.
+env-example: $(VENV)/.synced
+	$(VENV)/bin/python deploy/local/envdoc.py
 
 bench: $(VENV)/.synced
 	$(VENV)/bin/python libs/kit/bench/bus_throughput.py

@@ -68,7 +68,9 @@ class MailgatewaySettings(ServiceSettings):
 
     # Outbound: SMTP. Without SMTP_SERVER, messages go to MAIL_OUTBOX_DIR as .eml files.
     smtp_server: str | None = None
-    smtp_port: int | None = Field(default=None, description="Default: 465 ssl, 587, 25.")
+    smtp_port: int | None = Field(
+        default=None, description="Default: 465 for ssl, 587 for starttls, 25 for none."
+    )
     smtp_security: Security = "ssl"
     smtp_username: str | None = Field(default=None, description="Default: EMAIL_USERNAME.")
     smtp_password: SecretStr | None = Field(default=None, description="Default: EMAIL_PASSWORD.")
