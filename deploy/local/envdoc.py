@@ -80,6 +80,7 @@ KIT_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "retry_backoff_seconds",
             "consumer_workers",
             "rpc_workers",
+            "rpc_max_request_bytes",
             "ack_wait_seconds",
             "outbox_batch_size",
             "outbox_poll_seconds",
@@ -118,16 +119,13 @@ SECTION_NOTES = {
 NOTES = {
     "SNAB_DATA_DIR": "Command-line tools (snab ingest, snab-bus) find the running servers "
     "only with the default .data.",
-    "DEBUG": "Read by no code yet.",
+    "DEBUG": "true: each service also serves its AsyncAPI docs at /docs/asyncapi.",
     "LOG_FORMAT": "json or console; make run uses console unless this is set.",
     "STORAGE_DIR": "make run: SNAB_DATA_DIR/storage unless this is set.",
     "HTTP_HOST": "0.0.0.0 in containers.",
     "MAX_DELIVER": "Deliveries of a failing message before it goes to dlq.<subject>.",
-    "RETRY_BACKOFF_SECONDS": "Delays between those deliveries.",
     "CONSUMER_WORKERS": "Messages a consumer handles at once.",
     "RPC_WORKERS": "rpc requests a service answers at once.",
-    "ACK_WAIT_SECONDS": "Seconds before an unacknowledged message is delivered again "
-    "(a crashed consumer).",
     "INBOX_RETENTION_DAYS": "How long handled event ids are kept against redeliveries.",
     "DLQ_WATCH_SECONDS": "How often the size of the dead-letter stream is exported "
     "(snab_dlq_size).",

@@ -76,6 +76,8 @@ def service_main(
     parser.add_argument("command", nargs="?", default="serve", choices=["serve", "migrate"])
     parser.add_argument("--migrate", action="store_true", help="apply migrations before serving")
     args = parser.parse_args(argv)
+    if args.command == "migrate":
+        use_local_run()  # by hand next to `make run`: its embedded servers
     conf = settings()
     if args.command == "migrate" or args.migrate:
         if migrations:

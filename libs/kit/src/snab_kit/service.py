@@ -384,7 +384,8 @@ class Service:
             logger=None,
             after_startup=[self._start],
             on_shutdown=[self._stop],
-            asyncapi_path="/docs/asyncapi",
+            # The AsyncAPI page lists every subject and schema: for developers only.
+            asyncapi_path="/docs/asyncapi" if self.settings.debug else None,
         )
 
     def run(self) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from snab_contracts.mail import MailAddress
 
@@ -55,7 +55,10 @@ class ServiceSettings(BaseSettings):
 
     # Delivery policy of JetStream consumers.
     max_deliver: int = 5
-    retry_backoff_seconds: list[float] = Field(default_factory=lambda: [1.0, 5.0, 15.0, 60.0])
+    retry_backoff_seconds: Annotated[list[float], NoDecode] = Field(
+        default_factory=lambda: [1.0, 5.0, 15.0, 60.0],
+        description="Delays between those deliveries, e.g. 1,5,15,60.",
+    )
     consumer_workers: int = 8
     rpc_workers: int = 16
     rpc_max_request_bytes: int = Field(

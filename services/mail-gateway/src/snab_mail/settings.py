@@ -108,7 +108,7 @@ class MailgatewaySettings(ServiceSettings):
 
     @field_validator("smtp_retry_backoff_seconds", mode="before")
     @classmethod
-    def _split_floats(cls, value: object) -> object:
+    def _split_smtp_backoff(cls, value: object) -> object:
         if isinstance(value, str):
             return [float(part) for part in value.split(",") if part.strip()]
         return value

@@ -20,9 +20,7 @@ class ParserSettings(ServiceSettings):
 
     # A waiting LLM call keeps its message alive with heartbeats, but the rule parser runs on
     # the event loop and may hold it (and the heartbeats) for a few seconds on a big email.
-    ack_wait_seconds: float = Field(
-        default=30.0, gt=0, description="The parser's ack wait (see the kit's ACK_WAIT_SECONDS)."
-    )
+    ack_wait_seconds: float = 30.0
     # The handler calls the LLM: a few messages at a time, not the kit's default of 8.
     consumer_workers: int = 2
 
