@@ -17,6 +17,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import asyncpg
@@ -396,3 +397,113 @@ def _orders(database_url: str) -> int:
             await conn.close()
 
     return asyncio.run(count())
+
+
+def _burst(folder: Path, count: int) -> list[Path]:
+    """``count`` client requests as .eml files, each its own email (Message-ID)."""
+    from email.message import EmailMessage
+    from email.utils import format_datetime, make_msgid
+
+    folder.mkdir(parents=True, exist_ok=True)
+    files = []
+    for n in range(1, count + 1):
+        msg = EmailMessage()
+        msg["From"] = f"Закупки {n} <zakupki{n}@client{n}.example>"
+        msg["To"] = "zakupki@broker.example"
+        msg["Subject"] = f"Заявка № {n} на крепёж"
+        msg["Message-ID"] = make_msgid(domain=f"client{n}.example")
+        msg["Date"] = format_datetime(datetime.now(UTC))
+        msg.set_content(
+            "Добрый день!\n\nПросим выставить счёт на следующие позиции:\n"
+            f"1. Болт М{8 + n % 5}х30 DIN 933 — {100 + n} шт\n"
+            f"2. Гайка М{8 + n % 5} DIN 934 — {50 + n} шт\n\n"
+            f"С уважением,\nООО «Клиент {n}»\nИНН 7707083893\n"
+        )
+        path = folder / f"{n:04d}.eml"
+        path.write_bytes(bytes(msg))
+        files.append(path)
+    return files
+
+
+def _order_counts(database_url: str) -> tuple[int, int]:
+    import asyncio
+
+    async def count() -> tuple[int, int]:
+        conn = await asyncpg.connect(database_url)
+        try:
+            row = await conn.fetchrow(
+                "SELECT count(*) AS n, count(DISTINCT source_mail_id) AS mails FROM orders.orders"
+            )
+            return int(row["n"]), int(row["mails"])
+        finally:
+            await conn.close()
+
+    return asyncio.run(count())
+
+
+def test_killing_parser_and_orders_mid_burst_loses_and_doubles_nothing(clone: Path) -> None:
+    """200 emails arrive; parser and orders are SIGKILLed while they work on them. The
+    runner restarts both, and every email is an order within 15 s of the restart, once."""
+    total = 200
+    env, ports = run_env()
+    run = MakeRun(clone, env, "make-run-burst.log")
+    run.start()
+    try:
+        run.wait_environment()
+        run.wait_healthy(list(ports.values()), timeout=60)
+        servers = dict(
+            line.split("=", 1) for line in (clone / ".data" / "run.env").read_text().splitlines()
+        )
+        database_url = servers["DATABASE_URL"]
+        before, _ = _order_counts(database_url)
+        files = _burst(clone / ".data" / "burst", total)
+        ingest = subprocess.Popen(
+            [str(clone / ".venv" / "bin" / "snab"), "ingest", *map(str, files)],
+            cwd=clone,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        # Kill both while they are in the middle of it.
+        deadline = time.monotonic() + 120
+        while _order_counts(database_url)[0] < before + 10:
+            assert time.monotonic() < deadline, f"no orders from the burst\n{run.tail()}"
+            time.sleep(0.05)
+        pids = run.service_pids()
+        os.kill(pids["snab_parser"], signal.SIGKILL)
+        os.kill(pids["snab_orders"], signal.SIGKILL)
+        killed_at = time.monotonic()
+        at_kill = _order_counts(database_url)[0] - before
+        _, stderr = ingest.communicate(timeout=300)
+        assert ingest.returncode == 0, stderr.decode(errors="replace")[-2000:]
+
+        # Both come back (new processes, healthy)...
+        for var in ("PARSER_HTTP_PORT", "ORDERS_HTTP_PORT"):
+            while not (_health(ports[var]) or {}).get("status") == "ok":
+                assert time.monotonic() < killed_at + 90, f"{var} not back\n{run.tail()}"
+                time.sleep(0.1)
+        restarted_at = time.monotonic()
+        now = run.service_pids()
+        assert now["snab_parser"] != pids["snab_parser"]
+        assert now["snab_orders"] != pids["snab_orders"]
+
+        # ... and every email becomes an order within 15 s of that, none twice.
+        while _order_counts(database_url)[0] < before + total:
+            waited = time.monotonic() - restarted_at
+            assert waited < 15, (
+                f"{_order_counts(database_url)[0] - before} of {total} orders "
+                f"{waited:.1f} s after the restart\n{run.tail()}"
+            )
+            time.sleep(0.1)
+        done_in = time.monotonic() - restarted_at
+        time.sleep(2.0)  # a duplicate, if any, would land now
+        orders, mails = _order_counts(database_url)
+        assert orders - before == total, f"{orders - before} orders for {total} emails"
+        assert orders == mails, "two orders from one email"
+        print(
+            f"killed at {at_kill} orders; parser and orders healthy again "
+            f"{restarted_at - killed_at:.1f} s after the kill; all {total} orders "
+            f"{done_in:.1f} s after that"
+        )
+    finally:
+        run.interrupt()

@@ -18,9 +18,6 @@ class ParserSettings(ServiceSettings):
 
     http_port: int = Field(default=8102, validation_alias=AliasChoices("PARSER_HTTP_PORT"))
 
-    # A waiting LLM call keeps its message alive with heartbeats, but the rule parser runs on
-    # the event loop and may hold it (and the heartbeats) for a few seconds on a big email.
-    ack_wait_seconds: float = 30.0
     # The handler calls the LLM: a few messages at a time, not the kit's default of 8.
     consumer_workers: int = 2
 
