@@ -479,7 +479,7 @@ def test_killing_parser_and_orders_mid_burst_loses_and_doubles_nothing(clone: Pa
 
         # Both come back (new processes, healthy)...
         for var in ("PARSER_HTTP_PORT", "ORDERS_HTTP_PORT"):
-            while not (_health(ports[var]) or {}).get("status") == "ok":
+            while (_health(ports[var]) or {}).get("status") != "ok":
                 assert time.monotonic() < killed_at + 90, f"{var} not back\n{run.tail()}"
                 time.sleep(0.1)
         restarted_at = time.monotonic()
