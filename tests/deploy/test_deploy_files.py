@@ -33,6 +33,7 @@ from prometheus_client import CollectorRegistry
 from prometheus_client.metrics import MetricWrapperBase
 
 from snab_kit import metrics as kit_metrics
+from snab_kit.access import ACCESS, password_variable
 from snab_kit.bus import STREAMS, BusNames, migrate_url
 from snab_kit.embedded import free_port, nats_binary, port_open
 from snab_kit.storage import S3Storage, make_storage
@@ -310,7 +311,9 @@ def test_compose_environment_configures_each_service(
             assert (database.hostname, database.port) == ("postgres", 5432), name
             assert database.password == env_example()["POSTGRES_PASSWORD"]
             bus = urlsplit(settings.nats_url)
-            assert (bus.hostname, bus.port, bus.username) == ("nats", 4222, "snab"), name
+            # Each service logs in as its own NATS user (deploy/nats/users.conf).
+            assert (bus.hostname, bus.port, bus.username) == ("nats", 4222, name), name
+            assert bus.password == env_example()[password_variable(name)]
             storage = make_storage(settings)
             assert isinstance(storage, S3Storage), name
             assert storage.client.meta.endpoint_url == "http://minio:9000"
@@ -321,7 +324,8 @@ def test_required_variables_are_in_env_example_and_secrets_are_not_committed(
 ) -> None:
     text = COMPOSE_FILE.read_text()
     required = set(re.findall(r"\$\{([A-Z_][A-Z0-9_]*):\?", text))
-    assert {"POSTGRES_PASSWORD", "NATS_PASSWORD", "S3_SECRET_KEY", "SECRET_KEY"} <= required
+    assert {"POSTGRES_PASSWORD", "S3_SECRET_KEY", "SECRET_KEY"} <= required
+    assert {password_variable(user) for user in ACCESS} <= required
     example = env_example()
     assert not required - {k for k, v in example.items() if v}, "missing in .env.example"
     secret = re.compile(r"PASSWORD|SECRET|TOKEN|_KEY$")
@@ -366,7 +370,7 @@ def test_dockerfile_installs_every_workspace_member() -> None:
         tomllib.loads(p.read_text())["project"]["name"]
         for p in ROOT.glob("services/*/pyproject.toml")
     }
-    assert packages == services
+    assert packages == services | {"snab-cli"}  # the services, and `snab` for operators
     assert re.search(r"^ARG PYTHON_IMAGE=python:3\.11-slim", text, re.MULTILINE)
     assert "uv sync --frozen --no-dev" in text
     for package in (
@@ -523,7 +527,9 @@ def nats_server(tmp_path: Path) -> Iterator[tuple[str, int, str]]:
     (tmp_path / "nats.conf").write_text(
         conf.replace("store_dir: /data\n", f'store_dir: "{tmp_path}"\n')
     )
+    shutil.copy(NATS_CONF.with_name("users.conf"), tmp_path / "users.conf")
     port, monitor, password = free_port(), free_port(), "s3cr3tpass"
+    passwords = {password_variable(user): f"{password}-{user}" for user in ACCESS}
     log = open(tmp_path / "nats.log", "wb")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
         [
@@ -537,12 +543,12 @@ def nats_server(tmp_path: Path) -> Iterator[tuple[str, int, str]]:
             "-m",
             str(monitor),
         ],
-        env={**os.environ, "NATS_PASSWORD": password},
+        env={**os.environ, **passwords},
         stdout=log,
         stderr=subprocess.STDOUT,
     )
     try:
-        yield f"nats://snab:{password}@127.0.0.1:{port}", monitor, f"nats://127.0.0.1:{port}"
+        yield f"nats://admin:{password}-admin@127.0.0.1:{port}", monitor, f"nats://127.0.0.1:{port}"
     finally:
         proc.terminate()
         proc.wait(10)

@@ -103,7 +103,7 @@ def test_the_lines_that_were_wrong_are_right() -> None:
     assert lines["EMBEDDED_NATS_PORT"] == "14222"
     text = EXAMPLE.read_text()
     assert "# example: EMAIL_FROM=Снабжение <zakupki@broker.example>" in text
-    assert "Default in parser: 120." in comment_of("ACK_WAIT_SECONDS")
+    assert "Default in parser: 2." in comment_of("CONSUMER_WORKERS")
 
 
 def test_examples_are_valid_values() -> None:

@@ -43,6 +43,7 @@ from snab_contracts.rpc.orders import (
     OrdersSendRequests,
     ProposalStatus,
 )
+from snab_kit.access import inbox_prefix
 from snab_kit.bus import BusNames, connect_once
 from snab_kit.rpc import RpcClient, RpcFailure
 from snab_kit.settings import ServiceSettings, use_local_run
@@ -126,7 +127,7 @@ async def _run(args: argparse.Namespace) -> int:
     use_local_run()  # under `make run`: its embedded NATS
     settings = ServiceSettings()
     try:
-        nc = await connect_once(settings.nats_url)
+        nc = await connect_once(settings.nats_url, inbox=inbox_prefix("desk"))
     except Exception:
         print(
             f"snab: нет связи с NATS ({settings.nats_url}). Запущена ли система (make run)?",

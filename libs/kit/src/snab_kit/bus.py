@@ -105,7 +105,7 @@ async def migrate(js: JetStreamContext, names: BusNames, *, replicas: int = 1) -
     return done
 
 
-async def connect_once(url: str, *, timeout: float = 3.0) -> Client:
+async def connect_once(url: str, *, timeout: float = 3.0, inbox: str = "_INBOX") -> Client:
     """A connection for a command-line tool: it connects now, or raises at once.
 
     (nats-py never returns nor raises on a refused connection when reconnects are turned
@@ -121,6 +121,7 @@ async def connect_once(url: str, *, timeout: float = 3.0) -> Client:
             max_reconnect_attempts=1,
             reconnect_time_wait=0.1,
             error_cb=quiet,
+            inbox_prefix=inbox,
         ),
         timeout * 2 + 1,
     )

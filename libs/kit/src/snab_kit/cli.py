@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 import nats
 
+from snab_kit.access import users_conf
 from snab_kit.bus import BusNames, migrate_url
 from snab_kit.dlq import dead_letters, drop, replay
 from snab_kit.migrations import upgrade
@@ -21,6 +22,9 @@ def bus_main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="snab-bus")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("migrate", help="create or update streams and KV buckets")
+    commands.add_parser(
+        "users", help="print nats-server's users block: one user per service, least privilege"
+    )
     dlq = commands.add_parser("dlq", help="dead letters")
     dlq.add_argument("action", choices=["list", "replay", "drop"])
     dlq.add_argument("--subject", help="only this subject, e.g. order.parsed")
@@ -29,7 +33,9 @@ def bus_main(argv: list[str] | None = None) -> None:
     use_local_run()
     settings = ServiceSettings()
     names = BusNames(settings.bus_namespace)
-    if args.command == "migrate":
+    if args.command == "users":
+        print(users_conf(names), end="")
+    elif args.command == "migrate":
         for line in asyncio.run(migrate_url(settings.nats_url, names)):
             print(line)
     else:

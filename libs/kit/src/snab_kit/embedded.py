@@ -40,11 +40,21 @@ class EmbeddedNats:
     """nats-server with JetStream, data under ``data_dir``, fsync on every write."""
 
     def __init__(
-        self, data_dir: Path, *, port: int | None = None, log_file: Path | None = None
+        self,
+        data_dir: Path,
+        *,
+        port: int | None = None,
+        log_file: Path | None = None,
+        extra_config: str = "",
+        env: dict[str, str] | None = None,
     ) -> None:
         self.data_dir = data_dir
         self.port = port or free_port()
         self.log_file = log_file or data_dir / "nats.log"
+        self.extra_config = extra_config
+        """More configuration (e.g. an ``authorization`` block)."""
+        self.env = env
+        """Variables the configuration refers to (``$NATS_ORDERS_PASSWORD``)."""
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -58,11 +68,12 @@ class EmbeddedNats:
         config.write_text(
             f"listen: 127.0.0.1:{self.port}\n"
             f"jetstream {{\n  store_dir: {store}\n  sync_interval: always\n}}\n"
-            "max_payload: 8MB\n"
+            "max_payload: 8MB\n" + self.extra_config
         )
         log = open(self.log_file, "ab")  # noqa: SIM115 - owned by the child process
         self.process = subprocess.Popen(
             [nats_binary(), "-c", str(config)],
+            env={**os.environ, **self.env} if self.env else None,
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # a terminal's Ctrl-C is for us; we stop it last

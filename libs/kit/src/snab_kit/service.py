@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from snab_contracts.base import Contract, Event, RpcRequest
 from snab_kit import metrics
+from snab_kit.access import ACCESS, inbox_prefix
 from snab_kit.aio import stopping
 from snab_kit.bus import BusNames
 from snab_kit.consume import BatchHandler, ConsumerSpec, EventConsumer, Handler, Tx
@@ -76,6 +77,9 @@ class Service:
             log_level=logging.DEBUG,
             max_reconnect_attempts=-1,
             reconnect_time_wait=1,
+            # Replies to this service come to its own inbox: its NATS user may read
+            # nothing else (snab_kit.access).
+            inbox_prefix=inbox_prefix(name) if name in ACCESS else "_INBOX",
         )
         self._engine: AsyncEngine | None = None
         self._sessions: async_sessionmaker[AsyncSession] | None = None
