@@ -132,6 +132,8 @@ async def test_health_and_metrics_over_http(
             assert healthy.json()["status"] == "ok"
             metrics = await http.get("/metrics")
             assert metrics.status_code == 200
+            # The list of every subject and schema is for developers (DEBUG=true) only.
+            assert (await http.get("/docs/asyncapi")).status_code == 404
             assert 'snab_health_check_ok{check="smtp",service="kittest"} 1.0' in metrics.text
     finally:
         server.should_exit = True
