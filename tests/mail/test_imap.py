@@ -133,9 +133,9 @@ async def test_uidvalidity_change_publishes_nothing_twice(
     nats_url: str,
     bus: BusNames,
 ) -> None:
-    # A session the server drops silently is noticed at the next IDLE cycle or command
-    # timeout; short ones keep this test about duplicates, not about that latency.
-    settings = imap_settings(make_settings, imap, imap_idle_seconds=3.0, imap_timeout_seconds=5.0)
+    # Default IDLE cycle and timeouts: the rebuild ends the IDLE session (BYE, then the
+    # server goes down), which must be noticed at once, not after a timeout.
+    settings = imap_settings(make_settings, imap)
     async with running(assemble(settings)) as gateway:
         await ready(gateway)
         sent = [letter(f"Заявка №{n}") for n in range(3)]
@@ -148,7 +148,7 @@ async def test_uidvalidity_change_publishes_nothing_twice(
         after = await asyncio.to_thread(imap.recreate_mailbox)
         late, late_id = letter("Заявка после перестройки ящика")
         uid = await asyncio.to_thread(imap.append, late)
-        await published.wait("mail.received", 4, timeout=45)
+        await published.wait("mail.received", 4, timeout=20)
         await wait_for(
             lambda: scalar(mail_db, "SELECT uidvalidity = :v FROM mail.mailboxes", v=after),
             timeout=10,

@@ -54,6 +54,7 @@ def imap_config(settings: MailgatewaySettings) -> ImapConfig:
         password=settings.email_password.get_secret_value() if settings.email_password else "",
         timeout=settings.imap_timeout_seconds,
         ca_file=settings.imap_ca_file,
+        keepalive=settings.imap_keepalive_seconds,
     )
 
 

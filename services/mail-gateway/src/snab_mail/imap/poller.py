@@ -2,9 +2,12 @@
 
 While this replica holds the mailbox lease: connect (through the circuit breaker, with
 backoff), open the folder read-only, take in every message above the last handled UID
-in batches, then wait — with IDLE when the server lists it (re-issued before ten minutes),
-else by polling every ``IMAP_POLL_SECONDS``. The cursor (UIDVALIDITY, last UID) lives in
-``mail.mailboxes`` and moves in the same transaction as each message's row and event.
+in batches, then wait — with IDLE when the server lists it (the folder is read again every
+``IMAP_IDLE_SECONDS`` even without news; the connection is checked every
+``IMAP_KEEPALIVE_SECONDS`` meanwhile), else by polling every ``IMAP_POLL_SECONDS``. The
+cursor (UIDVALIDITY, last UID) lives in ``mail.mailboxes`` and moves in the same
+transaction as each message's row and event, so a lost connection is simply opened again
+and reading goes on from the cursor.
 
 First start on a folder with history: only mail arriving from now on, or the last
 ``IMAP_BACKFILL_DAYS`` days. A changed UIDVALIDITY: the folder is read again from a little
@@ -114,6 +117,7 @@ class MailboxPoller:
         self.label = f"{self.account}/{self.folder}"
         self.leader = False
         self.connected = False
+        self.session: ImapSession | None = None
         self.last_sync: float | None = None
         self.waits = 0
         self._failures: dict[tuple[int | None, int | None], int] = {}
@@ -129,6 +133,11 @@ class MailboxPoller:
         return time.monotonic() - self.last_sync
 
     # -- health ------------------------------------------------------------------------
+
+    @property
+    def idling(self) -> bool:
+        """An IDLE is running: the server is to tell us about new mail."""
+        return self.session is not None and self.session.idling
 
     def problem(self) -> str | None:
         described = self.breaker.describe()
@@ -185,6 +194,7 @@ class MailboxPoller:
                     continue
                 self.breaker.record_success()
                 self.connected = True
+                self.session = session
                 try:
                     await self._serve(session)
                 except Exception as exc:
@@ -198,6 +208,7 @@ class MailboxPoller:
                     )
                 finally:
                     self.connected = False
+                    self.session = None
                     await session.close()
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 60.0)
