@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
+from structlog.testing import capture_logs
 
 from snab_kit.bus import BusNames
 from snab_kit.testing import wait_for
@@ -17,6 +18,7 @@ from snab_mail.main import MailGateway, assemble
 from snab_mail.settings import MailgatewaySettings
 from tests.mail.support import (
     Published,
+    health,
     letter,
     outbox_drained,
     running,
@@ -70,27 +72,32 @@ async def test_a_silently_dropped_idle_connection_is_noticed_within_a_minute(
     settings = imap_settings(make_settings, imap)
     assert settings.imap_idle_seconds == 540  # the defaults: no shortcut in this test
     assert settings.imap_timeout_seconds == 60
-    async with running(assemble(settings)) as gateway:
-        before, before_id = letter("Заявка до обрыва связи")
-        await idling(gateway, imap)
-        await asyncio.to_thread(imap.append, before)
-        await published.wait("mail.received", 1)
-        await idling(gateway, imap)
-        # The server side of the IDLE session freezes: no FIN, no RST, no answers,
-        # as when a NAT or firewall forgets the connection.
-        with imap.stalled() as frozen:
-            assert len(frozen) == 1
-            started = time.monotonic()
-            after, after_id = letter("Заявка после обрыва связи")
-            uid = await asyncio.to_thread(imap.append, after)
-            events = await published.wait("mail.received", 2, timeout=60)
-            took = time.monotonic() - started
-            await wait_for(lambda: settled(mail_db, uid), timeout=10)
-    assert await stream_count(nats_url, bus, "mail.received") == 2
+    with capture_logs() as logs:
+        async with running(assemble(settings)) as gateway:
+            before, before_id = letter("Заявка до обрыва связи")
+            await idling(gateway, imap)
+            await asyncio.to_thread(imap.append, before)
+            await published.wait("mail.received", 1)
+            await idling(gateway, imap)
+            # The server side of the IDLE session freezes: no FIN, no RST, no answers,
+            # as when a NAT or firewall forgets the connection.
+            with imap.stalled() as frozen:
+                assert len(frozen) == 1
+                started = time.monotonic()
+                after, after_id = letter("Заявка после обрыва связи")
+                uid = await asyncio.to_thread(imap.append, after)
+                events = await published.wait("mail.received", 2, timeout=60)
+                took = time.monotonic() - started
+                await wait_for(lambda: settled(mail_db, uid), timeout=10)
+                _, body, _ = await health(gateway)
+        assert await stream_count(nats_url, bus, "mail.received") == 2
     print(f"silently dropped IDLE connection: the new message arrived after {took:.1f}s")
     assert [e["message_id"] for e in events] == [before_id, after_id]
     assert events[1]["uid"] == uid
     assert await scalar(mail_db, "SELECT count(*) FROM mail.inbound_messages") == 2
+    [dropped] = [e for e in logs if e["event"] == "imap_unreachable"]
+    assert dropped["reason"] == "timeout" and dropped["log_level"] == "warning"
+    assert body["checks"]["imap"] == "ok"
 
 
 async def test_a_server_that_hangs_up_during_idle_is_noticed_at_once(
@@ -130,9 +137,11 @@ async def test_mail_arriving_while_the_idle_is_renewed_is_not_missed(
     # The IDLE is ended and started again every 0.5 s (20 s by default); the mailbox is
     # read again only every 540 s. Only IDLE's news can bring these messages in time.
     settings = imap_settings(make_settings, imap, imap_keepalive_seconds=0.5)
-    async with running(assemble(settings)) as gateway:
-        await idling(gateway, imap)
-        for n in range(5):
-            raw, _ = letter(f"Заявка №{n}")
-            await asyncio.to_thread(imap.append, raw)
-            await published.wait("mail.received", n + 1, timeout=10)
+    with capture_logs() as logs:
+        async with running(assemble(settings)) as gateway:
+            await idling(gateway, imap)
+            for n in range(5):
+                raw, _ = letter(f"Заявка №{n}")
+                await asyncio.to_thread(imap.append, raw)
+                await published.wait("mail.received", n + 1, timeout=10)
+    assert not [e for e in logs if e["event"] == "imap_unreachable"]

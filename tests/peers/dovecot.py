@@ -534,12 +534,20 @@ class DovecotServer:
     def _restart(self, between: Callable[[], None]) -> None:
         """Stop the server (every session ends), run ``between``, start it again on the
         same port with the same configuration."""
+        self.pause()
+        between()
+        self.resume()
+
+    def pause(self) -> None:
+        """Stop the server: every session ends (BYE), new connections are refused. The
+        mail stays; ``resume()`` starts it again on the same port."""
         if self._process is not None:
             _terminate(self._process)
             self._process = None
-        between()
-        if not self._launch(require_binary("dovecot")):
-            raise DovecotStartError(f"port {self.port} was taken while restarting")
+
+    def resume(self) -> None:
+        if self._process is None and not self._launch(require_binary("dovecot")):
+            raise DovecotStartError(f"port {self.port} was taken while the server was paused")
 
     def _wipe_inbox(self) -> None:
         maildir = self.maildir

@@ -30,7 +30,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import aioimaplib
-from aioimaplib.aioimaplib import AioImapException, Command, Response
+from aioimaplib.aioimaplib import AioImapException, Command, CommandTimeout, Response
+
+from snab_mail.health import Reason, reason_for
 
 T = TypeVar("T")
 
@@ -40,20 +42,52 @@ _EXISTS = re.compile(rb"^(\d+) EXISTS$", re.IGNORECASE)
 _FETCH_START = re.compile(rb"^\d+ FETCH \(", re.IGNORECASE)
 _UID = re.compile(rb"\bUID (\d+)", re.IGNORECASE)
 _SIZE = re.compile(rb"\bRFC822\.SIZE (\d+)", re.IGNORECASE)
+_RESPONSE_CODE = re.compile(rb"^\[([A-Z-]+)", re.IGNORECASE)
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 class ImapError(Exception):
     """The server refused a command, or the connection failed. Everything a session
-    raises (but cancellation) is one of these."""
+    raises (but cancellation) is one of these; ``reason`` is the word /health shows, the
+    message (the server's own words among them) is for the log."""
+
+    reason = Reason.SERVER_ERROR
+
+    def __init__(self, message: str, reason: Reason | None = None) -> None:
+        super().__init__(message)
+        if reason is not None:
+            self.reason = reason
 
 
 class ConnectionLost(ImapError):
-    pass
+    reason = Reason.CONNECTION_LOST
 
 
 class NoAnswer(ImapError):
     """The server did not answer in time: it hangs, or the connection died silently."""
+
+    reason = Reason.TIMEOUT
+
+
+class LoginFailed(ImapError):
+    reason = Reason.AUTHENTICATION
+
+
+class FolderError(ImapError):
+    reason = Reason.FOLDER
+
+
+class TlsUnavailable(ImapError):
+    reason = Reason.TLS
+
+
+def classify(exc: BaseException) -> Reason:
+    """The reason for an exception of a session, aioimaplib, ssl or the socket."""
+    if isinstance(exc, ImapError):
+        return exc.reason
+    if isinstance(exc, CommandTimeout):
+        return Reason.TIMEOUT
+    return reason_for(exc)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +178,21 @@ def _check(response: Response, what: str) -> Response:
     return response
 
 
+def _check_login(response: Response) -> None:
+    if response.result == "OK":
+        return
+    text = f"IMAP LOGIN failed: {response.result} {_detail(response)}"
+    last = bytes(response.lines[-1]) if response.lines else b""
+    code = _RESPONSE_CODE.match(last)
+    match code.group(1).upper() if code else b"":
+        case b"PRIVACYREQUIRED":  # no password over an unencrypted connection
+            raise LoginFailed(text, Reason.TLS)
+        case b"UNAVAILABLE":  # the server's auth backend is down: not our password
+            raise LoginFailed(text, Reason.SERVER_ERROR)
+        case _:
+            raise LoginFailed(text)
+
+
 def _uid_set(uids: Sequence[int]) -> str:
     return ",".join(str(uid) for uid in uids)
 
@@ -177,13 +226,24 @@ class ImapSession:
         )
         session = cls(client, config, lost)
         try:
-            await session._answer(client.wait_hello_from_server(), "connect")
+            try:
+                await session._answer(client.wait_hello_from_server(), "connect")
+            except ImapError as exc:
+                if exc.reason is not Reason.TIMEOUT:
+                    raise
+                if client.protocol.transport is None:
+                    raise NoAnswer(f"could not connect within {config.timeout:.0f}s") from exc
+                # Connected, but not greeted: the server hangs, or it is a TLS port waiting
+                # for us to start TLS (IMAP_SECURITY=none or starttls on port 993).
+                raise NoAnswer(
+                    f"connected, but no greeting within {config.timeout:.0f}s "
+                    "(a TLS port spoken to without TLS?)"
+                ) from exc
             if config.security == "starttls":
                 assert context is not None
                 await session._starttls(context)
-            _check(
-                await session._answer(client.login(config.username, config.password), "LOGIN"),
-                "LOGIN",
+            _check_login(
+                await session._answer(client.login(config.username, config.password), "LOGIN")
             )
             # The capabilities after login (IDLE among them) can differ from the greeting's.
             await session._answer(client.protocol.capability(), "CAPABILITY", config.timeout)
@@ -195,7 +255,7 @@ class ImapSession:
     async def _starttls(self, context: ssl.SSLContext) -> None:
         protocol = self.client.protocol
         if "STARTTLS" not in protocol.capabilities:
-            raise ImapError("the server does not offer STARTTLS")
+            raise TlsUnavailable("the server does not offer STARTTLS")
         loop = asyncio.get_running_loop()
         async with asyncio.timeout(self.config.timeout):
             command = Command("STARTTLS", protocol.new_tag(), loop=protocol.loop)
@@ -256,7 +316,7 @@ class ImapSession:
                 return work.result()
             except (OSError, EOFError, AioImapException) as exc:  # TimeoutError, ssl too
                 self.broken = True
-                raise ImapError(f"{what}: {type(exc).__name__}: {exc}") from exc
+                raise ImapError(f"{what}: {type(exc).__name__}: {exc}", classify(exc)) from exc
         finally:
             if not work.done():
                 work.cancel()  # when the connection was lost before it started: never sent
@@ -266,7 +326,10 @@ class ImapSession:
     async def examine(self, folder: str) -> FolderStatus:
         """Open ``folder`` read-only."""
         response = await self._answer(self.client.examine(encode_mailbox(folder)), "EXAMINE")
-        _check(response, f"EXAMINE {folder}")
+        if response.result != "OK":
+            raise FolderError(
+                f"IMAP EXAMINE {folder} failed: {response.result} {_detail(response)}"
+            )
         # aioimaplib only tracks SELECT; EXAMINE opens the folder just the same.
         self.client.protocol.state = aioimaplib.aioimaplib.SELECTED
         joined = b"\n".join(bytes(line) for line in response.lines)
