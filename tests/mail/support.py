@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from email.message import EmailMessage
 from typing import Any
 
+import httpx
 from nats.aio.msg import Msg
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -43,6 +44,20 @@ class Published:
     async def wait(self, subject: str, count: int, timeout: float = 15.0) -> list[dict[str, Any]]:
         await wait_for(lambda: len(self.of(subject)) >= count, timeout=timeout)
         return self.of(subject)
+
+
+async def http_get(gateway: MailGateway, path: str) -> httpx.Response:
+    """GET ``path`` (/health, /metrics) of the running gateway, as an operator would: the
+    service's own HTTP app, called in process."""
+    transport = httpx.ASGITransport(app=gateway.service.asgi())
+    async with httpx.AsyncClient(transport=transport, base_url="http://mail") as client:
+        return await client.get(path)
+
+
+async def health(gateway: MailGateway) -> tuple[int, dict[str, Any], str]:
+    """(HTTP status, the JSON body, the body as text) of GET /health."""
+    response = await http_get(gateway, "/health")
+    return response.status_code, response.json(), response.text
 
 
 async def scalar(engine: AsyncEngine, sql: str, **params: Any) -> Any:

@@ -478,6 +478,27 @@ class DovecotServer:
         rows = self._doveadm("who", "-1", self.user).splitlines()[1:]  # first line: header
         return [row for row in rows if row.split()[:1] == [self.user]]
 
+    def session_pids(self) -> list[int]:
+        """The ``imap`` processes serving the user's open sessions (one per session)."""
+        # doveadm who -1: username, proto, pid, ip
+        return [int(row.split()[2]) for row in self._sessions()]
+
+    @contextlib.contextmanager
+    def stalled(self) -> Iterator[list[int]]:
+        """Freeze (SIGSTOP) the processes of the user's open sessions: their clients keep
+        a connection that is never closed and never answered again, as when a NAT or a
+        firewall drops it silently or the server hangs. New sessions are served as usual.
+        The frozen processes are killed on exit. Yields their pids."""
+        pids = self.session_pids()
+        for pid in pids:
+            os.kill(pid, signal.SIGSTOP)
+        try:
+            yield pids
+        finally:
+            for pid in pids:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+
     def _doveadm(self, *args: str, ok_codes: tuple[int, ...] = (0,)) -> str:
         doveadm = require_binary("doveadm")
         command = [str(doveadm), "-c", str(self.config_path), *args]
@@ -513,12 +534,20 @@ class DovecotServer:
     def _restart(self, between: Callable[[], None]) -> None:
         """Stop the server (every session ends), run ``between``, start it again on the
         same port with the same configuration."""
+        self.pause()
+        between()
+        self.resume()
+
+    def pause(self) -> None:
+        """Stop the server: every session ends (BYE), new connections are refused. The
+        mail stays; ``resume()`` starts it again on the same port."""
         if self._process is not None:
             _terminate(self._process)
             self._process = None
-        between()
-        if not self._launch(require_binary("dovecot")):
-            raise DovecotStartError(f"port {self.port} was taken while restarting")
+
+    def resume(self) -> None:
+        if self._process is None and not self._launch(require_binary("dovecot")):
+            raise DovecotStartError(f"port {self.port} was taken while the server was paused")
 
     def _wipe_inbox(self) -> None:
         maildir = self.maildir

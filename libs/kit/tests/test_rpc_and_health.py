@@ -109,6 +109,12 @@ async def test_health_and_metrics_over_http(
     async def smtp() -> str | None:
         return broken.get("smtp")
 
+    @service.check("billing")
+    async def billing() -> str | None:
+        if broken.get("billing"):
+            raise RuntimeError("530 5.7.0 auth failed for user zakupki, password hunter2")
+        return None
+
     server = uvicorn.Server(
         uvicorn.Config(service.asgi(), host="127.0.0.1", port=port, log_level="warning")
     )
@@ -125,7 +131,14 @@ async def test_health_and_metrics_over_http(
                 "nats": "ok",
                 "database": "ok",
                 "smtp": "connection refused",
+                "billing": "ok",
             }
+            # A check that raises: its text (a remote server's) stays in the log.
+            broken["billing"] = "yes"
+            raised = await http.get("/health")
+            assert raised.status_code == 503
+            assert raised.json()["checks"]["billing"] == "failing: error"
+            assert "hunter2" not in raised.text and "530" not in raised.text
             broken.clear()
             healthy = await http.get("/health")
             assert healthy.status_code == 200

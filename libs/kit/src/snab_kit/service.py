@@ -13,6 +13,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import uvicorn
@@ -50,8 +51,26 @@ log = get_logger(__name__)
 
 E = TypeVar("E", bound=Event)
 RQ = TypeVar("RQ", bound=RpcRequest[Any])
-Check = Callable[[], Awaitable[str | None]]
-"""A health check returns None when fine, or a short description of what is wrong."""
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """A check's answer when "ok" (None) or a failure (a string: 503) says too little.
+
+    ``state`` is shown in /health as it is ("disabled", "connecting", "failing: timeout").
+    ``failing`` sets ``snab_health_check_ok`` to 0 (alerts) but keeps /health at 200
+    ("degraded"): for a remote server the service can work without for a while.
+    ``ready=False`` answers 503 without counting as a failure: still starting.
+    """
+
+    state: str
+    failing: bool = False
+    ready: bool = True
+
+
+Check = Callable[[], Awaitable[str | CheckResult | None]]
+"""A health check returns None when fine, a short description of what is wrong (503), or
+a CheckResult."""
 
 
 class Service:
@@ -341,23 +360,43 @@ class Service:
             await asyncio.sleep(self.settings.dlq_watch_seconds)
 
     async def health(self) -> tuple[bool, dict[str, str]]:
+        """(ready, what each check says); not ready is a 503."""
+        status, results = await self.health_status()
+        return status in ("ok", "degraded"), results
+
+    async def health_status(self) -> tuple[str, dict[str, str]]:
+        """("ok" | "degraded" | "starting" | "fail", what each check says)."""
         checks: dict[str, Check] = {"nats": self._check_nats}
         if self.tables is not None:
             checks["database"] = self._check_database
         checks.update(self._checks)
         results: dict[str, str] = {}
+        found: list[CheckResult] = []
         if not self.started.is_set():
             # Serving HTTP already, but startup hooks, consumers or subscriptions are not
             # all in place yet: not ready.
             results["service"] = "starting"
+            found.append(CheckResult("starting", ready=False))
         for name, fn in checks.items():
             try:
-                problem = await asyncio.wait_for(fn(), 5.0)
+                answer = await asyncio.wait_for(fn(), 5.0)
             except Exception as exc:
-                problem = f"{type(exc).__name__}: {exc}"
-            results[name] = problem or "ok"
-            metrics.HEALTH.labels(self.name, name).set(0 if problem else 1)
-        return all(v == "ok" for v in results.values()), results
+                # The error text may be a remote server's: it goes to the log, not to
+                # whoever reads /health.
+                log.warning("health_check_failed", check=name, error=f"{type(exc).__name__}: {exc}")
+                answer = "failing: timeout" if isinstance(exc, TimeoutError) else "failing: error"
+            if answer is None:
+                answer = CheckResult("ok")
+            elif isinstance(answer, str):
+                answer = CheckResult(answer, failing=True, ready=False)
+            results[name] = answer.state
+            found.append(answer)
+            metrics.HEALTH.labels(self.name, name).set(0 if answer.failing else 1)
+        if any(r.failing and not r.ready for r in found):
+            return "fail", results
+        if not all(r.ready for r in found):
+            return "starting", results
+        return ("degraded" if any(r.failing for r in found) else "ok"), results
 
     async def _check_nats(self) -> str | None:
         try:
@@ -374,11 +413,11 @@ class Service:
     def asgi(self) -> AsgiFastStream:
         @get(include_in_schema=False)
         async def health(scope: Any) -> AsgiResponse:
-            ok, checks = await self.health()
-            body = {"status": "ok" if ok else "fail", "service": self.name, "checks": checks}
+            status, checks = await self.health_status()
+            body = {"status": status, "service": self.name, "checks": checks}
             return AsgiResponse(
                 json.dumps(body).encode(),
-                200 if ok else 503,
+                200 if status in ("ok", "degraded") else 503,
                 headers={"content-type": "application/json"},
             )
 
@@ -459,4 +498,4 @@ async def _forever(fn: Callable[[], Awaitable[None]]) -> None:
             backoff = min(backoff * 2, 60.0)
 
 
-__all__ = ["Service", "Tx", "add_events"]
+__all__ = ["CheckResult", "Service", "Tx", "add_events"]

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from snab_contracts.mail import MailAddress
 from snab_kit.logging import get_logger
-from snab_kit.service import Service
+from snab_kit.service import CheckResult, Service
 from snab_kit.storage import ObjectStorage, make_storage
 from snab_mail import metrics
 from snab_mail.db.tables import messaging, metadata
@@ -54,6 +54,7 @@ def imap_config(settings: MailgatewaySettings) -> ImapConfig:
         password=settings.email_password.get_secret_value() if settings.email_password else "",
         timeout=settings.imap_timeout_seconds,
         ca_file=settings.imap_ca_file,
+        keepalive=settings.imap_keepalive_seconds,
     )
 
 
@@ -106,7 +107,9 @@ def assemble(
             login=settings.smtp_login,
             timeout=settings.smtp_timeout_seconds,
             ca_file=settings.smtp_ca_file,
+            recheck_seconds=settings.mail_breaker_open_seconds,
         )
+        service.background(transport.watch)
     else:
         transport = LocalOutboxTransport(settings.mail_outbox_dir)
     sent_folder = None
@@ -177,13 +180,14 @@ def assemble(
                 effect="outgoing mail is written there as .eml files and reported as sent",
             )
 
+    # States and the 503 rule: see snab_mail.health.
     @service.check("smtp")
-    async def smtp_health() -> str | None:
-        return smtp_breaker.describe() or await transport.check()
+    async def smtp_health() -> str | CheckResult | None:
+        return await transport.check()
 
     @service.check("imap")
-    async def imap_health() -> str | None:
-        return poller.problem() if poller is not None else None
+    async def imap_health() -> CheckResult:
+        return poller.health() if poller is not None else CheckResult("disabled")
 
     @service.check("storage")
     async def storage_health() -> str | None:

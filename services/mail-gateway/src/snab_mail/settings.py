@@ -43,6 +43,16 @@ class MailgatewaySettings(ServiceSettings):
         default=540.0, gt=0, lt=600, description="Re-issue IDLE after this long (under 10 min)."
     )
     imap_timeout_seconds: float = Field(default=60.0, gt=0)
+    imap_keepalive_seconds: float = Field(
+        default=20.0,
+        gt=0,
+        le=300,
+        description=(
+            "During IDLE, check the connection this often (IDLE is ended and started again); "
+            "a server that does not answer within as long is taken as gone and the mailbox "
+            "is opened again. A silently dropped connection is noticed within twice this."
+        ),
+    )
     imap_batch_size: int = Field(default=50, ge=1, le=500, description="Messages per FETCH.")
     imap_batch_bytes: int = Field(default=32 * 1024 * 1024, ge=1024)
     imap_max_fetch_bytes: int = Field(

@@ -57,6 +57,8 @@ class KvLease:
         self._kv: KeyValue | None = None
         self.revision: int | None = None
         self._valid_until = 0.0
+        self.held_elsewhere = False
+        """The last try found the lease held by another replica."""
 
     @property
     def held(self) -> bool:
@@ -86,10 +88,13 @@ class KvLease:
                 current = _decode(entry.value)
                 mine = current.get("holder") == self.holder
                 if not mine and float(current.get("until", 0)) > now:
+                    self.held_elsewhere = True
                     return False
                 revision = await kv.update(self.key, self._value(), last=entry.revision)
         except KeyWrongLastSequenceError:
-            return False  # someone else moved first
+            self.held_elsewhere = True  # someone else moved first
+            return False
+        self.held_elsewhere = False
         self.revision = revision
         self._valid_until = now + self.seconds
         return True

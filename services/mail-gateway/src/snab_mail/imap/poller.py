@@ -2,9 +2,12 @@
 
 While this replica holds the mailbox lease: connect (through the circuit breaker, with
 backoff), open the folder read-only, take in every message above the last handled UID
-in batches, then wait — with IDLE when the server lists it (re-issued before ten minutes),
-else by polling every ``IMAP_POLL_SECONDS``. The cursor (UIDVALIDITY, last UID) lives in
-``mail.mailboxes`` and moves in the same transaction as each message's row and event.
+in batches, then wait — with IDLE when the server lists it (the folder is read again every
+``IMAP_IDLE_SECONDS`` even without news; the connection is checked every
+``IMAP_KEEPALIVE_SECONDS`` meanwhile), else by polling every ``IMAP_POLL_SECONDS``. The
+cursor (UIDVALIDITY, last UID) lives in ``mail.mailboxes`` and moves in the same
+transaction as each message's row and event, so a lost connection is simply opened again
+and reading goes on from the cursor.
 
 First start on a folder with history: only mail arriving from now on, or the last
 ``IMAP_BACKFILL_DAYS`` days. A changed UIDVALIDITY: the folder is read again from a little
@@ -26,10 +29,19 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 
 from snab_kit.logging import get_logger
+from snab_kit.service import CheckResult
 from snab_mail import metrics
 from snab_mail.db.tables import mailboxes
 from snab_mail.domain.breaker import CircuitBreaker
-from snab_mail.imap.client import FolderStatus, ImapConfig, ImapError, ImapSession, imap_date
+from snab_mail.health import Link, LinkState, Reason
+from snab_mail.imap.client import (
+    FolderStatus,
+    ImapConfig,
+    ImapError,
+    ImapSession,
+    classify,
+    imap_date,
+)
 from snab_mail.imap.lease import KvLease, LeaseLost, run_while_leader
 from snab_mail.services.intake import Intake, Origin, Transaction
 
@@ -114,6 +126,8 @@ class MailboxPoller:
         self.label = f"{self.account}/{self.folder}"
         self.leader = False
         self.connected = False
+        self.session: ImapSession | None = None
+        self.link = Link("imap", credentials="EMAIL_USERNAME/EMAIL_PASSWORD")
         self.last_sync: float | None = None
         self.waits = 0
         self._failures: dict[tuple[int | None, int | None], int] = {}
@@ -130,17 +144,23 @@ class MailboxPoller:
 
     # -- health ------------------------------------------------------------------------
 
-    def problem(self) -> str | None:
-        described = self.breaker.describe()
-        if described:
-            return described
-        if self.leader and self.last_sync is not None:
+    @property
+    def idling(self) -> bool:
+        """An IDLE is running: the server is to tell us about new mail."""
+        return self.session is not None and self.session.idling
+
+    def health(self) -> CheckResult:
+        if not self.leader:
+            if self.lease is not None and self.lease.held_elsewhere:
+                return CheckResult(str(LinkState.STANDBY))
+            return CheckResult(str(LinkState.CONNECTING), ready=False)
+        if self.link.state is LinkState.OK and self.last_sync is not None:
             wait = self.options.idle_seconds if self.options.use_idle else 0.0
             stale_after = max(self.options.poll_seconds, wait) * 2 + 60
             lag = time.monotonic() - self.last_sync
             if lag > stale_after:
-                return f"{self.label} not read for {lag:.0f}s"
-        return None
+                return CheckResult(f"failing: {Reason.STALLED}", failing=True)
+        return self.link.result()
 
     # -- main loop -----------------------------------------------------------------------
 
@@ -162,6 +182,7 @@ class MailboxPoller:
 
     async def _read_forever(self) -> None:
         self.leader = True
+        self.link.connecting()
         metrics.IMAP_LEADER.labels(self.label).set(1)
         log.info("imap_leader", mailbox=self.label)
         backoff = 1.0
@@ -173,36 +194,43 @@ class MailboxPoller:
                 try:
                     session = await self._open_session(self.config)
                 except SESSION_ERRORS as exc:
-                    self.breaker.record_failure(f"{type(exc).__name__}: {exc}")
-                    log.warning(
-                        "imap_connect_failed",
-                        mailbox=self.label,
-                        error=f"{type(exc).__name__}: {exc}",
-                        retry_in=backoff,
-                    )
+                    error = f"{type(exc).__name__}: {exc}"
+                    self.breaker.record_failure(error)
+                    # Warned once per change of reason; each retry only at debug level.
+                    self.link.down(classify(exc), error, mailbox=self.label)
+                    log.debug("imap_connect_failed", mailbox=self.label, error=error)
                     await asyncio.sleep(backoff)
                     backoff = min(backoff * 2, 60.0)
                     continue
                 self.breaker.record_success()
                 self.connected = True
+                self.session = session
+                synced = self.last_sync
                 try:
                     await self._serve(session)
+                except ImapError as exc:
+                    error = f"{type(exc).__name__}: {exc}"
+                    self.link.down(exc.reason, error, mailbox=self.label)
+                    log.info("imap_session_ended", mailbox=self.label, error=error)
                 except Exception as exc:
-                    if self.last_sync is not None:
-                        backoff = 1.0  # it worked before it broke: reconnect soon
+                    # The database or the storage, not the mail server: their own checks
+                    # say so; the session is opened again once they are back.
                     log.warning(
                         "imap_session_ended",
                         mailbox=self.label,
                         error=f"{type(exc).__name__}: {exc}",
-                        retry_in=backoff,
                     )
                 finally:
                     self.connected = False
+                    self.session = None
                     await session.close()
+                if self.last_sync != synced:
+                    backoff = 1.0  # it worked before it broke: reconnect soon
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 60.0)
         finally:
             self.leader = False
+            self.link.connecting()
             metrics.IMAP_LEADER.labels(self.label).set(0)
 
     async def _serve(self, session: ImapSession) -> None:
@@ -213,6 +241,7 @@ class MailboxPoller:
         while True:
             await self._sync(session, uidvalidity)
             self.last_sync = time.monotonic()
+            self.link.up(mailbox=self.label)
             self.ready.set()
             if idle:
                 await session.idle(self.options.idle_seconds)

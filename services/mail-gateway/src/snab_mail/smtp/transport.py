@@ -2,7 +2,11 @@
 
 Errors are sorted into permanent (a 5xx reply: retrying cannot help) and transient
 (4xx, timeouts, refused connections); ``server_fault`` says whether the server itself
-misbehaved, which is what the circuit breaker counts.
+misbehaved, which is what the circuit breaker counts, and ``reason`` is the word /health
+shows for it (the server's own words go to the log only).
+
+The SMTP server's state for /health (``SmtpTransport.link``) comes from the sends, and
+from a login check at start: a wrong password shows before the first message is sent.
 """
 
 from __future__ import annotations
@@ -17,6 +21,9 @@ from typing import Protocol
 from uuid import UUID
 
 import aiosmtplib
+
+from snab_kit.service import CheckResult
+from snab_mail.health import Link, LinkState, Reason, reason_for
 
 BeforeData = Callable[[], Awaitable[None]]
 
@@ -38,12 +45,31 @@ class Delivered:
 
 class SendError(Exception):
     def __init__(
-        self, message: str, *, permanent: bool, code: int | None = None, server_fault: bool = True
+        self,
+        message: str,
+        *,
+        permanent: bool,
+        code: int | None = None,
+        server_fault: bool = True,
+        reason: Reason = Reason.SERVER_ERROR,
     ) -> None:
         super().__init__(message)
         self.permanent = permanent
         self.code = code
         self.server_fault = server_fault
+        self.reason = reason
+
+
+def smtp_reason(exc: BaseException) -> Reason:
+    if isinstance(exc, aiosmtplib.SMTPAuthenticationError):
+        return Reason.AUTHENTICATION
+    if isinstance(exc, aiosmtplib.SMTPServerDisconnected):
+        return Reason.CONNECTION_LOST
+    if isinstance(exc, aiosmtplib.SMTPResponseException):
+        return Reason.SERVER_ERROR
+    if isinstance(exc, aiosmtplib.SMTPException) and "STARTTLS" in str(exc):
+        return Reason.TLS  # SMTP_SECURITY=starttls, the server offers none
+    return reason_for(exc)
 
 
 class Transport(Protocol):
@@ -53,7 +79,7 @@ class Transport(Protocol):
 
     async def deliver(self, delivery: Delivery, before_data: BeforeData) -> Delivered: ...
 
-    async def check(self) -> str | None: ...
+    async def check(self) -> str | CheckResult | None: ...
 
 
 def tls_context(ca_file: Path | None) -> ssl.SSLContext:
@@ -74,6 +100,7 @@ class SmtpTransport:
         timeout: float,
         ca_file: Path | None = None,
         local_hostname: str | None = None,
+        recheck_seconds: float = 60.0,
     ) -> None:
         self.host = host
         self.port = port
@@ -82,6 +109,12 @@ class SmtpTransport:
         self.timeout = timeout
         self.ca_file = ca_file
         self.local_hostname = local_hostname
+        self.recheck_seconds = recheck_seconds
+        self.link = Link(
+            "smtp",
+            credentials="SMTP_USERNAME/SMTP_PASSWORD (default EMAIL_USERNAME/EMAIL_PASSWORD)",
+        )
+        self._probe_failed = False
 
     def _client(self) -> aiosmtplib.SMTP:
         secure = self.security in ("ssl", "starttls")
@@ -98,6 +131,45 @@ class SmtpTransport:
         )
 
     async def deliver(self, delivery: Delivery, before_data: BeforeData) -> Delivered:
+        try:
+            delivered = await self._deliver(delivery, before_data)
+        except SendError as exc:
+            # A refused recipient or message says nothing about the server itself.
+            if exc.server_fault:
+                self._probe_failed = False
+                self.link.down(exc.reason, str(exc), server=f"{self.host}:{self.port}")
+            raise
+        self._probe_failed = False
+        self.link.up(server=f"{self.host}:{self.port}")
+        return delivered
+
+    async def watch(self) -> None:
+        """Log in once at start (connect, TLS, AUTH, QUIT), so that a wrong password or
+        port shows in /health and the log before the first message is sent. While only
+        that check has failed, it is tried again every ``recheck_seconds``; once sends
+        happen, their outcomes keep the state (a login check cannot see a server that
+        refuses MAIL FROM, and must not call it ok)."""
+        while True:
+            if self.link.state is LinkState.CONNECTING or self._probe_failed:
+                await self.probe()
+            await asyncio.sleep(self.recheck_seconds)
+
+    async def probe(self) -> None:
+        client = self._client()
+        try:
+            await client.connect()
+        except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
+            self._probe_failed = True
+            self.link.down(
+                smtp_reason(exc), f"{type(exc).__name__}: {exc}", server=f"{self.host}:{self.port}"
+            )
+            return
+        finally:
+            await _quit(client)
+        self._probe_failed = False
+        self.link.up(server=f"{self.host}:{self.port}")
+
+    async def _deliver(self, delivery: Delivery, before_data: BeforeData) -> Delivered:
         client = self._client()
         try:
             await client.connect()
@@ -118,7 +190,10 @@ class SmtpTransport:
         except aiosmtplib.SMTPAuthenticationError as exc:
             # Our credentials or the server's auth backend: not the message's fault.
             raise SendError(
-                f"SMTP login failed: {exc.code} {exc.message}", permanent=False, code=exc.code
+                f"SMTP login failed: {exc.code} {exc.message}",
+                permanent=False,
+                code=exc.code,
+                reason=Reason.AUTHENTICATION,
             ) from exc
         except aiosmtplib.SMTPResponseException as exc:
             permanent = 500 <= exc.code < 600
@@ -129,21 +204,27 @@ class SmtpTransport:
                 server_fault=not permanent,
             ) from exc
         except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
-            raise SendError(f"{type(exc).__name__}: {exc}", permanent=False) from exc
+            raise SendError(
+                f"{type(exc).__name__}: {exc}", permanent=False, reason=smtp_reason(exc)
+            ) from exc
         finally:
-            if client.is_connected:
-                try:
-                    async with asyncio.timeout(5):
-                        await client.quit()
-                except Exception:
-                    client.close()
+            await _quit(client)
         return Delivered(
             response=response,
             refused={address: f"{r.code} {r.message}" for address, r in refused.items()},
         )
 
-    async def check(self) -> str | None:
-        return None
+    async def check(self) -> CheckResult:
+        return self.link.result()
+
+
+async def _quit(client: aiosmtplib.SMTP) -> None:
+    if client.is_connected:
+        try:
+            async with asyncio.timeout(5):
+                await client.quit()
+        except Exception:
+            client.close()
 
 
 class LocalOutboxTransport:
@@ -177,9 +258,13 @@ class LocalOutboxTransport:
             raise SendError(f"cannot write {path}: {exc}", permanent=False) from exc
         return Delivered(response=f"written to {path}")
 
-    async def check(self) -> str | None:
+    async def check(self) -> str | CheckResult:
+        """No SMTP server is configured ("local outbox"), which is no failure; a folder
+        that cannot be written is one (503): nothing could be sent at all."""
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            return f"local outbox {self.folder}: {exc}"
-        return None if os.access(self.folder, os.W_OK) else f"{self.folder} is not writable"
+            return f"failing: local outbox {self.folder}: {exc}"
+        if not os.access(self.folder, os.W_OK):
+            return f"failing: local outbox {self.folder} is not writable"
+        return CheckResult("local outbox")
