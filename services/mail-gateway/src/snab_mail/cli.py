@@ -16,6 +16,7 @@ from pathlib import Path
 
 from snab_kit.bus import connect_once
 from snab_kit.cli import service_main
+from snab_kit.logging import configure_logging
 from snab_kit.outbox import OutboxRelay
 from snab_kit.service import Service
 from snab_kit.settings import use_local_run
@@ -46,6 +47,9 @@ def main(argv: list[str] | None = None) -> None:
 async def _ingest(files: list[Path]) -> int:
     use_local_run()
     settings = MailgatewaySettings()
+    # The JSON lines on stdout are the output; the service's own logs (warnings only) go to
+    # stderr.
+    configure_logging(service="snab", level="WARNING", fmt="console")
     gateway = assemble(settings)
     failures = 0
     try:
