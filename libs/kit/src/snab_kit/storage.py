@@ -93,6 +93,7 @@ class S3Storage:
         self, *, endpoint_url: str, bucket: str, access_key: str, secret_key: str, region: str
     ) -> None:
         import boto3
+        from botocore.config import Config
 
         self.bucket = bucket
         self.client: Any = boto3.client(
@@ -101,6 +102,8 @@ class S3Storage:
             aws_access_key_id=access_key,
             aws_secret_access_key=secret_key,
             region_name=region,
+            # Signature V4 for presigned links too (R2 and MinIO accept no other).
+            config=Config(signature_version="s3v4"),
         )
 
     async def put(
