@@ -174,3 +174,17 @@ async def test_a_broken_template_fails_the_document_not_the_service(
     finally:
         await app.nc.drain()
         await app.documents.service.stop()
+
+
+async def test_the_same_number_from_another_proposal_never_takes_a_stored_key(app: App) -> None:
+    first = request(2)
+    await app.publish(first)
+    [one] = await app.answers()
+    stored = await app.documents.storage.get(one.storage_key)
+    other = request(5)  # another proposal id, the same number (a restored database, say)
+    await app.publish(other)
+    answers = await app.answers(2)
+    assert [a.document_version for a in answers] == [1, 2]
+    assert answers[1].proposal_id == other.proposal_id
+    assert answers[0].storage_key != answers[1].storage_key
+    assert await app.documents.storage.get(one.storage_key) == stored

@@ -40,8 +40,9 @@ documents = Table(
     Column("sha256", Text, nullable=False),
     Column("render_ms", Integer),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-    UniqueConstraint("proposal_id", "version", name="uq_documents_proposal_version"),
+    UniqueConstraint("number", "version", name="uq_documents_number_version"),
     Index("ix_documents_order_id", "order_id"),
+    Index("ix_documents_proposal_id", "proposal_id"),
 )
 
 # Requests that ended in document.failed, with the reason given.

@@ -1,5 +1,5 @@
-"""Names of stored documents. A version grows per proposal and is never reused, so a
-file, once announced, is never replaced: a new rendering is a new version and a new key."""
+"""Names of stored documents. A version grows per proposal number and is never reused, so
+a file, once announced, is never replaced: a new rendering is a new version and a new key."""
 
 from __future__ import annotations
 

@@ -3,17 +3,18 @@
 Making a document (``document.requested``, in the consumer's transaction):
 
     requisites missing ─────────────────────────────▶ document.failed (requisites)
-    lock the proposal, next version ─▶ render in a worker ─▶ failed ─▶ document.failed
+    lock the number, next version ──▶ render in a worker ─▶ failed ─▶ document.failed
                                               │ timeout ────────────▶ document.failed (timeout)
                                               │ worker died ─────────▶ raise: redelivered later
                                               ▼
                           store the file (new key) ─▶ row + document.generated, one commit
 
-The version comes from the table under a per-proposal lock, and the row is written in the
-same commit as the event and the inbox mark, so a redelivered request finds it handled and
-makes no second version. A crash after storing the file and before the commit leaves an
-object nobody was told about; the retry takes the same version and key and writes it again
-(the same bytes: rendering is deterministic), so a file that was announced is never replaced.
+The version comes from the table under a lock on the proposal's number, and the row is
+written in the same commit as the event and the inbox mark, so a redelivered request finds
+it handled and makes no second version. A crash after storing the file and before the
+commit leaves an object nobody was told about; the retry takes the same version and key and
+writes it again (the same bytes: rendering is deterministic), so a file that was announced
+is never replaced.
 """
 
 from __future__ import annotations
@@ -87,13 +88,14 @@ async def make_document(
         await _fail(tx, event, "requisites", missing_reason(missing))
         return
 
-    # One proposal's versions are numbered one at a time (replicas and workers alike).
+    # Versions are numbered per proposal number, one at a time (replicas and workers
+    # alike): the number and version make the key, so a key is never taken twice.
     await session.execute(
         text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
-        {"key": f"documents:{event.proposal_id}"},
+        {"key": f"documents:{proposal.number}"},
     )
     latest = await session.scalar(
-        select(func.max(documents.c.version)).where(documents.c.proposal_id == event.proposal_id)
+        select(func.max(documents.c.version)).where(documents.c.number == proposal.number)
     )
     version = naming.next_version([latest] if latest else [])
     try:

@@ -40,10 +40,11 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_documents"),
         sa.UniqueConstraint("request_event_id", name="uq_documents_request_event_id"),
         sa.UniqueConstraint("storage_key", name="uq_documents_storage_key"),
-        sa.UniqueConstraint("proposal_id", "version", name="uq_documents_proposal_version"),
+        sa.UniqueConstraint("number", "version", name="uq_documents_number_version"),
         schema=SCHEMA,
     )
     op.create_index("ix_documents_order_id", "documents", ["order_id"], schema=SCHEMA)
+    op.create_index("ix_documents_proposal_id", "documents", ["proposal_id"], schema=SCHEMA)
     op.create_table(
         "failures",
         sa.Column("request_event_id", sa.Uuid(), nullable=False),
@@ -62,5 +63,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("failures", schema=SCHEMA)
+    op.drop_index("ix_documents_proposal_id", table_name="documents", schema=SCHEMA)
     op.drop_index("ix_documents_order_id", table_name="documents", schema=SCHEMA)
     op.drop_table("documents", schema=SCHEMA)
