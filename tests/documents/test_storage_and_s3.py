@@ -101,7 +101,10 @@ async def test_documents_service_keeps_pdfs_in_s3(
     try:
         ok, checks = await documents.service.health()
         assert ok and checks["storage"] == "ok", checks
-        event = DocumentRequested(order_id=uuid4(), proposal_id=uuid4(), proposal=proposal(10))
+        number = f"KP-2026-{uuid4().int % 10**6:06d}-1"  # the database is shared by the run
+        event = DocumentRequested(
+            order_id=uuid4(), proposal_id=uuid4(), proposal=proposal(10, number=number)
+        )
         await nc.jetstream().publish(
             bus.subject(event.subject),
             event.model_dump_json().encode(),
@@ -135,7 +138,7 @@ async def test_documents_service_keeps_pdfs_in_s3(
         full = await rpc.call(DocumentsGet(document_id=generated.document_id, include_content=True))
         assert full.content_base64 is not None and base64.b64decode(full.content_base64) == stored
         listed = await rpc.call(DocumentsList(order_id=event.order_id))
-        assert [d.filename for d in listed.items] == ["KP-2026-0042-1-v1.pdf"]
+        assert [d.filename for d in listed.items] == [f"{number}-v1.pdf"]
         assert listed.items[0].url is not None
     finally:
         await engine.dispose()
