@@ -121,7 +121,7 @@ def _vat_totals(doc: ProposalDocument) -> tuple[list[Total], str]:
         Total("Итого без НДС", money(doc.subtotal)),
         Total(f"НДС {rate}", money(doc.vat_amount)),
         Total("Итого с НДС", money(doc.total), strong=True),
-    ], f"в т.ч. НДС {rate}{NBSP}—{NBSP}{vat}"
+    ], NBSP.join(["в", "т.ч.", "НДС", rate, "—", vat])  # wraps as one piece
 
 
 def _terms(doc: ProposalDocument) -> list[Term]:
