@@ -5,12 +5,16 @@ orders service, each its own process on one NATS and one PostgreSQL, turn it int
 A manager sends RFQs to three suppliers (they reach the aiosmtpd peer); two suppliers'
 replies go back into Dovecot and become quotes; the third gets a reminder and times out.
 The comparison marks the best offers and a proposal with a 15 % markup is right to the
-kopeck.
+kopeck. The documents service renders its PDF, and the proposal reaches the client's
+address at the SMTP peer with that very PDF attached.
 """
 
 from __future__ import annotations
 
+import base64
 import email.utils
+import hashlib
+import io
 from collections.abc import Iterator
 from decimal import Decimal
 from email.message import EmailMessage
@@ -19,16 +23,21 @@ from uuid import UUID
 
 import nats
 import pytest
+from pypdf import PdfReader
 
 from snab_contracts.orders import OrderStatus, RequestStatus
 from snab_contracts.rpc.directory import SupplierInput, SuppliersCreate
+from snab_contracts.rpc.documents import DocumentsGet, DocumentsList
 from snab_contracts.rpc.orders import (
     OrderDetail,
     OrderPage,
     OrdersBuildProposal,
     OrdersGet,
     OrdersList,
+    OrdersSendProposal,
     OrdersSendRequests,
+    ProposalStatus,
+    ProposalView,
 )
 from snab_kit.bus import BusNames
 from snab_kit.rpc import RpcClient
@@ -38,6 +47,20 @@ from tests.peers import DovecotServer, SmtpPeer, require_binary
 
 REMINDER_SECONDS = 12
 TIMEOUT_SECONDS = 24
+
+# The broker's requisites, as an operator configures them for the orders service.
+COMPANY = {
+    "COMPANY_NAME": "ООО «Снаб»",
+    "COMPANY_INN": "7701234567",
+    "COMPANY_KPP": "770101001",
+    "COMPANY_OGRN": "1027700132195",
+    "COMPANY_ADDRESS": "123456, г. Москва, ул. Складская, д. 1",
+    "COMPANY_PHONE": "+7 (495) 123-45-67",
+    "COMPANY_BANK_NAME": "ПАО «Сбербанк»",
+    "COMPANY_BANK_BIK": "044525225",
+    "COMPANY_BANK_ACCOUNT": "40702810900000012345",
+    "COMPANY_BANK_CORR_ACCOUNT": "30101810400000000225",
+}
 
 
 @pytest.fixture
@@ -133,10 +156,11 @@ async def test_client_email_to_proposal(
         SWEEPER_INTERVAL_SECONDS="1",
         VAT_RATE="22",
         OPENAI_API_KEY="",
+        **COMPANY,
     )
     nc = await nats.connect(nats_url)
     rpc = RpcClient(nc, bus, timeout=10)
-    with running(["mail", "parser", "orders"], env, tmp_path) as procs:
+    with running(["mail", "parser", "orders", "documents"], env, tmp_path) as procs:
         try:
             await _flow(rpc, dovecot, smtp)
         except BaseException:
@@ -272,3 +296,53 @@ async def _flow(rpc: RpcClient, dovecot: DovecotServer, smtp: SmtpPeer) -> None:
     assert proposal.subtotal == Decimal("1742.62")
     order = await rpc.call(OrdersGet(order_id=UUID(str(order_id))))
     assert order.order.status == OrderStatus.PROPOSAL_READY
+
+    # 7. documents renders the PDF: the proposal is ready with it.
+    async def ready() -> ProposalView | None:
+        d = await rpc.call(OrdersGet(order_id=order_id))
+        p = next(p for p in d.proposals if p.proposal_id == proposal.proposal_id)
+        return p if p.status == ProposalStatus.READY else None
+
+    ready_proposal = await wait_for(ready, timeout=60, interval=0.3)
+    [doc] = (await rpc.call(DocumentsList(order_id=order_id))).items
+    assert doc.document_id == ready_proposal.document_id
+    assert doc.filename == ready_proposal.document_filename == f"{proposal.number}-v1.pdf"
+    full = await rpc.call(DocumentsGet(document_id=doc.document_id, include_content=True))
+    assert full.content_base64 is not None
+    pdf = base64.b64decode(full.content_base64)
+    text = " ".join(
+        (page.extract_text() or "").replace("\u00a0", " ")
+        for page in PdfReader(io.BytesIO(pdf)).pages
+    )
+    for printed in (
+        proposal.number,
+        "ООО «Ромашка»",
+        "Болт",
+        "1 403,00",
+        "2 126,00",
+        "383,38",
+        "Две тысячи сто двадцать шесть рублей 00 копеек",
+        "ОГРН 1027700132195",
+        "стр. 1 из 1",
+    ):
+        assert printed in text, printed
+
+    # 8. Sent to the client, in the thread of the request, with the PDF attached.
+    await rpc.call(OrdersSendProposal(proposal_id=proposal.proposal_id, actor="user:1"))
+    received = await smtp.wait_for_async(5, timeout=60)
+    to_client = received[4]
+    assert list(to_client.rcpt_tos) == ["petrov@romashka.example"]
+    [attachment] = list(to_client.message.iter_attachments())
+    assert attachment.get_filename() == doc.filename
+    assert attachment.get_content_type() == "application/pdf"
+    data = attachment.get_content()
+    assert len(data) == doc.size
+    assert hashlib.sha256(data).hexdigest() == doc.sha256
+
+    async def sent() -> bool:
+        d = await rpc.call(OrdersGet(order_id=order_id))
+        return d.order.status == OrderStatus.PROPOSAL_SENT and any(
+            p.status == ProposalStatus.SENT for p in d.proposals
+        )
+
+    await wait_for(sent, timeout=30, interval=0.3)

@@ -2,6 +2,7 @@
 
 from .dovecot import CAPABILITY_WITHOUT_IDLE, DovecotServer, DovecotStartError, StoredMessage
 from .env import find_binary, require_binary, running_in_ci
+from .s3 import S3Peer
 from .smtp import ReceivedMessage, Rejection, SmtpPeer
 from .tls import SelfSignedCert, make_self_signed_cert
 
@@ -11,6 +12,7 @@ __all__ = [
     "DovecotStartError",
     "ReceivedMessage",
     "Rejection",
+    "S3Peer",
     "SelfSignedCert",
     "SmtpPeer",
     "StoredMessage",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from snab_contracts.base import Contract, Event, RpcRequest
-from snab_contracts.documents import DocumentGenerated, DocumentRequested
+from snab_contracts.documents import DocumentFailed, DocumentGenerated, DocumentRequested
 from snab_contracts.mail import MailClassified, MailFailed, MailReceived, MailSend, MailSent
 from snab_contracts.orders import (
     OrderCreated,
@@ -38,6 +38,7 @@ EVENTS: tuple[type[Event], ...] = (
     RequestFailed,
     DocumentRequested,
     DocumentGenerated,
+    DocumentFailed,
 )
 
 

@@ -23,6 +23,9 @@ from snab_contracts.values import (
 
 DocumentKind = Literal["proposal"]
 
+# Why a document could not be made, for programs; the reason text is for people.
+DocumentFailure = Literal["template", "requisites", "content", "timeout", "internal"]
+
 
 class BankDetails(Contract):
     bank_name: str
@@ -121,3 +124,24 @@ class DocumentGenerated(Event):
     content_type: str = "application/pdf"
     sha256: Sha256Hex
     size: int = Field(ge=0)
+
+
+class DocumentFailed(Event):
+    """A requested document could not be made; ``reason`` tells a manager why (Russian).
+
+    It answers ``document.requested`` instead of ``document.generated``; the same request
+    never gets both."""
+
+    subject: Literal["document.failed"] = "document.failed"
+    version: Literal[1] = 1
+
+    request_event_id: UUID = Field(description="Id of the document.requested event.")
+    order_id: UUID
+    proposal_id: UUID
+    kind: DocumentKind = "proposal"
+    failure: DocumentFailure = Field(
+        description="template: the operator's template is broken; requisites: the company "
+        "requisites the template needs are not configured; content: the document itself "
+        "cannot be laid out; timeout: rendering took too long; internal: anything else."
+    )
+    reason: str = Field(min_length=1, max_length=2000, description="For a manager, Russian.")

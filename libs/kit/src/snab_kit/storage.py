@@ -21,6 +21,13 @@ class ObjectStorage(Protocol):
     async def get(self, key: str) -> bytes: ...
     async def exists(self, key: str) -> bool: ...
     async def check(self) -> str | None: ...
+    async def keys(self, prefix: str) -> list[str]:
+        """Every key under ``prefix`` (a folder-like ``a/b/``), sorted."""
+        ...
+
+    async def url(self, key: str, *, expires_seconds: int) -> str | None:
+        """A time-limited link for downloading ``key``; None where storage has no links."""
+        ...
 
 
 def _safe_key(key: str) -> str:
@@ -64,12 +71,29 @@ class LocalStorage:
         self.root.mkdir(parents=True, exist_ok=True)
         return None if os.access(self.root, os.W_OK) else f"{self.root} is not writable"
 
+    async def keys(self, prefix: str) -> list[str]:
+        def walk() -> list[str]:
+            base = self._path(prefix) if prefix.strip("/") else self.root
+            if not base.is_dir():
+                return []
+            return sorted(
+                p.relative_to(self.root).as_posix()
+                for p in base.rglob("*")
+                if p.is_file() and not p.name.endswith(".tmp")
+            )
+
+        return await asyncio.to_thread(walk)
+
+    async def url(self, key: str, *, expires_seconds: int) -> str | None:
+        return None
+
 
 class S3Storage:
     def __init__(
         self, *, endpoint_url: str, bucket: str, access_key: str, secret_key: str, region: str
     ) -> None:
         import boto3
+        from botocore.config import Config
 
         self.bucket = bucket
         self.client: Any = boto3.client(
@@ -78,6 +102,8 @@ class S3Storage:
             aws_access_key_id=access_key,
             aws_secret_access_key=secret_key,
             region_name=region,
+            # Signature V4 for presigned links too (R2 and MinIO accept no other).
+            config=Config(signature_version="s3v4"),
         )
 
     async def put(
@@ -109,6 +135,30 @@ class S3Storage:
         except Exception as exc:
             return f"bucket {self.bucket}: {type(exc).__name__}"
         return None
+
+    async def keys(self, prefix: str) -> list[str]:
+        prefix = _safe_key(prefix) + "/" if prefix.strip("/") else ""
+
+        def walk() -> list[str]:
+            found: list[str] = []
+            pages = self.client.get_paginator("list_objects_v2").paginate(
+                Bucket=self.bucket, Prefix=prefix
+            )
+            for page in pages:
+                found.extend(obj["Key"] for obj in page.get("Contents", []))
+            return sorted(found)
+
+        return await asyncio.to_thread(walk)
+
+    async def url(self, key: str, *, expires_seconds: int) -> str | None:
+        """A presigned GET link (signed locally: no request to the server)."""
+        link: str = await asyncio.to_thread(
+            self.client.generate_presigned_url,
+            "get_object",
+            Params={"Bucket": self.bucket, "Key": _safe_key(key)},
+            ExpiresIn=expires_seconds,
+        )
+        return link
 
 
 def make_storage(settings: ServiceSettings) -> ObjectStorage:

@@ -6,7 +6,7 @@ from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Annotated
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import NoDecode
 
 from snab_kit.settings import Mailbox, ServiceSettings
@@ -56,13 +56,36 @@ class OrdersSettings(ServiceSettings):
     proposal_valid_days: int = Field(default=10, ge=1, le=365)
     proposal_payment_terms: str | None = None
 
+    proposal_document_timeout_seconds: float = Field(
+        default=300.0,
+        gt=0,
+        description="A proposal whose PDF has not arrived by then fails (the manager rebuilds).",
+    )
+
+    # The company's requisites, printed on proposals: the one place they are configured
+    # (the documents service prints what it is sent).
     company_name: str = "ООО «Снаб»"
     company_inn: str = Field(default="7700000000", pattern=r"^(\d{10}|\d{12})$")
     company_kpp: str | None = Field(default=None, pattern=r"^\d{9}$")
+    company_ogrn: str | None = Field(
+        default=None, pattern=r"^(\d{13}|\d{15})$", description="ОГРН, or ОГРНИП (15 digits)."
+    )
     company_address: str | None = None
     company_phone: str | None = None
     company_email: str | None = None
+    company_bank_name: str | None = Field(default=None, description="Bank of the account.")
+    company_bank_bik: str | None = Field(default=None, pattern=r"^\d{9}$")
+    company_bank_account: str | None = Field(
+        default=None, pattern=r"^\d{20}$", description="Расчётный счёт."
+    )
+    company_bank_corr_account: str | None = Field(
+        default=None, pattern=r"^\d{20}$", description="Корреспондентский счёт банка."
+    )
     manager_name: str = "Отдел снабжения"
+    manager_phone: str | None = Field(default=None, description="Default: COMPANY_PHONE.")
+    manager_email: str | None = Field(
+        default=None, description="Default: COMPANY_EMAIL, else EMAIL_FROM."
+    )
     email_from: Mailbox | None = Field(
         default=None,
         description="Our mailbox as people see it, e.g. 'Снабжение <zakupki@broker.example>': "
@@ -77,6 +100,19 @@ class OrdersSettings(ServiceSettings):
         if isinstance(value, str):
             return parse_rates(value)
         return value
+
+    @model_validator(mode="after")
+    def _bank_together(self) -> OrdersSettings:
+        parts = (self.company_bank_name, self.company_bank_bik, self.company_bank_account)
+        if any(parts) and not all(parts):
+            raise ValueError(
+                "COMPANY_BANK_NAME, COMPANY_BANK_BIK and COMPANY_BANK_ACCOUNT go together"
+            )
+        return self
+
+    @property
+    def document_timeout(self) -> timedelta:
+        return timedelta(seconds=self.proposal_document_timeout_seconds)
 
     @property
     def reminder_age(self) -> timedelta:

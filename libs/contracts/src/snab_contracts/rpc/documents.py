@@ -42,11 +42,12 @@ class DocumentsGet(RpcRequest[DocumentView]):
 
 
 class DocumentsList(RpcRequest[DocumentList]):
-    """Every document of an order, newest version first."""
+    """Every document of an order (or only of one of its proposals), newest version first."""
 
     SUBJECT: ClassVar[str] = "rpc.documents.list"
 
     order_id: UUID
+    proposal_id: UUID | None = Field(default=None, description="Only this proposal's versions.")
 
 
 REQUESTS = (DocumentsGet, DocumentsList)

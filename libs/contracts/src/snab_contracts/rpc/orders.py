@@ -206,6 +206,12 @@ class ProposalView(Contract):
     lead_time_days: int | None = Field(default=None, ge=0)
     payment_terms: str | None = None
     document_id: UUID | None = None
+    document_version: int | None = Field(default=None, ge=1)
+    document_filename: str | None = None
+    last_error: str | None = Field(
+        default=None,
+        description="Why the proposal failed (its document or its email), for a manager.",
+    )
     created_at: UtcDatetime
     sent_at: UtcDatetime | None = None
 

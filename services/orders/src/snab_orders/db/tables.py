@@ -331,6 +331,12 @@ proposals = Table(
     _updated(),
     _ts("sent_at"),
     Index("ix_proposals_order_id", "order_id"),
+    # The sweeper's look for proposals still waiting for their PDF.
+    Index(
+        "ix_proposals_generating",
+        "created_at",
+        postgresql_where=text("status = 'generating'"),
+    ),
 )
 
 proposal_lines = Table(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 from uuid import UUID
 
@@ -209,4 +210,13 @@ def price(
         margin_percent=percent_of(margin_amount, total),
         lead_time_days=max(lead_times) if lead_times else None,
         warnings=notes,
+    )
+
+
+def document_timeout_reason(waited: timedelta) -> str:
+    """Why a proposal failed when its PDF never came (Russian, for the manager)."""
+    minutes = max(1, round(waited.total_seconds() / 60))
+    return (
+        f"PDF не сформирован за {minutes} мин: сервис документов не ответил. "
+        "Соберите КП заново; если PDF всё же придёт, КП станет готовым к отправке."
     )

@@ -43,7 +43,9 @@ PROPOSAL_TRANSITIONS: Mapping[ProposalStatus, frozenset[ProposalStatus]] = {
     PS.READY: frozenset({PS.SENDING, PS.SUPERSEDED}),
     PS.SENDING: frozenset({PS.SENT, PS.FAILED}),
     PS.SENT: frozenset({PS.SUPERSEDED}),
-    PS.FAILED: frozenset({PS.SUPERSEDED, PS.SENDING}),
+    # failed → sending: its email failed and is sent again; → ready: it had given up waiting
+    # for its PDF (timeout, or documents could not make it) and the PDF arrived after all.
+    PS.FAILED: frozenset({PS.SUPERSEDED, PS.SENDING, PS.READY}),
     PS.SUPERSEDED: frozenset(),
 }
 

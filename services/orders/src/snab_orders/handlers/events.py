@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from snab_contracts.documents import DocumentGenerated
+from snab_contracts.documents import DocumentFailed, DocumentGenerated
 from snab_contracts.mail import MailClassified, MailFailed, MailSent
 from snab_contracts.parsing import OrderParsed, QuoteParsed
 from snab_kit.consume import Tx
@@ -50,3 +50,7 @@ def register(service: Service, settings: OrdersSettings) -> None:
     @service.on(DocumentGenerated)
     async def on_document_generated(event: DocumentGenerated, tx: Tx) -> None:
         await proposals.on_document_generated(tx=tx, event=event)
+
+    @service.on(DocumentFailed)
+    async def on_document_failed(event: DocumentFailed, tx: Tx) -> None:
+        await proposals.on_document_failed(tx=tx, event=event)

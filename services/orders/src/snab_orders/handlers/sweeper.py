@@ -1,4 +1,5 @@
-"""The request sweeper: reminders and timeouts, every ``SWEEPER_INTERVAL_SECONDS``."""
+"""The sweeper, every ``SWEEPER_INTERVAL_SECONDS``: reminders and timeouts of supplier
+requests, and proposals that waited too long for their PDF."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import asyncio
 
 from snab_kit.logging import get_logger
 from snab_kit.service import Service
+from snab_orders.services.proposals import expire_document_waits
 from snab_orders.services.requests import sweep_once
 from snab_orders.settings import OrdersSettings
 
@@ -25,5 +27,13 @@ def register(service: Service, settings: OrdersSettings) -> None:
                 raise
             except Exception as exc:
                 log.warning("sweeper_failed", error=f"{type(exc).__name__}: {exc}")
+            try:
+                async with service.transaction() as tx:
+                    expired = await expire_document_waits(tx=tx, settings=settings)
+                busy = busy or len(expired) >= settings.sweeper_batch_size
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("proposal_sweeper_failed", error=f"{type(exc).__name__}: {exc}")
             if not busy:
                 await asyncio.sleep(settings.sweeper_interval_seconds)

@@ -13,7 +13,9 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from snab_contracts.documents import (
+    BankDetails,
     CompanyRequisites,
+    DocumentFailed,
     DocumentGenerated,
     DocumentRequested,
     ProposalClient,
@@ -180,6 +182,28 @@ async def _rules_for(
 # -- proposals --------------------------------------------------------------------------
 
 
+def company_requisites(settings: OrdersSettings) -> CompanyRequisites:
+    """The requisites printed on every proposal, from the COMPANY_* settings."""
+    bank = None
+    if settings.company_bank_name and settings.company_bank_bik and settings.company_bank_account:
+        bank = BankDetails(
+            bank_name=settings.company_bank_name,
+            bik=settings.company_bank_bik,
+            account=settings.company_bank_account,
+            correspondent_account=settings.company_bank_corr_account,
+        )
+    return CompanyRequisites(
+        name=settings.company_name,
+        inn=settings.company_inn,
+        kpp=settings.company_kpp,
+        ogrn=settings.company_ogrn,
+        address=settings.company_address,
+        phone=settings.company_phone,
+        email=settings.contact_email,
+        bank=bank,
+    )
+
+
 async def proposal_view(session: AsyncSession, proposal_id: UUID) -> ProposalView:
     row = (await session.execute(select(proposals).where(proposals.c.id == proposal_id))).first()
     if row is None:
@@ -257,14 +281,7 @@ async def build_proposal(
     document = ProposalDocument(
         number=number,
         date=now.astimezone(MOSCOW).date(),
-        company=CompanyRequisites(
-            name=settings.company_name,
-            inn=settings.company_inn,
-            kpp=settings.company_kpp,
-            address=settings.company_address,
-            phone=settings.company_phone,
-            email=settings.contact_email,
-        ),
+        company=company_requisites(settings),
         client=ProposalClient(
             name=(client.name if client else None)
             or order.company
@@ -297,8 +314,8 @@ async def build_proposal(
         payment_terms=payment_terms,
         manager=ProposalManager(
             name=settings.manager_name,
-            phone=settings.company_phone,
-            email=settings.contact_email,
+            phone=settings.manager_phone or settings.company_phone,
+            email=settings.manager_email or settings.contact_email,
         ),
         notes=req.notes,
     )
@@ -390,7 +407,10 @@ async def _lock_proposal(session: AsyncSession, proposal_id: UUID) -> Row[Any] |
 
 
 async def on_document_generated(*, tx: Tx, event: DocumentGenerated) -> None:
-    """The PDF is ready: attach it; a proposal still being generated becomes ready."""
+    """The PDF is ready: attach it. A proposal waiting for it becomes ready; so does one
+    that had given up waiting (timed out, or failed to render and was rendered after all):
+    its PDF is good and nobody has rebuilt it. A superseded proposal keeps its status, the
+    file is only recorded."""
     proposal = await _lock_proposal(tx.session, event.proposal_id)
     if proposal is None:
         log.warning("document_for_unknown_proposal", proposal_id=str(event.proposal_id))
@@ -406,9 +426,11 @@ async def on_document_generated(*, tx: Tx, event: DocumentGenerated) -> None:
         "updated_at": utcnow(),
     }
     status = proposal.status
-    if status == ProposalStatus.GENERATING.value:
+    late = _waiting_gave_up(proposal)
+    if status == ProposalStatus.GENERATING.value or late:
         status = proposal_transition(status, ProposalStatus.READY).value
         values["status"] = status
+        values["last_error"] = None
     await tx.session.execute(
         update(proposals).where(proposals.c.id == proposal.id).values(**values)
     )
@@ -420,9 +442,97 @@ async def on_document_generated(*, tx: Tx, event: DocumentGenerated) -> None:
         entity="proposal",
         entity_id=proposal.id,
         before={"status": proposal.status, "document_id": proposal.document_id},
-        after={"status": status, "document_id": event.document_id, "filename": event.filename},
+        after={
+            "status": status,
+            "document_id": event.document_id,
+            "filename": event.filename,
+            **({"late": True} if late else {}),
+        },
         source_event_id=event.id,
     )
+
+
+def _waiting_gave_up(proposal: Row[Any]) -> bool:
+    """Failed while waiting for its PDF (not because its email failed)."""
+    return proposal.status == ProposalStatus.FAILED.value and proposal.document_id is None
+
+
+async def on_document_failed(*, tx: Tx, event: DocumentFailed) -> None:
+    """documents could not make the PDF: the proposal fails with the reason, for the
+    manager to read (and to rebuild once the cause is fixed)."""
+    proposal = await _lock_proposal(tx.session, event.proposal_id)
+    if proposal is None:
+        log.warning("document_failed_for_unknown_proposal", proposal_id=str(event.proposal_id))
+        return
+    status = proposal.status
+    if status == ProposalStatus.GENERATING.value or _waiting_gave_up(proposal):
+        status = ProposalStatus.FAILED.value
+        if proposal.status != status:
+            proposal_transition(proposal.status, ProposalStatus.FAILED)
+        await tx.session.execute(
+            update(proposals)
+            .where(proposals.c.id == proposal.id)
+            .values(status=status, last_error=event.reason[:2000], updated_at=utcnow())
+        )
+    await audit(
+        tx.session,
+        order_id=proposal.order_id,
+        actor=SYSTEM,
+        action="proposal.document_failed",
+        entity="proposal",
+        entity_id=proposal.id,
+        before={"status": proposal.status},
+        after={"status": status, "failure": event.failure, "error": event.reason[:2000]},
+        source_event_id=event.id,
+    )
+    log.warning(
+        "proposal_document_failed",
+        number=proposal.number,
+        failure=event.failure,
+        reason=event.reason,
+    )
+
+
+async def expire_document_waits(
+    *, tx: Tx, settings: OrdersSettings, now: datetime | None = None
+) -> list[UUID]:
+    """Proposals that waited longer than PROPOSAL_DOCUMENT_TIMEOUT_SECONDS for their PDF
+    fail, with the reason; the manager can rebuild them. Claimed with ``FOR UPDATE SKIP
+    LOCKED`` like the request sweeper's rows, so replicas never fail one twice."""
+    now = now or utcnow()
+    rows = (
+        await tx.session.execute(
+            select(proposals)
+            .where(
+                proposals.c.status == ProposalStatus.GENERATING.value,
+                proposals.c.created_at <= now - settings.document_timeout,
+            )
+            .order_by(proposals.c.created_at)
+            .limit(settings.sweeper_batch_size)
+            .with_for_update(skip_locked=True)
+        )
+    ).all()
+    reason = calc.document_timeout_reason(settings.document_timeout)
+    for row in rows:
+        proposal_transition(row.status, ProposalStatus.FAILED)
+        await tx.session.execute(
+            update(proposals)
+            .where(proposals.c.id == row.id)
+            .values(status=ProposalStatus.FAILED.value, last_error=reason, updated_at=now)
+        )
+        await audit(
+            tx.session,
+            order_id=row.order_id,
+            actor=SYSTEM,
+            action="proposal.document_timeout",
+            entity="proposal",
+            entity_id=row.id,
+            before={"status": row.status},
+            after={"status": ProposalStatus.FAILED.value, "error": reason},
+        )
+    if rows:
+        log.warning("proposal_documents_timed_out", proposals=[r.number for r in rows])
+    return [r.id for r in rows]
 
 
 async def send_proposal(

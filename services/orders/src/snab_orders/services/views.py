@@ -162,6 +162,9 @@ def proposal_view(row: Row[Any], lines: Sequence[Row[Any]]) -> ProposalView:
         lead_time_days=row.lead_time_days,
         payment_terms=row.payment_terms,
         document_id=row.document_id,
+        document_version=row.document_version,
+        document_filename=row.document_filename,
+        last_error=row.last_error,
         created_at=row.created_at,
         sent_at=row.sent_at,
     )
