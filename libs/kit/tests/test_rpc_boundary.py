@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from snab_contracts.base import Contract, RpcRequest
 from snab_kit.bus import BusNames
+from snab_kit.rpc import RpcClient
 from snab_kit.settings import ServiceSettings
 
 
@@ -48,10 +49,11 @@ async def caller(
         return Echoed(name=req.name)
 
     nc = await nats.connect(nats_url)
+    rpc = RpcClient(nc, bus, timeout=5)
 
     async def call(payload: bytes) -> tuple[dict[str, Any], int, float]:
         started = asyncio.get_running_loop().time()
-        msg = await nc.request(bus.subject(Rename.SUBJECT), payload, timeout=5)
+        msg = await rpc.request(Rename.SUBJECT, payload)
         took = asyncio.get_running_loop().time() - started
         return json.loads(msg.data), len(msg.data), took
 

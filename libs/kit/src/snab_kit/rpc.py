@@ -11,12 +11,14 @@ codes to HTTP statuses and the bot to Russian messages, each in one table of its
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from typing import Any, ClassVar, TypeVar
 
 import nats.errors
 from nats.aio.client import Client
+from nats.aio.msg import Msg
 from pydantic import BaseModel, ValidationError
 
 from snab_contracts.base import Contract, RpcRequest
@@ -200,17 +202,34 @@ class RpcClient:
         self.names = names
         self.timeout = timeout
 
+    async def request(self, subject: str, payload: bytes, *, timeout: float | None = None) -> Msg:
+        """The raw reply to ``payload`` on ``subject``.
+
+        "No responders" is retried until the timeout: a responder that is restarting (a
+        deploy, a crash the runner recovers from) comes back within moments, and the server
+        may briefly miss a subscription that was just made while another member of the
+        same queue group went away."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + (timeout or self.timeout)
+        pause = 0.05
+        while True:
+            left = deadline - loop.time()
+            try:
+                return await self.nc.request(
+                    self.names.subject(subject), payload, timeout=max(left, 0.001)
+                )
+            except nats.errors.NoRespondersError as exc:
+                if loop.time() + pause >= deadline:
+                    raise Unavailable(f"{subject}: no answer (nobody serves it)") from exc
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, 1.0)
+            except nats.errors.TimeoutError as exc:
+                raise Unavailable(f"{subject}: no answer (timeout)") from exc
+
     async def call_raw(
         self, subject: str, request: BaseModel, *, timeout: float | None = None
     ) -> Any:
-        try:
-            msg = await self.nc.request(
-                self.names.subject(subject),
-                request.model_dump_json().encode(),
-                timeout=timeout or self.timeout,
-            )
-        except (nats.errors.NoRespondersError, nats.errors.TimeoutError) as exc:
-            raise Unavailable(f"{subject}: no answer ({type(exc).__name__})") from exc
+        msg = await self.request(subject, request.model_dump_json().encode(), timeout=timeout)
         reply = json.loads(msg.data)
         if not reply.get("ok"):
             raise failure_from_dict(reply.get("error") or {})
