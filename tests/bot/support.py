@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from snab_contracts.base import Contract, Event, RpcRequest
 from snab_contracts.mail import MailAddress
-from snab_contracts.parsing import OrderParsed, RequestItem
+from snab_contracts.parsing import OrderParsed, QuoteLine, QuoteParsed, RequestItem
 from snab_kit.bus import BusNames
 from snab_kit.rpc import RpcClient
 from snab_notifier.main import Notifier, assemble
@@ -66,6 +66,33 @@ def order_parsed(
             "confidence": 0.9,
             "extractor": "rules",
             "text_excerpt": "Добрый день! Просим выставить КП.",
+        }
+    )
+
+
+ITEM_NAMES = ("Болт М8х30 DIN 933", "Гайка М8 DIN 934", "Шайба 8 DIN 125", "Шпилька М8х1000")
+
+
+def quote_parsed(
+    *, request_id: int, rfq_number: str, email: str, prices: list[str], days: int = 5
+) -> QuoteParsed:
+    """A supplier's answer in the request's thread: one price per item of ``order_parsed``."""
+    return QuoteParsed.model_validate(
+        {
+            "mail_id": uuid4(),
+            "from": MailAddress(email=email, name="Отдел продаж"),
+            "mail_subject": f"Re: Запрос цены [{rfq_number}]",
+            "received_at": datetime.now(UTC),
+            "thread": {"request_id": request_id, "rfq_number": rfq_number},
+            "currency": "RUB",
+            "vat_included": True,
+            "lines": [
+                QuoteLine(position=i, name=name, unit_price=Decimal(price), lead_time_days=days)
+                for i, (name, price) in enumerate(zip(ITEM_NAMES, prices, strict=False), start=1)
+            ],
+            "lead_time_days": days,
+            "confidence": 0.9,
+            "extractor": "rules",
         }
     )
 
@@ -174,7 +201,13 @@ async def wait_message(
     def found() -> ChatMessage | None:
         return next((m for m in tg.messages(chat) if m.message_id > after and predicate(m)), None)
 
-    result: ChatMessage = await tg.until(found, timeout=timeout)
+    try:
+        result: ChatMessage = await tg.until(found, timeout=timeout)
+    except TimeoutError:
+        refused = [(c.method, c.status, str(c.params)[:300]) for c in tg.refused]
+        raise TimeoutError(
+            f"no such message in chat {chat}\n{tg.transcript([chat])}\nrefused: {refused}"
+        ) from None
     return result
 
 

@@ -11,6 +11,7 @@ from uuid import uuid4
 from snab_contracts.orders import OrderCreated, QuoteReceived
 from snab_contracts.rpc.orders import OrdersList
 from snab_contracts.values import Money
+from snab_kit.testing import wait_for
 from snab_notifier.bot.callbacks import OrderAct, OrderCb
 from tests.bot.support import ADMIN, SECOND_ADMIN, Bots, Desk, order_parsed, wait_message
 from tests.peers.telegram import FakeTelegram
@@ -74,7 +75,12 @@ async def test_queued_before_a_restart_is_sent_once_after_it(
     )
     await desk.publish(event)
     await desk.consumer_idle("order.created", 1)
-    assert await desk.scalar("SELECT status FROM notifier.notifications") == "queued"
+
+    async def tried_and_waiting() -> bool:
+        row = (await desk.rows("SELECT status, attempts FROM notifier.notifications"))[0]
+        return row.status == "queued" and row.attempts >= 1
+
+    await wait_for(tried_and_waiting, timeout=10)
     await bots.stop(notifier)
 
     telegram.up()

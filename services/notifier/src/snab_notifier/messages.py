@@ -40,6 +40,7 @@ from snab_notifier.domain.notices import (
     MailFailedNotice,
     OrderNotice,
     ProposalNotice,
+    QuoteLine,
     QuotesNotice,
     RequestNotice,
     UnmatchedNotice,
@@ -327,9 +328,30 @@ def quotes_notice(n: QuotesNotice, detail: OrderDetail | None) -> str:
     count = f" · {answered} из {total}" if answered is not None and total else ""
     title = "Ответ поставщика" if len(n.quotes) == 1 else "Ответы поставщиков"
     lines = [f"💬 <b>{title} по {q(n.number)}</b>{count}"]
-    for quote in sorted(n.quotes, key=lambda x: (x.total is None, x.total or 0)):
+    totals: dict[str, tuple[Decimal, str]] = {
+        str(x.quote_id): (x.total, x.currency) for x in n.quotes if x.total is not None
+    }
+    if detail is not None and detail.comparison is not None:
+        for x in n.quotes:  # no total in the mail: the sum of its priced lines
+            amounts = [
+                c.amount
+                for row in detail.comparison.rows
+                for c in row.cells
+                if c.quote_id == x.quote_id and c.amount is not None
+            ]
+            if str(x.quote_id) not in totals and amounts:
+                totals[str(x.quote_id)] = (sum(amounts, Decimal(0)), detail.comparison.currency)
+
+    def cheapest_first(x: QuoteLine) -> tuple[bool, Decimal]:
+        amount = totals.get(str(x.quote_id))
+        return amount is None, amount[0] if amount else Decimal(0)
+
+    for quote in sorted(n.quotes, key=cheapest_first):
         parts = [q(cut(quote.supplier, 32))]
-        parts.append(money(quote.total, quote.currency) if quote.total is not None else "без суммы")
+        amount = totals.get(str(quote.quote_id))
+        parts.append(
+            money(*amount) if amount else plural(quote.lines, "позиция", "позиции", "позиций")
+        )
         days = lead.get(str(quote.quote_id))
         if days is not None:
             parts.append(f"{days} дн.")

@@ -15,6 +15,7 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import PRODUCTION, TelegramAPIServer
 from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramUnauthorizedError
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.types import BotCommand
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
@@ -37,6 +38,7 @@ from snab_notifier.bot.storage import PostgresStorage
 from snab_notifier.settings import NotifierSettings
 
 log = get_logger(__name__)
+MAX_START_DELAY = 10.0
 
 
 def make_bot(settings: NotifierSettings, *, on_wait: RetryListener | None = None) -> Bot:
@@ -100,7 +102,29 @@ class BotRunner:
                 [BotCommand(command=c, description=d) for c, d in m.COMMANDS]
             )
 
+    async def reach_telegram(self) -> None:
+        """Wait until the Bot API answers (``getMe``): an outage at start delays the bot,
+        it does not stop it. A rejected token is said loudly and tried again slowly."""
+        delay = 1.0
+        while True:
+            try:
+                me = await self.bot.me()
+            except TelegramUnauthorizedError:
+                log.error("telegram_token_rejected", retry_in=60.0)
+                await asyncio.sleep(60.0)
+                continue
+            except Exception as exc:
+                log.warning(
+                    "telegram_unreachable", error=f"{type(exc).__name__}: {exc}", retry_in=delay
+                )
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, MAX_START_DELAY)
+                continue
+            log.info("telegram_bot", username=me.username)
+            return
+
     async def run(self) -> None:
+        await self.reach_telegram()
         await self.announce_commands()
         if self.settings.webhook:
             await self._webhook()

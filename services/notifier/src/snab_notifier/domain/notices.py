@@ -128,7 +128,7 @@ class DigestNotice(Payload):
     counts: dict[str, int] = Field(default_factory=dict)
     """How many notices of each kind the digest took in."""
     numbers: list[str] = Field(default_factory=list)
-    """Order numbers of the newest orders in it (a few, for the reader's bearings)."""
+    """Numbers of the newest orders in it, ascending (a few, for the reader's bearings)."""
 
 
 PAYLOADS: dict[Kind, type[Payload]] = {
@@ -332,12 +332,13 @@ def merge(kind: Kind, earlier: Payload, later: Payload) -> Payload:
 def fold(digest: DigestNotice, notices: list[tuple[Kind, Payload]]) -> DigestNotice:
     """The digest after taking in ``notices`` (oldest first)."""
     counts = dict(digest.counts)
-    numbers = list(digest.numbers)
+    numbers = set(digest.numbers)
     for kind, payload in notices:
         counts[kind.value] = counts.get(kind.value, 0) + 1
         if isinstance(payload, OrderNotice):
-            numbers.append(payload.number)
-    return DigestNotice(counts=counts, numbers=numbers[-DIGEST_NUMBERS:])
+            numbers.add(payload.number)
+    newest = sorted(numbers, key=lambda n: (len(n), n))[-DIGEST_NUMBERS:]
+    return DigestNotice(counts=counts, numbers=newest)
 
 
 def plan(waiting: list[Kind], *, threshold: int, digest_open: bool) -> tuple[str, list[int]]:

@@ -37,6 +37,7 @@ LINKABLE = {
 }
 ORDERS_LOOKED_AT = 10
 OPTIONS = 8
+SENDER_LOOKUP = 100
 
 
 async def candidates(
@@ -71,6 +72,22 @@ async def candidates(
     return (matching + others)[:OPTIONS], len(matching)
 
 
+async def sender_of(desk: Desk, user_id: int, mail_id: UUID) -> str | None:
+    """The address the mail came from: as the orders service keeps unmatched mail, else
+    as the mail gateway stored it; None when neither can tell."""
+    page = await desk.call(
+        user_id, OrdersUnmatchedMail(reasons=["unmatched_quote"], page_size=SENDER_LOOKUP)
+    )
+    for item in page.items:
+        if item.mail_id == mail_id:
+            return item.from_.email if item.from_ else None
+    try:
+        mail = await desk.call(user_id, MailGet(mail_id=mail_id))
+    except RpcFailure:
+        return None
+    return mail.from_.email if mail.from_ else None
+
+
 def router() -> Router:
     """The mail handlers, on a router of their own (one per dispatcher)."""
     router = Router(name="mail")
@@ -79,8 +96,7 @@ def router() -> Router:
     async def link_button(
         query: CallbackQuery, callback_data: MailCb, desk: Desk, actions: Actions
     ) -> None:
-        mail = await desk.call(query.from_user.id, MailGet(mail_id=callback_data.id))
-        sender = mail.from_.email if mail.from_ else None
+        sender = await sender_of(desk, query.from_user.id, callback_data.id)
         options, matching = await candidates(desk, query.from_user.id, sender)
         if not options:
             await reply(query, m.NO_OPEN_REQUESTS)
