@@ -115,14 +115,14 @@ async def test_second_quote_edits_the_first_message(
 
     await desk.publish(quote("ООО «Метиз-А»", "2126.00", 1))
     first = await wait_message(telegram, ADMIN)
-    assert first.plain.startswith("💬 Ответ поставщика по ORD-2026-0042 · 1 из 3")
+    assert first.plain.startswith("💬 Ответы по ORD-2026-0042 · 1 из 3")
     assert "ООО «Метиз-А» · 2 126,00 ₽" in first.plain
     assert first.labels == ["Сравнить"]
 
     await desk.publish(quote("КрепТорг", "1892.40", 2))
     await telegram.until(lambda: first.edits == 1)
     assert len(telegram.messages(ADMIN)) == 1, "edited, not a second message"
-    assert first.plain.startswith("💬 Ответы поставщиков по ORD-2026-0042 · 2 из 3")
+    assert first.plain.startswith("💬 Ответы по ORD-2026-0042 · 2 из 3")
     lines = first.plain.splitlines()
     assert lines[1:3] == ["• КрепТорг · 1 892,40 ₽", "• ООО «Метиз-А» · 2 126,00 ₽"]
 

@@ -151,7 +151,8 @@ class ChatMessage:
     document: tuple[str, bytes] | None = None
     edits: int = 0
     sent_at: float = 0.0
-    history: list[str] = field(default_factory=list)
+    history: list[tuple[str, list[list[Button]]]] = field(default_factory=list)
+    """Earlier versions (HTML text and buttons), oldest first."""
 
     @property
     def labels(self) -> list[str]:
@@ -653,10 +654,15 @@ class FakeTelegram:
     def _m_sendDocument(self, params: dict[str, Any], files: dict[str, bytes]) -> dict[str, Any]:
         chat = self._chat(params)
         plain = self._check_text(params, "caption", 1024)
-        content = files.get("document")
+        field_ = params.get("document")
+        if isinstance(field_, str) and field_.startswith("attach://"):
+            field_ = field_.removeprefix("attach://")  # a multipart field of that name
+        else:
+            field_ = "document"
+        content = files.get(field_)
         if content is None:
             raise _ApiError(400, "Bad Request: there is no document in the request")
-        name = str((params.get("document") or {}).get("filename") or "document")
+        name = str((params.get(field_) or {}).get("filename") or "document")
         return self._store(
             chat, str(params.get("caption") or ""), plain, self._buttons(params), (name, content)
         )
@@ -678,7 +684,6 @@ class FakeTelegram:
                 buttons=buttons,
                 document=document,
                 sent_at=time.time(),
-                history=[text],
             )
             self.chats[chat].append(message)
             return message.as_dict(chat)
@@ -703,9 +708,9 @@ class FakeTelegram:
                     "reply markup are exactly the same as a current content and reply markup "
                     "of the message",
                 )
+            message.history.append((message.text, message.buttons))
             message.text, message.plain, message.buttons = str(params["text"]), plain, buttons
             message.edits += 1
-            message.history.append(message.text)
             return message.as_dict(chat)
 
     def _m_editMessageReplyMarkup(
@@ -716,6 +721,7 @@ class FakeTelegram:
             message = self._find(chat, int(params.get("message_id") or 0))
             if message is None:
                 raise _ApiError(400, "Bad Request: message to edit not found")
+            message.history.append((message.text, message.buttons))
             message.buttons = self._buttons(params)
             message.edits += 1
             return message.as_dict(chat)
@@ -758,8 +764,11 @@ class FakeTelegram:
                     lines.append("")
         return "\n".join(lines)
 
-    def transcript_html(self, chats: Iterable[int] | None = None, *, title: str = "Bot") -> str:
-        """The chats as a phone would show them (roughly), for a screenshot."""
+    def transcript_html(
+        self, chats: Iterable[int] | None = None, *, title: str = "Bot", history: bool = True
+    ) -> str:
+        """The chats as a phone would show them (roughly), for a screenshot; with
+        ``history``, each edited message shows its earlier versions first, faded."""
         parts = [
             "<!doctype html><html><head><meta charset='utf-8'><style>",
             PHONE_CSS,
@@ -769,23 +778,10 @@ class FakeTelegram:
         with self._lock:
             for chat in chats or sorted(self.chats):
                 for msg in self.chats.get(chat, []):
-                    cls = "m" if msg.from_bot else "m u"
-                    body = msg.text if msg.from_bot else html.escape(msg.text)
-                    body = _pre_lines(body.replace("\n", "<br>"))
-                    file = ""
-                    if msg.document:
-                        size = len(msg.document[1]) // 1024 + 1
-                        name = html.escape(msg.document[0])
-                        file = f"<div class='f'>📎 {name} · {size} КБ</div>"
-                    edited = " · изменено" if msg.edits else ""
-                    meta = f"<div class='meta'>#{msg.message_id}{edited}</div>"
-                    parts.append(f"<div class='{cls}'>{file}{body}{meta}</div>")
-                    for row in msg.buttons:
-                        parts.append(
-                            "<div class='kb'>"
-                            + "".join(f"<div>{html.escape(b.text)}</div>" for b in row)
-                            + "</div>"
-                        )
+                    versions = [*msg.history, (msg.text, msg.buttons)] if history else []
+                    for old_text, old_buttons in versions[:-1]:
+                        parts.append(_bubble(msg, old_text, old_buttons, note="до правки"))
+                    parts.append(_bubble(msg, msg.text, msg.buttons))
         parts.append("</body></html>")
         return "\n".join(parts)
 
@@ -806,7 +802,25 @@ blockquote { border-left: 3px solid #4a90d9; margin: 4px 0; padding-left: 8px; c
 .f { background: #eef3f8; border-radius: 8px; padding: 6px; margin-bottom: 4px; font-size: 13px }
 .meta { font-size: 11px; color: #8a9aa8; text-align: right }
 h2 { font-size: 14px; color: #333 }
+.old { opacity: .55 }
 """
+
+
+def _bubble(msg: ChatMessage, text: str, buttons: list[list[Button]], note: str = "") -> str:
+    cls = ("m" if msg.from_bot else "m u") + (" old" if note else "")
+    body = text if msg.from_bot else html.escape(text)
+    body = _pre_lines(body.replace("\n", "<br>"))
+    file = ""
+    if msg.document:
+        size = len(msg.document[1]) // 1024 + 1
+        file = f"<div class='f'>📎 {html.escape(msg.document[0])} · {size} КБ</div>"
+    edited = " · изменено" if msg.edits and not note else ""
+    meta = f"<div class='meta'>#{msg.message_id}{edited}{' · ' + note if note else ''}</div>"
+    out = [f"<div class='{cls}'>{file}{body}{meta}</div>"]
+    for row in buttons:
+        cells = "".join(f"<div>{html.escape(b.text)}</div>" for b in row)
+        out.append(f"<div class='kb{' old' if note else ''}'>{cells}</div>")
+    return "\n".join(out)
 
 
 def _pre_lines(body: str) -> str:

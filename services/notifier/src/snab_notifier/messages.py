@@ -136,20 +136,13 @@ def quantity(value: Decimal, unit: str) -> str:
     return f"{number(value)} {unit}"
 
 
-_STATUS_IN_MESSAGE = re.compile(r"в статусе ([a-z_]+)")
+_STATUS_WORD = re.compile(r"\b(" + "|".join(s.value for s in OrderStatus) + r")\b")
 
 
 def failure(code: str, message: str) -> str:
     """What a manager reads when an action failed (the orders service writes its rules'
     messages in Russian already; status names are shown as the desk calls them)."""
-
-    def label(match: re.Match[str]) -> str:
-        try:
-            return f"в статусе «{status(match[1])}»"
-        except ValueError:
-            return match[0]
-
-    text = _STATUS_IN_MESSAGE.sub(label, message.strip())
+    text = _STATUS_WORD.sub(lambda match: f"«{status(match[1])}»", message.strip())
     if code == "unavailable":
         return "Система заявок сейчас не отвечает. Попробуйте через минуту."
     if code == "internal" or not text:
@@ -252,7 +245,7 @@ B_THIS_MONTH = "Этот месяц"
 
 
 def b_send_requests(count: int) -> str:
-    return f"Отправить запросы ({count})" if count else "Отправить запросы"
+    return f"Отправить ({count})" if count else "Отправить"
 
 
 def b_markup(value: int) -> str:
@@ -277,8 +270,7 @@ def b_toggle(name: str, chosen: bool, note: str = "") -> str:
 
 def order_notice(n: OrderNotice, detail: OrderDetail | None) -> str:
     duplicate = n.duplicate_number is not None or n.duplicate_of is not None
-    title = "Новая заявка — похожа на повтор" if duplicate else "Новая заявка"
-    lines = [f"🆕 <b>{title} {q(n.number)}</b>"]
+    lines = [f"🆕 <b>Новая заявка {q(n.number)}</b>"]
     client = n.client_name
     deadline = n.deadline
     if detail is not None:
@@ -303,7 +295,8 @@ def order_notice(n: OrderNotice, detail: OrderDetail | None) -> str:
         reasons = "; ".join(cut(r, 80) for r in n.review_reasons[:3]) or "причина не указана"
         lines.append(f"⚠️ Нужна проверка: {q(reasons)}")
     if duplicate:
-        lines.append(f"Похожа на заявку {q(n.duplicate_number or '')}".rstrip())
+        earlier = q(n.duplicate_number) if n.duplicate_number else "одну из прежних"
+        lines.append(f"Похожа на {earlier} — может быть, повтор.")
     return fit(lines)
 
 
@@ -326,8 +319,7 @@ def quotes_notice(n: QuotesNotice, detail: OrderDetail | None) -> str:
         lead = {str(qv.quote_id): qv.lead_time_days for qv in detail.quotes}
     answered, total = quote_counts(n, detail)
     count = f" · {answered} из {total}" if answered is not None and total else ""
-    title = "Ответ поставщика" if len(n.quotes) == 1 else "Ответы поставщиков"
-    lines = [f"💬 <b>{title} по {q(n.number)}</b>{count}"]
+    lines = [f"💬 <b>Ответы по {q(n.number)}</b>{count}"]
     totals: dict[str, tuple[Decimal, str]] = {
         str(x.quote_id): (x.total, x.currency) for x in n.quotes if x.total is not None
     }
@@ -384,7 +376,7 @@ def request_notice(kind: Kind, n: RequestNotice) -> str:
     lines = [
         f"❌ <b>Запрос не доставлен: {supplier}</b>",
         f"{ref}" + (f" · {q(n.supplier_email)}" if n.supplier_email else ""),
-        f"Почтовый сервер: {q(cut(n.reason, 300))}",
+        f"Ответ почтового сервера: {q(mail_error(n.reason))}",
     ]
     if n.order_status == OrderStatus.NEW:
         lines.append("Ни один запрос не дошёл — заявка снова в статусе «новая».")
@@ -399,11 +391,10 @@ def proposal_caption(
         return fit(
             [f"📄 <b>КП готово</b> {number_}".rstrip(), q(cut(n.filename, 80))], CAPTION_LIMIT
         )
-    lines = [f"📄 <b>КП {q(proposal.number)} готово</b>" + (f" · {number_}" if number_ else "")]
+    lines = [f"📄 <b>КП {q(proposal.number)} готово</b>"]
     if detail is not None:
         client = detail.order.client_name or detail.company or detail.order.contact_email
-        if client:
-            lines.append(q(cut(client, 60)))
+        lines.append(f"{number_} · {q(cut(client, 50))}" if client else number_)
     lines.append(
         f"{plural(len(proposal.lines), 'позиция', 'позиции', 'позиций')} · "
         f"итого <b>{money(proposal.total, proposal.currency)}</b>"
@@ -418,6 +409,15 @@ def proposal_caption(
 
 
 PDF_MISSING = "PDF не удалось получить — нажмите «Прислать PDF» позже."
+
+
+_GAVE_UP = re.compile(r"^gave up after (\d+) attempts: ", re.IGNORECASE)
+
+
+def mail_error(error: str | None) -> str:
+    """A mail server's answer as the gateway reported it, its own words in Russian."""
+    text = cut(error, 300)
+    return _GAVE_UP.sub(lambda match: f"после {match[1]} попыток: ", text)
 
 
 PURPOSE = {
@@ -435,7 +435,7 @@ def mail_failed_notice(n: MailFailedNotice, detail: OrderDetail | None) -> str:
         lines.append(f"Заявка {q(detail.order.number)}")
     if n.recipients:
         lines.append("Кому: " + q(cut(", ".join(n.recipients), 120)))
-    lines.append(f"Ошибка: {q(cut(n.error, 300))}")
+    lines.append(f"Ответ почтового сервера: {q(mail_error(n.error))}")
     if n.purpose == "proposal":
         lines.append("Заявка вернулась в «КП готово» — можно отправить ещё раз.")
     return fit(lines)
@@ -471,14 +471,14 @@ DIGEST_KINDS: tuple[tuple[Kind, str], ...] = (
 
 def digest_notice(n: DigestNotice) -> str:
     total = sum(n.counts.values())
-    lines = [f"📥 <b>Поток событий: {total}</b>"]
+    lines = [f"📥 <b>Сводка: {plural(total, 'событие', 'события', 'событий')}</b>"]
     for kind, label in DIGEST_KINDS:
         count = n.counts.get(kind.value, 0)
         if count:
             lines.append(f"{label}: {count}")
     if n.numbers:
         lines.append("Последние заявки: " + ", ".join(q(x) for x in n.numbers))
-    lines.append("Собираю их здесь, чтобы не присылать по одному. Список — по кнопке.")
+    lines.append("Пока события идут потоком, обновляю это сообщение, а не шлю новые.")
     return fit(lines)
 
 
@@ -512,11 +512,19 @@ def orders_page(page: OrderPage, *, title: str) -> str:
     return fit(lines)
 
 
+LIST_TITLES = {
+    "new": "Новые заявки",
+    "work": "Заявки в работе",
+    "kp": "Заявки с КП",
+    "done": "Закрытые заявки",
+    "all": "Заявки",
+}
+
+
 def orders_title(filter_key: str, query: str | None = None) -> str:
     if query:
         return f"Поиск «{cut(query, 40)}»"
-    label = FILTERS.get(filter_key, FILTERS["all"])[0]
-    return "Заявки" if filter_key == "all" else f"Заявки: {label.lower()}"
+    return LIST_TITLES.get(filter_key, LIST_TITLES["all"])
 
 
 def request_line(r: SupplierRequestView) -> str:
@@ -578,10 +586,10 @@ def pick_text(number_: str, options: Sequence[SupplierSuggestion], chosen: int) 
         )
     lines = [
         f"<b>Запросы цен по {q(number_)}</b>",
-        "Отметьте, кому отправить. Сверху — лучшие по категориям и истории ответов.",
+        "Отметьте, кому отправить запрос цен.",
     ]
     for option in options[:3]:
-        if option.reasons:
+        if option.reasons and option.score > 0:
             lines.append(f"• {q(cut(option.name, 30))}: {q(cut(option.reasons[0], 60))}")
     lines.append(f"Выбрано: {chosen}")
     return fit(lines)
@@ -609,8 +617,15 @@ def requests_sent(number_: str, sent: SentRequests) -> str:
 
 # -- comparison --------------------------------------------------------------------------------
 
-PRICE_WIDTH = 10
-SUPPLIER_WIDTH = 11
+TABLE_WIDTH = 32
+PRICE_WIDTH = 9
+SUPPLIER_WIDTH = 14
+_LEGAL_FORM = re.compile(r"^(ООО|ОАО|ЗАО|ПАО|АО|ИП|ТОО|ООО ТД|ТД)\s+", re.IGNORECASE)
+
+
+def short_name(name: str) -> str:
+    """A company as a table has room for it: no legal form, no quotes."""
+    return _LEGAL_FORM.sub("", name.strip()).strip("«»\"' ") or name
 
 
 def _price(value: Decimal | None) -> str:
@@ -624,35 +639,41 @@ def _price(value: Decimal | None) -> str:
     return "\u00a0".join(groups) + "," + cents
 
 
-def comparison(number_: str, view: ComparisonView | None, detail: OrderDetail) -> str:
-    """A table for a phone: per item, one line per supplier, aligned in monospace:
+SIGNS = {"RUB": "₽", "USD": "$", "EUR": "€", "CNY": "¥"}
 
-    1. Болт М8х30 DIN 933 · 100 шт
-    КрепТорг      12,20  10д ★
-    Метиз-А       12,50   5д ⚡
+
+def comparison(number_: str, view: ComparisonView | None, detail: OrderDetail) -> str:
+    """A table for a phone (32 monospace characters): per item, one line per supplier,
+    cheapest first, marks at the end of the line where their width cannot shift columns:
+
+        1. Болт М8х30 DIN 933 оц… ×100 шт
+          Болтов и парт…  11,90  5д ★⚡
+          КрепТорг        12,20 10д
     """
     if view is None or not view.rows or not any(row.cells for row in view.rows):
         return f"<b>{q(number_)}</b>: ответов поставщиков пока нет — сравнивать нечего."
+    sign = SIGNS.get(view.currency, view.currency)
     lines = [
-        f"<b>Сравнение по {q(number_)}</b>",
-        f"Цена за единицу с НДС, {q(view.currency)}; ★ дешевле всех, ⚡ быстрее всех",
+        f"<b>Сравнение · {q(number_)}</b>",
+        f"Цена за единицу с НДС, {q(sign)}. ★ дешевле всех, ⚡ быстрее всех",
     ]
     table: list[str] = []
     for row in view.rows[:ROWS_IN_COMPARISON]:
-        table.append(
-            f"{row.position}. {cut(row.name, 30)} · {quantity(row.quantity, row.unit.value)}"
-        )
+        head = f"{row.position}. "
+        tail = f" ×{quantity(row.quantity, row.unit.value)}"
+        table.append(head + cut(row.name, TABLE_WIDTH - len(head) - len(tail)) + tail)
         if not row.cells:
             table.append("  нет предложений")
         for cell in sorted(row.cells, key=lambda c: (c.unit_price is None, c.unit_price or 0)):
-            name = cut(cell.supplier_name, SUPPLIER_WIDTH).ljust(SUPPLIER_WIDTH)
+            name = cut(short_name(cell.supplier_name), SUPPLIER_WIDTH).ljust(SUPPLIER_WIDTH)
             price = _price(cell.unit_price).rjust(PRICE_WIDTH)
             days = f"{cell.lead_time_days}д" if cell.lead_time_days is not None else "—"
             marks = ("★" if cell.best_price else "") + ("⚡" if cell.fastest else "")
-            table.append(f"  {name}{price} {days.rjust(4)} {marks}".rstrip())
+            table.append(f"  {name}{price} {days.rjust(3)} {marks}".rstrip())
         table.append("")
     if len(view.rows) > ROWS_IN_COMPARISON:
         table.append(f"и ещё {len(view.rows) - ROWS_IN_COMPARISON} поз.")
+        table.append("")
     totals: dict[str, tuple[Decimal, int]] = {}
     for row in view.rows:
         for cell in row.cells:
@@ -660,11 +681,11 @@ def comparison(number_: str, view: ComparisonView | None, detail: OrderDetail) -
                 amount, covered = totals.get(cell.supplier_name, (Decimal(0), 0))
                 totals[cell.supplier_name] = (amount + cell.amount, covered + 1)
     if totals:
-        table.append("Итого по поставщику:")
+        table.append(f"Сумма, {sign}".ljust(SUPPLIER_WIDTH + 2 + 11) + " поз.")
         for name, (amount, covered) in sorted(totals.items(), key=lambda kv: kv[1][0]):
             table.append(
-                f"  {cut(name, SUPPLIER_WIDTH).ljust(SUPPLIER_WIDTH)}"
-                f"{_price(amount).rjust(PRICE_WIDTH + 3)} {covered}/{len(view.rows)}"
+                f"  {cut(short_name(name), SUPPLIER_WIDTH).ljust(SUPPLIER_WIDTH)}"
+                f"{_price(amount).rjust(11)} {covered}/{len(view.rows)}"
             )
     body = fit(table, TEXT_LIMIT - 400).rstrip()
     lines.append(f"<pre>{q(body)}</pre>")
@@ -692,13 +713,13 @@ BAD_MARKUP = "Нужно число от 0 до 300, например <code>12,5
 
 def proposal_built(p: ProposalView, number_: str) -> str:
     lines = [
-        f"📄 <b>{q(p.number)}</b> по {q(number_)} собирается",
+        f"📄 <b>{q(p.number)} собирается</b>",
         f"{plural(len(p.lines), 'позиция', 'позиции', 'позиций')} · итого "
         f"<b>{money(p.total, p.currency)}</b> (НДС {money(p.vat_amount, p.currency)})",
         f"Маржа {money(p.margin_amount, p.currency)} ({percent(p.margin_percent)})",
     ]
     lines.extend(f"⚠️ {q(cut(w, 120))}" for w in p.warnings[:3])
-    lines.append("PDF пришлю, как только он будет готов.")
+    lines.append("PDF пришлю сюда, как только он будет готов.")
     return fit(lines)
 
 
@@ -717,8 +738,12 @@ def send_question(p: ProposalView, detail: OrderDetail) -> str:
     return "\n".join(lines)
 
 
-def proposal_sent(p: ProposalView) -> str:
-    return f"✉️ <b>{q(p.number)}</b> отправлено клиенту. Итого {money(p.total, p.currency)}."
+def proposal_sent(p: ProposalView, to: str | None) -> str:
+    lines = [f"✉️ <b>{q(p.number)} отправлено</b>"]
+    if to:
+        lines.append(f"Клиенту: {q(to)}")
+    lines.append(f"Итого {money(p.total, p.currency)}. Ответ придёт на почту отдела.")
+    return "\n".join(lines)
 
 
 # -- outcome -----------------------------------------------------------------------------------
@@ -730,7 +755,9 @@ def outcome_question(number_: str, outcome: str) -> str:
 
 
 def outcome_done(o: OrderSummary) -> str:
-    return f"<b>{q(o.number)}</b>: {status(o.status)}."
+    mark = "✅ " if o.status == OrderStatus.WON else ""
+    tail = f"\nСумма КП: {money(o.total.amount, o.total.currency)}" if o.total else ""
+    return f"{mark}<b>{q(o.number)}: {status(o.status)}</b>{tail}"
 
 
 # -- unmatched mail ----------------------------------------------------------------------------
@@ -746,13 +773,19 @@ def link_question(sender: str | None, matching: int) -> str:
 NO_OPEN_REQUESTS = "Открытых запросов нет — привязывать не к чему."
 
 
-def link_option(number_: str, r: SupplierRequestView) -> str:
-    return f"{r.rfq_number.removeprefix('RFQ-')} · {cut(r.supplier_name, 18)}"
+def link_option(r: SupplierRequestView) -> str:
+    """``Болтов и партнёры · 0042-3`` (the request's order and number; ✓ answered)."""
+    answered = " ✓" if r.status == RequestStatus.ANSWERED else ""
+    tail = r.rfq_number.split("-", 2)[-1]
+    return f"{cut(r.supplier_name, 18)} · {tail}{answered}"
 
 
-def linked(result: LinkedMail) -> str:
-    tail = "цены прочитаны" if result.quote_id else "но цен в нём не нашлось"
-    return f"📎 Письмо привязано к запросу по <b>{q(result.order_number)}</b>: {tail}."
+def linked(result: LinkedMail, rfq: str, supplier: str) -> str:
+    tail = "цены прочитаны и учтены." if result.quote_id else "цен в нём не нашлось."
+    return (
+        f"📎 <b>Письмо привязано</b>\n"
+        f"Это ответ {q(cut(supplier, 40))} на {q(rfq)} по {q(result.order_number)}: {tail}"
+    )
 
 
 def unmatched_list(items: Sequence[UnmatchedMail], total: int) -> str:
@@ -797,7 +830,10 @@ def supplier_card(s: SupplierView) -> str:
         lines.append(q(", ".join(x for x in (s.contact_name, s.phone) if x)))
     if s.inn:
         lines.append(f"ИНН {q(s.inn)}")
-    lines.append(f"Запросов: {s.requests_sent} · отвечает на {ratio(s.response_rate)}")
+    if s.requests_sent:
+        lines.append(f"Запросов: {s.requests_sent} · отвечает на {ratio(s.response_rate)}")
+    else:
+        lines.append("Запросов ему ещё не отправляли.")
     return "\n".join(lines)
 
 
@@ -876,7 +912,9 @@ def stats(report: SummaryReport, suppliers: SupplierStatsReport, month: date) ->
     by_status = [f"{status(s.status)} {s.count}" for s in report.by_status if s.count]
     if by_status:
         lines.append("Сейчас: " + ", ".join(by_status))
-    rows = sorted(suppliers.rows, key=lambda r: -r.requests_sent)[:5]
+    rows = sorted((r for r in suppliers.rows if r.requests_sent), key=lambda r: -r.requests_sent)[
+        :5
+    ]
     if rows:
         lines.append("")
         lines.append("<b>Поставщики</b> · отвечают · за сколько")

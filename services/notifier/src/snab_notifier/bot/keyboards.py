@@ -148,13 +148,17 @@ def order_card(d: OrderDetail) -> InlineKeyboardMarkup:
             row.insert(0, order(OrderAct.SEND, oid, m.B_SEND_CLIENT))
         rows.append(row)
         rows.append([order(OrderAct.COMPARE, oid, m.B_COMPARE)])
+    outcome = []
+    if status == OrderStatus.PROPOSAL_SENT:
+        outcome.append(order(OrderAct.WON, oid, m.B_WON))
     if status in (
+        OrderStatus.RFQ_SENT,
+        OrderStatus.QUOTING,
         OrderStatus.PROPOSAL_READY,
         OrderStatus.PROPOSAL_SENT,
-        OrderStatus.QUOTING,
-        OrderStatus.RFQ_SENT,
     ):
-        rows.append([order(OrderAct.WON, oid, m.B_WON), order(OrderAct.LOST, oid, m.B_LOST)])
+        outcome.append(order(OrderAct.LOST, oid, m.B_LOST))
+    rows.append(outcome)
     rows.append([order(OrderAct.OPEN, oid, m.B_REFRESH)])
     return keyboard(*rows)
 

@@ -28,8 +28,14 @@ from snab_notifier.bot.desk import Desk
 from snab_notifier.bot.middlewares import Press
 from snab_notifier.bot.ui import chat_of, refused, replace, reply
 
-WAITING = [OrderStatus.RFQ_SENT, OrderStatus.QUOTING, OrderStatus.PROPOSAL_READY]
+WAITING = [
+    OrderStatus.RFQ_SENT,
+    OrderStatus.QUOTING,
+    OrderStatus.PROPOSAL_READY,
+    OrderStatus.PROPOSAL_SENT,
+]
 LINKABLE = {
+    RequestStatus.QUEUED,
     RequestStatus.SENT,
     RequestStatus.REMINDED,
     RequestStatus.TIMEOUT,
@@ -55,8 +61,7 @@ async def candidates(
 
     details = await asyncio.gather(*(detail(o.order_id) for o in page.items))
     sender = (sender or "").strip().lower()
-    matching: list[dict[str, str]] = []
-    others: list[dict[str, str]] = []
+    ranked: list[tuple[bool, bool, dict[str, str]]] = []
     for d in details:
         if d is None:
             continue
@@ -65,11 +70,16 @@ async def candidates(
                 continue
             option = {
                 "request_id": str(r.request_id),
-                "label": m.link_option(d.order.number, r),
+                "label": m.link_option(r),
+                "rfq": r.rfq_number,
+                "supplier": r.supplier_name,
             }
             same = bool(sender) and (r.supplier_email or "").lower() == sender
-            (matching if same else others).append(option)
-    return (matching + others)[:OPTIONS], len(matching)
+            ranked.append((not same, r.status == RequestStatus.ANSWERED, option))
+    # To this address first, then those still waiting for an answer.
+    ranked.sort(key=lambda x: (x[0], x[1]))
+    matching = sum(1 for not_same, _, _ in ranked if not not_same)
+    return [option for _, _, option in ranked][:OPTIONS], matching
 
 
 async def sender_of(desk: Desk, user_id: int, mail_id: UUID) -> str | None:
@@ -141,7 +151,8 @@ def router() -> Router:
             done = True
         finally:
             await actions.finish(callback_data.token, done=done)
-        await replace(query, m.linked(result))
+        chosen = options[index]
+        await replace(query, m.linked(result, chosen["rfq"], chosen["supplier"]))
 
     @router.message(Command("unmatched"))
     async def unmatched(message: Message, desk: Desk) -> None:

@@ -100,7 +100,11 @@ async def ask_send(
         chat_id=chat_id,
         user_id=user_id,
         kind="send",
-        data={"proposal_id": str(proposal.proposal_id), "number": proposal.number},
+        data={
+            "proposal_id": str(proposal.proposal_id),
+            "number": proposal.number,
+            "to": detail.order.contact_email,
+        },
     )
     return m.send_question(proposal, detail), kb.confirm("send", token, m.B_CONFIRM_SEND)
 
@@ -240,7 +244,7 @@ def router() -> Router:
             done = True
         finally:
             await actions.finish(callback_data.token, done=done)
-        await replace(query, m.proposal_sent(sent))
+        await replace(query, m.proposal_sent(sent, action.data.get("to")))
 
     @router.callback_query(DocumentCb.filter())
     async def send_pdf(query: CallbackQuery, callback_data: DocumentCb, desk: Desk) -> None:
