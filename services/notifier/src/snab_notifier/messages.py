@@ -620,6 +620,8 @@ def requests_sent(number_: str, sent: SentRequests) -> str:
 TABLE_WIDTH = 32
 PRICE_WIDTH = 9
 SUPPLIER_WIDTH = 14
+TOTAL_NAME = 12
+TOTAL_WIDTH = 12
 _LEGAL_FORM = re.compile(r"^(ООО|ОАО|ЗАО|ПАО|АО|ИП|ТОО|ООО ТД|ТД)\s+", re.IGNORECASE)
 
 
@@ -681,11 +683,11 @@ def comparison(number_: str, view: ComparisonView | None, detail: OrderDetail) -
                 amount, covered = totals.get(cell.supplier_name, (Decimal(0), 0))
                 totals[cell.supplier_name] = (amount + cell.amount, covered + 1)
     if totals:
-        table.append(f"Сумма, {sign}".ljust(SUPPLIER_WIDTH + 2 + 11) + " поз.")
+        table.append(f"Сумма, {sign}".ljust(2 + TOTAL_NAME + TOTAL_WIDTH) + " поз.")
         for name, (amount, covered) in sorted(totals.items(), key=lambda kv: kv[1][0]):
             table.append(
-                f"  {cut(short_name(name), SUPPLIER_WIDTH).ljust(SUPPLIER_WIDTH)}"
-                f"{_price(amount).rjust(11)} {covered}/{len(view.rows)}"
+                f"  {cut(short_name(name), TOTAL_NAME).ljust(TOTAL_NAME)}"
+                f"{_price(amount).rjust(TOTAL_WIDTH)} {covered}/{len(view.rows)}"
             )
     body = fit(table, TEXT_LIMIT - 400).rstrip()
     lines.append(f"<pre>{q(body)}</pre>")
