@@ -132,3 +132,35 @@ async def test_second_quote_edits_the_first_message(
     assert "Ответили все — можно собирать КП." in first.plain
     assert first.labels == ["Сравнить", "Собрать КП"]
     assert len(telegram.calls_of("editMessageText")) == 2
+
+
+async def test_quotes_arriving_together_make_one_message(
+    telegram: FakeTelegram, bots: Bots, desk: Desk
+) -> None:
+    """Three quotes of one order handled in one batch (the notifier was down when they
+    came): one message tells of all three; the earlier two are recorded as merged."""
+    order_id = uuid4()
+    for n, (supplier, total) in enumerate((("А", "300"), ("Б", "100"), ("В", "200")), start=1):
+        await desk.publish(
+            QuoteReceived(
+                order_id=order_id,
+                order_number="ORD-2026-0050",
+                request_id=n,
+                rfq_number=f"RFQ-2026-0050-{n}",
+                supplier_id=uuid4(),
+                supplier_name=supplier,
+                quote_id=uuid4(),
+                lines_count=1,
+                total=Money(amount=Decimal(total)),
+                requests_answered=n,
+                requests_total=3,
+            )
+        )
+    await bots.start(telegram_admin_ids=[ADMIN])
+    message = await wait_message(telegram, ADMIN)
+    await desk.consumer_idle("quote.received", 3)
+    assert message.plain.splitlines()[1:4] == ["• Б · 100,00 ₽", "• В · 200,00 ₽", "• А · 300,00 ₽"]
+    assert "3 из 3" in message.plain
+    rows = await desk.rows("SELECT status FROM notifier.notifications ORDER BY id")
+    assert [r.status for r in rows] == ["merged", "merged", "sent"]
+    assert len(telegram.messages(ADMIN)) == 1

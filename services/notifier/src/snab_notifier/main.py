@@ -92,7 +92,7 @@ def assemble(settings: NotifierSettings | None = None) -> Notifier:
             document_attempts=settings.telegram_document_attempts,
         ),
     )
-    events.register(service, sender, chats)
+    events.register(service, sender, chats, batch=settings.notifier_batch_size)
     service.background(sender.run)
     if bot is not None:
         service.background(bot.run)

@@ -109,6 +109,12 @@ class NotifierSettings(ServiceSettings):
         le=10,
         description="A button whose action takes longer is answered with 'one moment' first.",
     )
+    notifier_batch_size: int = Field(
+        default=100,
+        ge=0,
+        le=1000,
+        description="Events queued per transaction in a burst (0: one transaction per event).",
+    )
     notifier_poll_seconds: float = Field(
         default=1.0, gt=0, description="How often the send loop looks for work when idle."
     )

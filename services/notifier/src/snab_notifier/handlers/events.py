@@ -44,9 +44,11 @@ NOTICE_OF: dict[type[Event], NoticeOf] = {
 }
 
 
-def register(service: Service, sender: Sender, chats: Sequence[int]) -> None:
+def register(service: Service, sender: Sender, chats: Sequence[int], *, batch: int = 0) -> None:
+    """A consumer per event; ``batch`` events per transaction (queueing only writes to the
+    database, so a failed batch may be replayed one by one)."""
     for event_type, notice_of in NOTICE_OF.items():
-        _consume(service, sender, chats, event_type, notice_of)
+        _consume(service, sender, chats, event_type, notice_of, batch)
 
 
 def _consume(
@@ -55,11 +57,18 @@ def _consume(
     chats: Sequence[int],
     event_type: type[Event],
     notice_of: NoticeOf,
+    batch: int,
 ) -> None:
     async def handle(event: Event, tx: Tx) -> None:
         notice = notice_of(event)
         if notice is not None and chats:
             await sender.queue(tx, notice, event_id=event.id, chats=chats)
 
+    async def handle_batch(batch: list[Event], tx: Tx) -> None:
+        found = [(event.id, notice_of(event)) for event in batch]
+        notices = [(event_id, notice) for event_id, notice in found if notice is not None]
+        if notices and chats:
+            await sender.queue_many(tx, notices, chats=chats)
+
     handle.__name__ = f"on_{event_type.SUBJECT.replace('.', '_')}"
-    service.on(event_type)(handle)
+    service.on(event_type, batch=batch, batch_handler=handle_batch if batch else None)(handle)

@@ -109,6 +109,17 @@ class SenderOptions:
 
 
 @dataclass
+class _Latest:
+    """The newest notice of a (chat, topic) while a batch is queued: a stored row
+    (``row_id``) or a row of this batch (``index``)."""
+
+    row_id: int | None
+    index: int | None
+    payload: Payload
+    queued: bool
+
+
+@dataclass
 class Claimed:
     how: Literal["single", "digest"]
     rows: list[Row[Any]]
@@ -163,55 +174,93 @@ class Sender:
     async def queue(
         self, tx: Tx, notice: Notice, *, event_id: uuid.UUID, chats: Sequence[int]
     ) -> int:
-        """One row per chat; a notice about a thing an earlier one told of carries that one
-        too (and takes its place when it was not sent yet). Returns rows added."""
-        added = 0
+        """One row per chat for one event (see ``queue_many``)."""
+        return await self.queue_many(tx, [(event_id, notice)], chats=chats)
+
+    async def queue_many(
+        self, tx: Tx, notices: Sequence[tuple[uuid.UUID, Notice]], *, chats: Sequence[int]
+    ) -> int:
+        """One row per (event, chat), oldest event first, in a few statements whatever the
+        number. A notice about a thing an earlier one told of (same chat and topic) carries
+        that one too, and takes its place when it was not sent yet (``merged``). Returns the
+        rows added (a redelivered event adds none)."""
         t = notifications
-        for chat in dict.fromkeys(chats):
-            payload: Payload = notice.payload
-            earlier = None
-            if notice.topic is not None:
-                earlier = (
-                    await tx.session.execute(
-                        select(t.c.id, t.c.kind, t.c.payload, t.c.status)
-                        .where(
-                            t.c.chat_id == chat,
-                            t.c.topic == notice.topic,
-                            t.c.status.in_(("queued", "sending", "sent")),
-                        )
-                        .order_by(t.c.id.desc())
-                        .limit(1)
-                        .with_for_update()
-                    )
-                ).first()
-                if earlier is not None:
-                    payload = merge(notice.kind, load(earlier.kind, earlier.payload), payload)
-            row_id = await tx.session.scalar(
-                pg_insert(t)
-                .values(
-                    event_id=event_id,
-                    chat_id=chat,
-                    kind=notice.kind.value,
-                    topic=notice.topic,
-                    payload=payload.model_dump(mode="json"),
-                    status="queued",
+        chats = list(dict.fromkeys(chats))
+        topics = {n.topic for _, n in notices if n.topic is not None}
+        latest: dict[tuple[int, str], _Latest] = {}
+        if topics and chats:
+            earlier = await tx.session.execute(
+                select(t.c.id, t.c.chat_id, t.c.topic, t.c.kind, t.c.payload, t.c.status)
+                .where(
+                    t.c.chat_id.in_(chats),
+                    t.c.topic.in_(topics),
+                    t.c.status.in_(("queued", "sending", "sent")),
                 )
-                .on_conflict_do_nothing(constraint="uq_notifications_event_chat")
-                .returning(t.c.id)
+                .order_by(t.c.id)
+                .with_for_update()
             )
-            if row_id is None:
-                continue
-            added += 1
-            if earlier is not None and earlier.status == "queued":
-                await tx.session.execute(
-                    update(t)
-                    .where(t.c.id == earlier.id, t.c.status == "queued")
-                    .values(status="merged", carried_by=row_id, updated_at=func.now())
+            for row in earlier:
+                latest[(row.chat_id, row.topic)] = _Latest(
+                    row_id=row.id,
+                    index=None,
+                    payload=load(row.kind, row.payload),
+                    queued=row.status == "queued",
                 )
-        if added:
+        values: list[dict[str, Any]] = []
+        replaced: list[tuple[_Latest, int]] = []  # (earlier, index of the row replacing it)
+        for event_id, notice in notices:
+            for chat in chats:
+                payload: Payload = notice.payload
+                key = (chat, notice.topic) if notice.topic is not None else None
+                before = latest.get(key) if key is not None else None
+                if before is not None:
+                    payload = merge(notice.kind, before.payload, payload)
+                    if before.queued:
+                        replaced.append((before, len(values)))
+                if key is not None:
+                    latest[key] = _Latest(
+                        row_id=None, index=len(values), payload=payload, queued=True
+                    )
+                values.append(
+                    {
+                        "event_id": event_id,
+                        "chat_id": chat,
+                        "kind": notice.kind.value,
+                        "topic": notice.topic,
+                        "payload": payload.model_dump(mode="json"),
+                        "status": "queued",
+                    }
+                )
+        if not values:
+            return 0
+        inserted = await tx.session.execute(
+            pg_insert(t)
+            .values(values)
+            .on_conflict_do_nothing(constraint="uq_notifications_event_chat")
+            .returning(t.c.id, t.c.event_id, t.c.chat_id)
+        )
+        ids = {(r.event_id, r.chat_id): r.id for r in inserted}
+
+        def id_of(index: int) -> int | None:
+            v = values[index]
+            return ids.get((v["event_id"], v["chat_id"]))
+
+        for before, index in replaced:
+            new_id = id_of(index)
+            old_id = before.row_id if before.index is None else id_of(before.index)
+            if new_id is None or old_id is None:
+                continue
+            await tx.session.execute(
+                update(t)
+                .where(t.c.id == old_id, t.c.status == "queued")
+                .values(status="merged", carried_by=new_id, updated_at=func.now())
+            )
+        if ids:
             tx.after_commit(self.wake)
-            metrics.QUEUED.labels(notice.kind.value).inc(added)
-        return added
+            for value in values:
+                if (value["event_id"], value["chat_id"]) in ids:
+                    metrics.QUEUED.labels(value["kind"]).inc()
+        return len(ids)
 
     def wake(self) -> None:
         self._wake.set()
