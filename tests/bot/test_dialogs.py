@@ -12,7 +12,7 @@ import aiohttp
 import pytest
 
 from snab_contracts.orders import OrderCreated
-from snab_contracts.rpc.directory import SuppliersList
+from snab_contracts.rpc.directory import SupplierInput, SuppliersCreate, SuppliersGet, SuppliersList
 from snab_kit.embedded import free_port
 from snab_kit.testing import wait_for
 from snab_notifier.services.transports import LogTransport
@@ -149,3 +149,43 @@ async def test_the_token_never_reaches_the_log(
     seen += out + err + caplog.text
     secret = TOKEN.split(":", 1)[1]
     assert secret not in seen
+
+
+async def test_a_supplier_is_edited_keeping_what_was_not_changed(
+    telegram: FakeTelegram, bots: Bots, orders: object, desk: Desk
+) -> None:
+    created = await desk.call(
+        SuppliersCreate(
+            supplier=SupplierInput(
+                company="КрепТорг", emails=["opt@kreptorg.example"], phone="+7 900 000-00-00"
+            )
+        )
+    )
+    await bots.start(telegram_admin_ids=[ADMIN])
+    telegram.say(ADMIN, "/suppliers")
+    card = await wait_message(telegram, ADMIN, lambda m: m.plain.startswith("Поставщики"))
+    telegram.press(ADMIN, card, "1")
+    await telegram.until(lambda: "Почта: opt@kreptorg.example" in card.plain)
+    telegram.press(ADMIN, card, "Изменить")
+    ask = await wait_message(telegram, ADMIN, lambda m: "Новое название" in m.plain)
+    telegram.press(ADMIN, ask, "Оставить как есть")
+    await wait_message(telegram, ADMIN, lambda m: m.plain.startswith("Почта сейчас"))
+    telegram.say(ADMIN, "sales@kreptorg.example")
+    cats = await wait_message(telegram, ADMIN, lambda m: m.plain.startswith("Категории"))
+    telegram.press(ADMIN, cats, "Готово")
+    await telegram.until(lambda: cats.plain.startswith("Проверьте"))
+    telegram.press(ADMIN, cats, "Сохранить")
+    await telegram.until(lambda: cats.plain.startswith("✅ Поставщик"))
+
+    view = await desk.call(SuppliersGet(supplier_id=created.supplier_id))
+    assert (view.company, view.emails, view.phone) == (
+        "КрепТорг",
+        ["sales@kreptorg.example"],
+        "+7 900 000-00-00",
+    )
+    assert f"bot:{ADMIN}" in {
+        r.actor
+        for r in await desk.rows(
+            "SELECT actor FROM orders.audit_log WHERE entity = 'supplier' ORDER BY id"
+        )
+    }

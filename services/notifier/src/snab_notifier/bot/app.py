@@ -32,6 +32,7 @@ from snab_notifier.bot.middlewares import (
     RetryAfter,
     RetryListener,
     redact_libraries,
+    redacted,
 )
 from snab_notifier.bot.routers import common, mail, orders, proposals, requests, stats, suppliers
 from snab_notifier.bot.storage import PostgresStorage
@@ -115,7 +116,9 @@ class BotRunner:
                 continue
             except Exception as exc:
                 log.warning(
-                    "telegram_unreachable", error=f"{type(exc).__name__}: {exc}", retry_in=delay
+                    "telegram_unreachable",
+                    error=redacted(f"{type(exc).__name__}: {exc}"),
+                    retry_in=delay,
                 )
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, MAX_START_DELAY)

@@ -111,20 +111,29 @@ class PressDeadline(BaseMiddleware):
 
 class Failures(BaseMiddleware):
     """Inner middleware: an rpc that failed is told to the manager in Russian (an alert on
-    a button, a reply to a message), once, here rather than in every handler."""
+    a button, a reply to a message), once, here rather than in every handler; anything
+    else that broke is logged and told as a server error, never as silence."""
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         try:
             return await handler(event, data)
         except RpcFailure as failure:
-            text = m.failure(failure.code, failure.message)
             log.info("rpc_refused_for_manager", code=failure.code, error=failure.message)
-            press: Press | None = data.get("press")
-            if press is not None:
-                await press.answer(text, alert=True)
-            elif isinstance(event, Message):
-                await event.answer(m.q(text))
-            return None
+            await self._tell(event, data, m.failure(failure.code, failure.message))
+        except TelegramAPIError as exc:
+            log.warning("telegram_refused_an_answer", error=redacted(str(exc)))
+        except Exception as exc:
+            log.exception("bot_handler_failed", error=redacted(f"{type(exc).__name__}: {exc}"))
+            with contextlib.suppress(TelegramAPIError):
+                await self._tell(event, data, m.failure("internal", ""))
+        return None
+
+    async def _tell(self, event: TelegramObject, data: dict[str, Any], text: str) -> None:
+        press: Press | None = data.get("press")
+        if press is not None:
+            await press.answer(text, alert=True)
+        elif isinstance(event, Message):
+            await event.answer(m.q(text))
 
 
 RetryListener = Callable[[int | str | None, float], None]
@@ -187,8 +196,21 @@ class RedactToken(logging.Filter):
         return True
 
 
+_TOKENS: set[str] = set()
+
+
+def redacted(text: str) -> str:
+    """``text`` without the bot token (an error that quotes a URL, say)."""
+    for token in _TOKENS:
+        text = text.replace(token, "***")
+    return text
+
+
 def redact_libraries(token: str) -> None:
-    """Install ``RedactToken`` on the loggers of aiogram and aiohttp."""
+    """Install ``RedactToken`` on the loggers of aiogram and aiohttp; ``redacted`` then
+    takes the token out of what this service logs itself."""
+    if token:
+        _TOKENS.add(token)
     flt = RedactToken(token)
     for name in ("aiogram", "aiogram.dispatcher", "aiogram.event", "aiohttp", "aiohttp.client"):
         logger = logging.getLogger(name)

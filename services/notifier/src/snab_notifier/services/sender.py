@@ -58,6 +58,7 @@ from snab_kit.consume import Tx
 from snab_kit.logging import get_logger
 from snab_notifier import messages as m
 from snab_notifier import metrics
+from snab_notifier.bot.middlewares import redacted
 from snab_notifier.db.tables import notifications
 from snab_notifier.domain.breaker import BreakerState, CircuitBreaker
 from snab_notifier.domain.notices import (
@@ -128,7 +129,7 @@ class Claimed:
 
 def classify(exc: BaseException) -> tuple[Outcome, str, float]:
     """(what to do, why, seconds to wait) for an error of a Bot API request."""
-    error = f"{type(exc).__name__}: {exc}"[:1000]
+    error = redacted(f"{type(exc).__name__}: {exc}")[:1000]
     if isinstance(exc, TelegramRetryAfter):
         return "wait", error, float(exc.retry_after)
     if isinstance(
