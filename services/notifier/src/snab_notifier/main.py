@@ -3,6 +3,7 @@ the bot the managers work in."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -27,6 +28,8 @@ log = get_logger(__name__)
 LOG_CHAT = 0
 """The one "chat" notifications are written for when there is no bot and no manager."""
 ACTIONS_KEPT = timedelta(days=30)
+NOTIFICATIONS_KEPT = timedelta(days=30)
+"""Longer than the inbox keeps event ids (14 days), so no redelivery outlives its row."""
 
 
 @dataclass
@@ -122,12 +125,11 @@ def assemble(settings: NotifierSettings | None = None) -> Notifier:
 
     @service.background
     async def housekeeping() -> None:
-        import asyncio
-
         while True:
             waiting, _ = await sender.backlog()
             metrics.BACKLOG.set(waiting)
             await actions.purge(ACTIONS_KEPT)
+            await sender.purge(NOTIFICATIONS_KEPT)
             await asyncio.sleep(60)
 
     @service.check("telegram")

@@ -50,7 +50,7 @@ from aiogram.exceptions import (
     TelegramServerError,
     TelegramUnauthorizedError,
 )
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Row
 
@@ -670,6 +670,20 @@ class Sender:
             metrics.DELIVERED.labels(row.kind, "failed").inc()
 
     # -- for the health check and operators -------------------------------------------------------
+
+    async def purge(self, older_than: timedelta) -> int:
+        """Forget notifications told long ago (none still waiting or being sent)."""
+        t = notifications
+        async with self.transaction() as tx:
+            result = await tx.session.execute(
+                delete(t)
+                .where(
+                    t.c.created_at < func.now() - older_than,
+                    t.c.status.in_(("sent", "folded", "merged", "failed")),
+                )
+                .returning(t.c.id)
+            )
+            return len(result.all())
 
     async def backlog(self) -> tuple[int, float | None]:
         """(notifications waiting, age in seconds of the oldest)."""
