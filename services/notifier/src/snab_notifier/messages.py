@@ -786,7 +786,8 @@ def linked(result: LinkedMail, rfq: str, supplier: str) -> str:
     tail = "цены прочитаны и учтены." if result.quote_id else "цен в нём не нашлось."
     return (
         f"📎 <b>Письмо привязано</b>\n"
-        f"Это ответ {q(cut(supplier, 40))} на {q(rfq)} по {q(result.order_number)}: {tail}"
+        f"Поставщик: {q(cut(supplier, 40))}\n"
+        f"Запрос {q(rfq)} · {q(result.order_number)}: {tail}"
     )
 
 
