@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from snab_contracts.base import Contract, Event, RpcRequest
 from snab_contracts.mail import MailAddress
 from snab_contracts.parsing import OrderParsed, QuoteLine, QuoteParsed, RequestItem
+from snab_contracts.rpc.directory import SupplierInput, SuppliersCreate, SupplierView
 from snab_kit.bus import BusNames
 from snab_kit.rpc import RpcClient
 from snab_notifier.main import Notifier, assemble
@@ -95,6 +96,20 @@ def quote_parsed(
             "extractor": "rules",
         }
     )
+
+
+SUPPLIERS = (
+    ("ООО «Метиз-А»", "sales@metiz-a.example"),
+    ("КрепТорг", "opt@kreptorg.example"),
+    ("Болтов и партнёры", "info@boltov.example"),
+)
+
+
+async def add_suppliers(desk: Desk) -> list[SupplierView]:
+    return [
+        await desk.call(SuppliersCreate(supplier=SupplierInput(company=name, emails=[email])))
+        for name, email in SUPPLIERS
+    ]
 
 
 @dataclass

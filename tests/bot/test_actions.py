@@ -9,32 +9,20 @@ from decimal import Decimal
 from uuid import UUID
 
 from snab_contracts.orders import OrderStatus
-from snab_contracts.rpc.directory import SupplierInput, SuppliersCreate, SupplierView
 from snab_contracts.rpc.orders import OrderDetail, OrdersGet, OrdersList, ProposalStatus
 from tests.bot.support import (
     ADMIN,
     STRANGER,
+    SUPPLIERS,
     Bots,
     Desk,
+    add_suppliers,
     order_parsed,
     quote_parsed,
     rpc_tap,
     wait_message,
 )
 from tests.peers.telegram import FakeTelegram
-
-SUPPLIERS = (
-    ("ООО «Метиз-А»", "sales@metiz-a.example"),
-    ("КрепТорг", "opt@kreptorg.example"),
-    ("Болтов и партнёры", "info@boltov.example"),
-)
-
-
-async def add_suppliers(desk: Desk) -> list[SupplierView]:
-    return [
-        await desk.call(SuppliersCreate(supplier=SupplierInput(company=name, emails=[email])))
-        for name, email in SUPPLIERS
-    ]
 
 
 async def new_order(desk: Desk, telegram: FakeTelegram) -> tuple[OrderDetail, object]:

@@ -30,8 +30,17 @@ from snab_contracts.orders import (
 from snab_contracts.rpc.documents import DocumentsGet, DocumentView
 from snab_contracts.rpc.orders import OrderDetail, OrdersGet, OrdersList, ProposalStatus
 from snab_kit.testing import wait_for
-from tests.bot.support import ADMIN, STRANGER, Bots, Desk, order_parsed, quote_parsed, wait_message
-from tests.bot.test_actions import SUPPLIERS, add_suppliers
+from tests.bot.support import (
+    ADMIN,
+    STRANGER,
+    SUPPLIERS,
+    Bots,
+    Desk,
+    add_suppliers,
+    order_parsed,
+    quote_parsed,
+    wait_message,
+)
 from tests.peers.telegram import ChatMessage, FakeTelegram, parse_html
 
 PDF = b"%PDF-1.4\n% a proposal\n" + b"0" * 3000
