@@ -8,6 +8,7 @@ import json
 from decimal import Decimal
 from uuid import uuid4
 
+from snab_contracts.documents import DocumentFailed
 from snab_contracts.orders import OrderCreated, QuoteReceived
 from snab_contracts.rpc.orders import OrdersList
 from snab_contracts.values import Money
@@ -164,3 +165,29 @@ async def test_quotes_arriving_together_make_one_message(
     rows = await desk.rows("SELECT status FROM notifier.notifications ORDER BY id")
     assert [r.status for r in rows] == ["merged", "merged", "sent"]
     assert len(telegram.messages(ADMIN)) == 1
+
+
+async def test_a_proposal_that_could_not_be_made_tells_why_and_offers_to_rebuild(
+    telegram: FakeTelegram, bots: Bots, desk: Desk
+) -> None:
+    await bots.start(telegram_admin_ids=[ADMIN])
+    order_id = uuid4()
+    await desk.publish(
+        DocumentFailed(
+            request_event_id=uuid4(),
+            order_id=order_id,
+            proposal_id=uuid4(),
+            failure="requisites",
+            reason="В реквизитах компании нет КПП и банковских реквизитов",
+        )
+    )
+    told = await wait_message(telegram, ADMIN)
+    assert told.plain.startswith("⚠️ КП не сформировано")
+    assert "Причина: В реквизитах компании нет КПП и банковских реквизитов" in told.plain
+    assert "Заполните реквизиты компании" in told.plain
+    assert told.labels == ["Собрать заново", "Открыть заявку"]
+    actions = [OrderCb.unpack(b.data or "") for row in told.buttons for b in row]
+    assert [(a.act, a.id) for a in actions] == [
+        (OrderAct.BUILD, order_id),
+        (OrderAct.OPEN, order_id),
+    ]

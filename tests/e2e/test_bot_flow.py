@@ -23,7 +23,7 @@ from snab_kit.rpc import RpcClient
 from snab_kit.testing import wait_for
 from tests.bot.support import TOKEN, wait_message
 from tests.e2e.system import base_env, running
-from tests.e2e.test_procurement_flow import QUOTE_A, client_request, supplier_reply
+from tests.e2e.test_procurement_flow import COMPANY, QUOTE_A, client_request, supplier_reply
 from tests.peers import DovecotServer, SmtpPeer, require_binary
 from tests.peers.telegram import FakeTelegram
 
@@ -86,10 +86,11 @@ async def test_a_manager_runs_the_desk_from_the_bot(
         TELEGRAM_API_URL=telegram.base_url,
         TELEGRAM_POLLING_TIMEOUT="2",
         NOTIFIER_POLL_SECONDS="0.2",
+        **COMPANY,
     )
     nc = await nats.connect(nats_url)
     rpc = RpcClient(nc, bus, timeout=10)
-    with running(["mail", "parser", "orders", "notifier"], env, tmp_path) as procs:
+    with running(["mail", "parser", "orders", "documents", "notifier"], env, tmp_path) as procs:
         try:
             await _flow(rpc, dovecot, smtp, telegram)
         except BaseException:
@@ -152,11 +153,11 @@ async def _flow(
         return found[0] if found else None
 
     built = await wait_for(proposal, timeout=10)
-    # The documents service renders the PDF on its own branch: until it runs here the
-    # proposal waits in `generating`. With it, this line becomes
-    # `await send_proposal_from_bot(telegram, smtp, built)` (below): the PDF message,
-    # "Отправить клиенту", "Да, отправить", and the client's email with the PDF.
-    assert built.status == ProposalStatus.GENERATING  # type: ignore[attr-defined]
+
+    # 5. The PDF comes to the chat; "send to client" after a confirmation emails it.
+    await send_proposal_from_bot(telegram, smtp, built)
+    detail = await rpc.call(OrdersGet(order_id=order.order_id))
+    assert detail.proposals[0].status == ProposalStatus.SENT
 
 
 async def send_proposal_from_bot(telegram: FakeTelegram, smtp: SmtpPeer, built: object) -> None:

@@ -39,6 +39,7 @@ from snab_notifier.domain.notices import (
     Kind,
     MailFailedNotice,
     OrderNotice,
+    ProposalFailedNotice,
     ProposalNotice,
     QuoteLine,
     QuotesNotice,
@@ -218,6 +219,7 @@ B_PICK = "Выбрать поставщиков"
 B_ASK_OTHERS = "Спросить других"
 B_COMPARE = "Сравнить"
 B_BUILD = "Собрать КП"
+B_REBUILD = "Собрать заново"
 B_SEND_CLIENT = "Отправить клиенту"
 B_CHANGE_MARKUP = "Изменить наценку"
 B_LINK = "Привязать к запросу"
@@ -438,6 +440,26 @@ def mail_failed_notice(n: MailFailedNotice, detail: OrderDetail | None) -> str:
     lines.append(f"Ответ почтового сервера: {q(mail_error(n.error))}")
     if n.purpose == "proposal":
         lines.append("Заявка вернулась в «КП готово» — можно отправить ещё раз.")
+    return fit(lines)
+
+
+FAILURE_HINT = {
+    "requisites": "Заполните реквизиты компании в настройках (COMPANY_…) и соберите КП заново.",
+    "template": "Шаблон КП повреждён: сообщите администратору.",
+    "timeout": "Документ формировался слишком долго — попробуйте собрать ещё раз.",
+}
+
+
+def proposal_failed_notice(n: ProposalFailedNotice, detail: OrderDetail | None) -> str:
+    lines = ["⚠️ <b>КП не сформировано</b>"]
+    if detail is not None:
+        client = detail.order.client_name or detail.company
+        number_ = q(detail.order.number)
+        lines.append(f"{number_} · {q(cut(client, 50))}" if client else number_)
+    lines.append(f"Причина: {q(cut(n.reason, 300))}")
+    hint = FAILURE_HINT.get(n.failure)
+    if hint:
+        lines.append(hint)
     return fit(lines)
 
 

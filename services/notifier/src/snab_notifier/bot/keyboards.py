@@ -87,6 +87,16 @@ def proposal_ready(order_id: UUID, document_id: UUID | None = None) -> InlineKey
     return keyboard(*rows)
 
 
+def rebuild(order_id: UUID) -> InlineKeyboardMarkup:
+    """A proposal whose PDF could not be made: build it again, or look at the order."""
+    return keyboard(
+        [
+            order(OrderAct.BUILD, order_id, m.B_REBUILD),
+            order(OrderAct.OPEN, order_id, m.B_OPEN_ORDER),
+        ]
+    )
+
+
 def open_order(order_id: UUID) -> InlineKeyboardMarkup:
     return keyboard([order(OrderAct.OPEN, order_id, m.B_OPEN_ORDER)])
 

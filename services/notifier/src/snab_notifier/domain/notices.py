@@ -5,7 +5,7 @@ A notice is stored in the send log as its ``kind``, ``topic`` and ``payload`` (t
 below as JSON) and rendered when it is sent (``snab_notifier.messages``), so the text can
 use what the orders service knows at that moment and the stored rows stay small.
 
-Adding a notice (say ``document.failed``): a payload model and a ``Kind`` here, a
+Adding a notice: a payload model and a ``Kind`` here, a
 function from the event to a ``Notice`` in ``NOTICE_OF`` of ``snab_notifier.handlers.events``,
 and its text in ``snab_notifier.messages``.
 """
@@ -20,7 +20,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from snab_contracts.documents import DocumentGenerated
+from snab_contracts.documents import DocumentFailed, DocumentGenerated
 from snab_contracts.mail import MailClassified, MailFailed
 from snab_contracts.orders import (
     OrderCreated,
@@ -39,13 +39,15 @@ class Kind(StrEnum):
     REQUEST_TIMEOUT = "request_timeout"
     REQUEST_FAILED = "request_failed"
     PROPOSAL_READY = "proposal_ready"
+    PROPOSAL_FAILED = "proposal_failed"
     MAIL_FAILED = "mail_failed"
     UNMATCHED_MAIL = "unmatched_mail"
     DIGEST = "digest"
 
 
-FOLDABLE = frozenset(Kind) - {Kind.PROPOSAL_READY, Kind.DIGEST}
-"""Kinds a digest may take in. A ready proposal (a PDF to act on) always comes alone."""
+FOLDABLE = frozenset(Kind) - {Kind.PROPOSAL_READY, Kind.PROPOSAL_FAILED, Kind.DIGEST}
+"""Kinds a digest may take in. A proposal (a PDF to act on, or one that failed) always
+comes alone."""
 
 
 class Payload(BaseModel):
@@ -105,6 +107,13 @@ class ProposalNotice(Payload):
     size: int = 0
 
 
+class ProposalFailedNotice(Payload):
+    order_id: UUID
+    proposal_id: UUID
+    failure: str
+    reason: str
+
+
 class MailFailedNotice(Payload):
     purpose: str
     order_id: UUID | None = None
@@ -138,6 +147,7 @@ PAYLOADS: dict[Kind, type[Payload]] = {
     Kind.REQUEST_TIMEOUT: RequestNotice,
     Kind.REQUEST_FAILED: RequestNotice,
     Kind.PROPOSAL_READY: ProposalNotice,
+    Kind.PROPOSAL_FAILED: ProposalFailedNotice,
     Kind.MAIL_FAILED: MailFailedNotice,
     Kind.UNMATCHED_MAIL: UnmatchedNotice,
     Kind.DIGEST: DigestNotice,
@@ -263,6 +273,21 @@ def document_generated(event: DocumentGenerated) -> Notice | None:
             filename=event.filename,
             version=event.document_version,
             size=event.size,
+        ),
+    )
+
+
+def document_failed(event: DocumentFailed) -> Notice | None:
+    if event.kind != "proposal":
+        return None
+    return Notice(
+        kind=Kind.PROPOSAL_FAILED,
+        topic=f"proposal:{event.proposal_id}",
+        payload=ProposalFailedNotice(
+            order_id=event.order_id,
+            proposal_id=event.proposal_id,
+            failure=event.failure,
+            reason=event.reason,
         ),
     )
 

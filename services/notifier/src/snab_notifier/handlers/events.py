@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from snab_contracts.base import Event
-from snab_contracts.documents import DocumentGenerated
+from snab_contracts.documents import DocumentFailed, DocumentGenerated
 from snab_contracts.mail import MailClassified, MailFailed
 from snab_contracts.orders import (
     OrderCreated,
@@ -39,6 +39,7 @@ NOTICE_OF: dict[type[Event], NoticeOf] = {
     RequestTimeout: notices.request_timeout,
     RequestFailed: notices.request_failed,
     DocumentGenerated: notices.document_generated,
+    DocumentFailed: notices.document_failed,
     MailFailed: notices.mail_failed,
     MailClassified: notices.mail_classified,
 }

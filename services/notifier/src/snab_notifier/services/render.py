@@ -29,6 +29,7 @@ from snab_notifier.domain.notices import (
     MailFailedNotice,
     OrderNotice,
     Payload,
+    ProposalFailedNotice,
     ProposalNotice,
     QuotesNotice,
     RequestNotice,
@@ -100,6 +101,9 @@ class Renderer:
             )
         if isinstance(payload, ProposalNotice):
             return await self._proposal(payload, last_attempt=last_attempt)
+        if isinstance(payload, ProposalFailedNotice):
+            detail = await self.detail(payload.order_id)
+            return Screen(m.proposal_failed_notice(payload, detail), kb.rebuild(payload.order_id))
         if isinstance(payload, MailFailedNotice):
             detail = await self.detail(payload.order_id)
             markup = kb.open_order(payload.order_id) if payload.order_id else None
