@@ -48,6 +48,7 @@ from snab_orders.services import views
 from snab_orders.services.common import SYSTEM, audit, jsonable, lock_order, move_order, utcnow
 from snab_orders.services.comparison import comparison_for
 from snab_orders.services.directory import ClientMatch, ClientResolver
+from snab_orders.services.order_filters import order_conditions
 from snab_orders.settings import OrdersSettings
 
 log = get_logger(__name__)
@@ -457,19 +458,7 @@ _SORTS = {
 
 
 async def list_orders(*, session: AsyncSession, req: OrdersList) -> OrderPage:
-    stmt = summary_select()
-    if req.statuses:
-        stmt = stmt.where(orders.c.status.in_([s.value for s in req.statuses]))
-    if req.client_id:
-        stmt = stmt.where(orders.c.client_id == req.client_id)
-    if req.needs_review is not None:
-        stmt = stmt.where(orders.c.needs_review.is_(req.needs_review))
-    if req.created_from:
-        start = datetime.combine(req.created_from, datetime.min.time(), MOSCOW)
-        stmt = stmt.where(orders.c.created_at >= start)
-    if req.created_to:
-        end = datetime.combine(req.created_to, datetime.min.time(), MOSCOW) + timedelta(days=1)
-        stmt = stmt.where(orders.c.created_at < end)
+    stmt = summary_select().where(*order_conditions(req))
     if req.query and req.query.strip():
         like = contains_pattern(req.query)
         stmt = stmt.where(
