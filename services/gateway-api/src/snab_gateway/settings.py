@@ -13,15 +13,19 @@ class GatewaySettings(ServiceSettings):
     secret_key: SecretStr | None = Field(
         default=None,
         description=f"At least {MIN_SECRET_KEY_CHARS} characters, the same for every gateway "
-        "replica. Unset: a random key at each start, so tokens end with a restart.",
+        "replica; unset, a random key at each start (tokens end with a restart).",
     )
     admin_username: str = Field(
         default="admin",
         description="The first admin: created at start with ADMIN_PASSWORD when no user of "
         "that name exists (later admins: `snab-gateway create-user` or the API).",
     )
-    admin_password: SecretStr | None = None
-    api_token_hours: float = Field(
+    admin_password: SecretStr | None = Field(
+        default=None,
+        description="The first admin's password (an existing user keeps theirs); without "
+        "it, make the first admin with `snab-gateway create-user NAME --role admin`.",
+    )
+    api_access_hours: float = Field(
         default=24.0, gt=0, le=24 * 30, description="How long an API token (JWT) is valid."
     )
     login_attempts_per_account: int = Field(

@@ -48,7 +48,7 @@ async def login(
             window=timedelta(seconds=settings.login_window_seconds),
         ),
     )
-    lifetime = timedelta(hours=settings.api_token_hours)
+    lifetime = timedelta(hours=settings.api_access_hours)
     version = await users.token_version(session=session, user_id=user.user_id)
     token = issue_token(
         user_id=user.user_id,
