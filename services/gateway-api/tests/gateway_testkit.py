@@ -17,6 +17,7 @@ import uvicorn
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from snab_contracts.base import Event
 from snab_gateway.main import build as build_gateway
 from snab_gateway.settings import GatewaySettings
 from snab_kit.bus import BusNames
@@ -103,6 +104,16 @@ class Stack:
         resp = await self.http.request(method, path, json=body, headers=headers, **kw)
         assert resp.status_code == status, resp.text
         return resp.json() if resp.content else None
+
+    async def publish(self, *events: Event) -> None:
+        """Events on the bus as if another service had published them."""
+        js = self.services["orders"].js
+        for event in events:
+            await js.publish(
+                self.bus.subject(event.subject),
+                event.model_dump_json().encode(),
+                headers={"Nats-Msg-Id": str(event.id)},
+            )
 
     async def sql(self, statement: str, **params: Any) -> list[Any]:
         async with self.engine.begin() as conn:
