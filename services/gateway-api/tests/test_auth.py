@@ -210,17 +210,42 @@ async def test_user_management(stack: Stack) -> None:
     assert promoted["role"] == "admin"
     listed = await stack.get("/api/v1/users", headers=admin)
     assert {u["username"] for u in listed["items"]} == {"admin", "gleb"}
-    # The last active admin stays: demoting gleb is fine, then admin cannot go.
-    await stack.send(
-        "PATCH", f"/api/v1/users/{made['user_id']}", {"role": "manager"}, headers=admin
-    )
+    # Nobody locks themselves out: their own role and access are for another admin, their
+    # own password is changed with the current one.
     me = await stack.get("/api/v1/auth/me", headers=admin)
-    last = await stack.http.patch(
-        f"/api/v1/users/{me['user_id']}", json={"active": False}, headers=admin
+    for change in ({"active": False}, {"role": "manager"}):
+        own = await stack.http.patch(f"/api/v1/users/{me['user_id']}", json=change, headers=admin)
+        assert own.status_code == 409, change
+        assert own.json()["detail"] == "свою роль и доступ меняет другой администратор"
+    own_password = await stack.http.put(
+        f"/api/v1/users/{me['user_id']}/password", json={"password": "x" * 12}, headers=admin
     )
-    assert last.status_code == 409
-    assert "последнего администратора" in last.json()["detail"]
-    missing = await stack.http.get(f"/api/v1/users/{uuid.uuid4()}", headers=admin)
+    assert own_password.status_code == 409
+    renamed = await stack.send(
+        "PATCH", f"/api/v1/users/{me['user_id']}", {"full_name": "Главный"}, headers=admin
+    )
+    assert renamed["full_name"] == "Главный"
+    # Another admin may: gleb demotes admin, who is then refused the users.
+    gleb = {"Authorization": f"Bearer {await stack.token('gleb', 'gleb secret 1')}"}
+    await stack.send("PATCH", f"/api/v1/users/{me['user_id']}", {"role": "manager"}, headers=gleb)
+    assert (await stack.http.get("/api/v1/users", headers=admin)).status_code == 403
+    # Two admins demoting each other at once: one of them stays (the last one is kept).
+    await stack.send("PATCH", f"/api/v1/users/{me['user_id']}", {"role": "admin"}, headers=gleb)
+    both = await asyncio.gather(
+        stack.http.patch(f"/api/v1/users/{me['user_id']}", json={"role": "manager"}, headers=gleb),
+        stack.http.patch(
+            f"/api/v1/users/{made['user_id']}", json={"role": "manager"}, headers=admin
+        ),
+    )
+    assert sorted(r.status_code for r in both) == [200, 409]
+    refused = next(r for r in both if r.status_code == 409)
+    assert "последнего администратора" in refused.json()["detail"]
+    missing = await stack.http.get(f"/api/v1/users/{uuid.uuid4()}", headers=gleb)
+    missing = (
+        missing
+        if missing.status_code == 404
+        else await stack.http.get(f"/api/v1/users/{uuid.uuid4()}", headers=admin)
+    )
     assert missing.status_code == 404 and missing.json()["code"] == "not_found"
 
 

@@ -51,9 +51,9 @@ class GatewaySettings(ServiceSettings):
         default=10.0, gt=0, description="How long the gateway waits for a service to answer."
     )
     max_upload_bytes: int = Field(
-        default=6 * 1024 * 1024,
+        default=5 * 1024 * 1024,
         ge=1024,
-        le=6 * 1024 * 1024,
+        le=6_000_000,
         description="Largest .eml accepted by upload (the bus carries it base64, under 8 MiB).",
     )
     max_request_bytes: int = Field(

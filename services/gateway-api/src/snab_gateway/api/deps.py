@@ -15,6 +15,7 @@ from snab_gateway.auth import users
 from snab_gateway.auth.errors import NotAllowed, NotAuthenticated
 from snab_gateway.auth.models import User
 from snab_gateway.auth.tokens import read_token
+from snab_gateway.rpc import GatewayRpc
 from snab_gateway.settings import GatewaySettings
 from snab_kit.rpc import RpcClient, Unavailable
 from snab_kit.service import Service
@@ -60,7 +61,7 @@ def get_rpc(rt: RuntimeDep) -> RpcClient:
         connection = rt.service.broker.connection
     except Exception:
         raise Unavailable("the gateway is not connected to NATS") from None
-    return RpcClient(connection, rt.service.names, timeout=rt.settings.rpc_timeout_seconds)
+    return GatewayRpc(connection, rt.service.names, timeout=rt.settings.rpc_timeout_seconds)
 
 
 RpcDep = Annotated[RpcClient, Depends(get_rpc)]

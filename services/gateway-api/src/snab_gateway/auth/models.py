@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from snab_gateway.auth.rules import PASSWORD_MAX, PASSWORD_MIN, USERNAME_PATTERN, Role, actor
+from snab_gateway.auth.rules import (
+    PASSWORD_MAX,
+    PASSWORD_MIN,
+    USERNAME_PATTERN,
+    Role,
+    actor,
+    plain_text,
+)
 
 Password = Field(min_length=PASSWORD_MIN, max_length=PASSWORD_MAX)
+PlainText = Annotated[str, AfterValidator(plain_text)]
 
 
 class User(BaseModel):
@@ -64,7 +72,7 @@ class UserCreate(_Input):
     username: str = Field(pattern=USERNAME_PATTERN, description="2–32 of a-z 0-9 . _ -")
     password: str = Password
     role: Role = Role.MANAGER
-    full_name: str = Field(default="", max_length=200)
+    full_name: PlainText = Field(default="", max_length=200)
 
 
 class UserUpdate(_Input):
@@ -77,7 +85,7 @@ class UserUpdate(_Input):
 
     role: Role | None = None
     active: bool | None = None
-    full_name: str | None = Field(default=None, max_length=200)
+    full_name: PlainText | None = Field(default=None, max_length=200)
 
 
 class PasswordReset(_Input):

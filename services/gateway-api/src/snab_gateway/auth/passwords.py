@@ -21,7 +21,10 @@ async def verify_password(password: str, hashed: str | None) -> tuple[bool, str 
     parameters. Without a stored hash (no such user) a dummy one is checked, so that an
     unknown name takes as long as a wrong password."""
     target = hashed if hashed is not None else _dummy_hash()
-    ok, updated = await asyncio.to_thread(_HASHER.verify_and_update, password, target)
+    try:
+        ok, updated = await asyncio.to_thread(_HASHER.verify_and_update, password, target)
+    except (UnicodeError, ValueError):  # not a password anyone could have set
+        return False, None
     return ok and hashed is not None, updated
 
 

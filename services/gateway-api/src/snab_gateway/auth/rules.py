@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from uuid import UUID
 
 from snab_kit.errors import ConflictError, RuleViolation
 
@@ -41,6 +43,16 @@ def check_username(name: str) -> str:
     return username
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def plain_text(value: str) -> str:
+    """A name as people write it: no control characters (PostgreSQL text holds no NUL)."""
+    if _CONTROL.search(value):
+        raise ValueError("control characters are not allowed")
+    return value
+
+
 def check_password(password: str, *, field: str = "password") -> str:
     if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
         raise RuleViolation(
@@ -63,6 +75,13 @@ def check_admins_left(
         raise ConflictError("нельзя отключить или понизить последнего администратора")
 
 
+def check_not_self(*, by: UUID, target: UUID, message: str) -> None:
+    """An admin does not lock themselves out: another admin changes their role or access,
+    and their own password is changed with the current one (PUT /auth/me/password)."""
+    if by == target:
+        raise ConflictError(message)
+
+
 # -- the login limit --------------------------------------------------------------------------
 
 
@@ -73,8 +92,17 @@ class LoginLimits:
     window: timedelta
 
 
+def is_username(name: str) -> bool:
+    return _USERNAME.fullmatch(normal_username(name)) is not None
+
+
 def account_key(username: str) -> str:
-    return f"account:{normal_username(username)[:200]}"
+    """The limit's key of an account; a name that cannot be one (it may hold anything a
+    client sends) is counted under its hash."""
+    name = normal_username(username)
+    if _USERNAME.fullmatch(name):
+        return f"account:{name}"
+    return f"account:#{hashlib.sha256(name.encode('utf-8', 'replace')).hexdigest()[:32]}"
 
 
 def address_key(address: str) -> str:

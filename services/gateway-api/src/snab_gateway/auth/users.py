@@ -127,10 +127,11 @@ async def update_user(
     role: Role | None = None,
     active: bool | None = None,
     full_name: str | None = None,
-    by: str,
+    by: User,
 ) -> User:
     """Change role, active flag or name. Disabling ends the user's tokens and sessions at
-    once; the last active admin can be neither disabled nor demoted."""
+    once; the last active admin can be neither disabled nor demoted, and nobody changes
+    their own role or access."""
     # One admin change at a time: two admins demoting each other must not leave none.
     await session.execute(select(func.pg_advisory_xact_lock(_ADMIN_LOCK)))
     row = (
@@ -142,6 +143,12 @@ async def update_user(
         raise NotFoundError("пользователь не найден", user_id=str(user_id))
     new_role = role.value if role is not None else row.role
     new_active = active if active is not None else row.active
+    if (new_role, new_active) != (row.role, row.active):
+        rules.check_not_self(
+            by=by.user_id,
+            target=user_id,
+            message="свою роль и доступ меняет другой администратор",
+        )
     active_admins = await session.scalar(
         select(func.count()).where(users.c.role == Role.ADMIN.value, users.c.active)
     )
@@ -158,8 +165,18 @@ async def update_user(
         await _end_sessions(session, user_id)
     await session.execute(update(users).where(users.c.id == user_id).values(**values))
     await session.commit()
-    log.info("user_changed", user_id=str(user_id), role=new_role, active=new_active, by=by)
+    log.info("user_changed", user_id=str(user_id), role=new_role, active=new_active, by=by.actor)
     return await get_user(session=session, user_id=user_id)
+
+
+async def reset_password(*, session: AsyncSession, user_id: UUID, password: str, by: User) -> User:
+    """An admin sets another user's password; every token and session of that user ends."""
+    rules.check_not_self(
+        by=by.user_id,
+        target=user_id,
+        message="свой пароль меняют в профиле, с текущим паролем",
+    )
+    return await set_password(session=session, user_id=user_id, password=password, by=by.actor)
 
 
 async def set_password(
@@ -240,18 +257,20 @@ async def authenticate(
             waits.append(wait)
     await session.commit()  # the attempt counts even if what follows fails
     if waits:
-        log.info("login_throttled", account=rules.normal_username(username)[:64], address=address)
+        log.info("login_throttled", account=rules.account_key(username), address=address)
         raise LoginThrottled(max(waits))
-    row = (
-        await session.execute(
-            select(*_VIEW, users.c.password_hash).where(
-                users.c.username == rules.normal_username(username)
+    row = None
+    if rules.is_username(username):
+        row = (
+            await session.execute(
+                select(*_VIEW, users.c.password_hash).where(
+                    users.c.username == rules.normal_username(username)
+                )
             )
-        )
-    ).first()
+        ).first()
     ok, updated = await verify_password(password, row.password_hash if row else None)
     if row is None or not ok or not row.active:
-        log.info("login_failed", account=rules.normal_username(username)[:64], address=address)
+        log.info("login_failed", account=rules.account_key(username), address=address)
         raise InvalidCredentials()
     values: dict[str, Any] = {"last_login_at": now}
     if updated is not None:

@@ -56,14 +56,15 @@ async def update_user(
     user_id: UUID, body: UserUpdate, session: SessionDep, admin: AdminUser
 ) -> Response:
     """``active: false`` disables the user: their tokens and sessions stop working at
-    once. The last active admin can be neither disabled nor demoted (409)."""
+    once. The last active admin can be neither disabled nor demoted, and an admin's own
+    role and access are changed by another admin (409)."""
     changed = await users.update_user(
         session=session,
         user_id=user_id,
         role=body.role,
         active=body.active,
         full_name=body.full_name,
-        by=admin.actor,
+        by=admin,
     )
     return ok(changed)
 
@@ -72,13 +73,14 @@ async def update_user(
     "/{user_id}/password",
     response_model=User,
     summary="Reset a user's password",
-    responses=responses(404, 422),
+    responses=responses(404, 409, 422),
 )
 async def reset_password(
     user_id: UUID, body: PasswordReset, session: SessionDep, admin: AdminUser
 ) -> Response:
-    """The user's tokens and sessions end at once."""
-    changed = await users.set_password(
-        session=session, user_id=user_id, password=body.password, by=admin.actor
+    """The user's tokens and sessions end at once. One's own password is changed with
+    the current one (PUT /auth/me/password): 409 here."""
+    changed = await users.reset_password(
+        session=session, user_id=user_id, password=body.password, by=admin
     )
     return ok(changed)
