@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -71,6 +72,8 @@ async def test_schemathesis_finds_no_server_error(stack: Stack, tmp_path: Path) 
     output, _ = await asyncio.wait_for(process.communicate(), timeout=900)
     text = output.decode(errors="replace")
     assert process.returncode == 0, text[-20000:]
-    # Every operation was reached with the token (the token route aside, none only 401).
-    assert "Authentication failed: 1 operation" in text, text[-6000:]
-    assert "PUT /api/v1/auth/me/password" in text.split("Authentication failed")[1][:400]
+    # The token opened every operation: the only one that answered nothing but 401 is
+    # the password change, whose current password no generator guesses.
+    if "Authentication failed" in text:
+        section = text.split("Authentication failed", 1)[1].split("💡", 1)[0]
+        assert re.findall(r"- (\w+ /api/\S+)", section) == ["PUT /api/v1/auth/me/password"]
