@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -294,8 +295,11 @@ async def _mark_duplicates(
             p.duplicate = earlier.get((p.client.client_id, p.fingerprint))
 
 
+@functools.cache
 def summary_select() -> Any:
-    """Orders with what a summary shows besides their own columns."""
+    """Orders with what a summary shows besides their own columns. Built once: a select
+    is immutable (``.where`` makes a new one), and building this one costs about a
+    millisecond, a fifth of a whole page of the list."""
     items_count = (
         select(func.count())
         .select_from(order_items)
@@ -476,7 +480,12 @@ async def list_orders(*, session: AsyncSession, req: OrdersList) -> OrderPage:
         )
     total = await session.scalar(select(func.count()).select_from(stmt.subquery()))
     column = _SORTS[req.sort.lstrip("-")]
-    order_by = column.desc().nulls_last() if req.sort.startswith("-") else column.asc().nulls_last()
+    order_by = column.desc() if req.sort.startswith("-") else column.asc()
+    if column.nullable:
+        # NULLS LAST only where there can be NULLs: on a NOT NULL column it would keep
+        # PostgreSQL from reading the index in order (a full sort of every order: 0.3 s
+        # at 100,000 orders instead of under a millisecond).
+        order_by = order_by.nulls_last()
     rows = (
         await session.execute(
             stmt.order_by(order_by, orders.c.number.desc())
