@@ -32,7 +32,11 @@ class Runtime:
     secret_key: str
 
 
-def runtime(request: Request) -> Runtime:
+# Dependencies are coroutines even when they do not await: FastAPI runs a plain function
+# in a worker thread, a hop that costs more than the function.
+
+
+async def runtime(request: Request) -> Runtime:
     found = getattr(request.app.state, "runtime", None)
     assert isinstance(found, Runtime), "the gateway app was not built by snab_gateway.main"
     return found
@@ -41,7 +45,7 @@ def runtime(request: Request) -> Runtime:
 RuntimeDep = Annotated[Runtime, Depends(runtime)]
 
 
-def get_settings(rt: RuntimeDep) -> GatewaySettings:
+async def get_settings(rt: RuntimeDep) -> GatewaySettings:
     return rt.settings
 
 
@@ -56,7 +60,7 @@ async def get_session(rt: RuntimeDep) -> AsyncIterator[AsyncSession]:
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
 
 
-def get_rpc(rt: RuntimeDep) -> RpcClient:
+async def get_rpc(rt: RuntimeDep) -> RpcClient:
     try:
         connection = rt.service.broker.connection
     except Exception:
