@@ -111,6 +111,7 @@ async def test_a_manager_drives_an_order_from_the_terminal(desk: Desk) -> None:
     assert "Добавлен: ООО «Метизы» <sales@metizy.example>" in added.stdout
 
     await desk.publish(_request(uuid4()))
+
     async def listed_order() -> str | None:
         return _ok(await desk.snab("orders", "list"))
 

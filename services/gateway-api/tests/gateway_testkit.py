@@ -115,6 +115,12 @@ class Stack:
                 headers={"Nats-Msg-Id": str(event.id)},
             )
 
+    def services_sessions(self) -> Any:
+        """A session on the gateway's schema, as the gateway's own use cases get it."""
+        from snab_kit.db import make_sessionmaker
+
+        return make_sessionmaker(self.engine)()
+
     async def sql(self, statement: str, **params: Any) -> list[Any]:
         async with self.engine.begin() as conn:
             result = await conn.execute(text(statement), params)

@@ -308,3 +308,76 @@ async def test_login_rate_limit_stops_a_guessing_loop(stack: Stack) -> None:
 async def test_first_admin_and_actor(stack: Stack) -> None:
     me = await stack.get("/api/v1/auth/me", headers=await stack.admin())
     assert me["username"] == ADMIN[0] and me["role"] == "admin"
+
+
+async def test_cookie_sessions_for_the_admin(stack: Stack) -> None:
+    """What the web admin's login keeps: a session that ends like a token does."""
+    from datetime import timedelta
+
+    from snab_gateway.auth import sessions, users
+
+    await stack.user("petr")
+    async with stack.services_sessions() as session:
+        [petr] = [u for u in await users.list_users(session=session) if u.username == "petr"]
+        secret = await sessions.open_session(
+            session=session, user=petr, lifetime=timedelta(hours=8), user_agent="test"
+        )
+        assert (await sessions.session_user(session=session, secret=secret)) == petr
+        assert await sessions.session_user(session=session, secret=secret + "x") is None
+        [stored] = await stack.sql("SELECT id FROM gateway.sessions")
+        assert stored.id != secret and len(stored.id) == 64  # the hash, never the secret
+        await sessions.close_session(session=session, secret=secret)
+        assert await sessions.session_user(session=session, secret=secret) is None
+
+        again = await sessions.open_session(session=session, user=petr, lifetime=timedelta(hours=8))
+        admin = next(u for u in await users.list_users(session=session) if u.username == "admin")
+        await users.reset_password(
+            session=session, user_id=petr.user_id, password="another password", by=admin
+        )
+        assert await sessions.session_user(session=session, secret=again) is None
+        expired = await sessions.open_session(
+            session=session, user=petr, lifetime=timedelta(seconds=-1)
+        )
+        assert await sessions.session_user(session=session, secret=expired) is None
+
+
+async def test_create_user_from_the_command_line(stack: Stack, database_url: str) -> None:
+    import os
+    import sys
+    from pathlib import Path
+
+    command = Path(sys.executable).parent / "snab-gateway"
+    env = {**os.environ, "DATABASE_URL": database_url}
+    env.pop("ADMIN_PASSWORD", None)
+    process = await asyncio.create_subprocess_exec(
+        str(command),
+        "create-user",
+        "Zoya",
+        "--role",
+        "admin",
+        "--password-stdin",
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+        env=env,
+        cwd="/",
+    )
+    out, _ = await process.communicate(b"zoya secret 123\n")
+    assert process.returncode == 0, out.decode()
+    assert out.decode().startswith("zoya: admin")
+    token = await stack.token("zoya", "zoya secret 123")
+    me = await stack.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"})
+    assert me["role"] == "admin"
+    process = await asyncio.create_subprocess_exec(
+        str(command),
+        "create-user",
+        "zoya",
+        "--password-stdin",
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+        env=env,
+        cwd="/",
+    )
+    out, _ = await process.communicate(b"zoya secret 123\n")
+    assert process.returncode == 1 and "уже есть" in out.decode()

@@ -21,6 +21,7 @@ from snab_gateway.main import run
 from snab_gateway.settings import GatewaySettings
 from snab_kit.cli import service_main
 from snab_kit.errors import DomainError
+from snab_kit.logging import configure_logging
 from snab_kit.settings import use_local_run
 
 MIGRATIONS = "snab_gateway.migrations"
@@ -55,6 +56,7 @@ def create_user(argv: list[str]) -> int:
         if getpass.getpass("Ещё раз: ") != password:
             print("пароли не совпадают", file=sys.stderr)
             return 1
+    configure_logging(service="gateway", level="WARNING", fmt="console")
     use_local_run()
     settings = GatewaySettings()
     from snab_kit.migrations import upgrade

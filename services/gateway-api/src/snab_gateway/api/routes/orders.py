@@ -20,6 +20,7 @@ from snab_contracts.rpc.orders import (
 from snab_contracts.values import OrderNumber
 from snab_gateway.api.deps import CurrentUser, RpcDep, current_user
 from snab_gateway.api.errors import responses
+from snab_gateway.api.examples import ORDER_SLICE, example
 from snab_gateway.api.respond import ok
 from snab_gateway.api.schemas import (
     AuditQuery,
@@ -40,7 +41,12 @@ router = APIRouter(
 )
 
 
-@router.get("", response_model=OrderSlice, summary="Orders: filters, search, pages")
+@router.get(
+    "",
+    response_model=OrderSlice,
+    summary="Orders: filters, search, pages",
+    responses=example(ORDER_SLICE),
+)
 async def list_orders(
     query: Annotated[OrderQuery, Query()], user: CurrentUser, rpc: RpcDep
 ) -> Response:
