@@ -77,18 +77,20 @@ bearer = OAuth2PasswordBearer(
 )
 
 
-async def current_user(
-    rt: RuntimeDep, session: SessionDep, token: Annotated[str | None, Depends(bearer)]
-) -> User:
+async def current_user(rt: RuntimeDep, token: Annotated[str | None, Depends(bearer)]) -> User:
     """The user of a valid bearer token: signed by us, not expired, issued to an active
     user since their last password reset (checked on every request: a disabled user's
-    token stops working at once)."""
+    token stops working at once). The lookup has a session of its own, closed at once:
+    a route that then waits for a service holds no database connection meanwhile."""
     if not token:
         raise NotAuthenticated("нужен вход: передайте токен в заголовке Authorization")
     claims = read_token(token, key=rt.secret_key)
     if claims is None:
         raise NotAuthenticated("токен неверен или устарел: войдите снова")
-    user = await users.token_user(session=session, user_id=claims.user_id, version=claims.version)
+    async with rt.service.sessions() as session:
+        user = await users.token_user(
+            session=session, user_id=claims.user_id, version=claims.version
+        )
     if user is None:
         raise NotAuthenticated("токен больше не действует: войдите снова")
     return user
