@@ -39,6 +39,7 @@ from snab_gateway.auth import users as user_cases
 from snab_gateway.db.tables import messaging, metadata
 from snab_gateway.settings import GatewaySettings
 from snab_kit import metrics
+from snab_kit.errors import DomainError
 from snab_kit.logging import configure_logging, get_logger
 from snab_kit.service import Service
 
@@ -83,11 +84,15 @@ def build(settings: GatewaySettings | None = None) -> FastAPI:
     async def first_admin() -> None:
         async with service.sessions() as session:
             if settings.admin_password is not None:
-                made = await user_cases.ensure_first_admin(
-                    session=session,
-                    username=settings.admin_username,
-                    password=settings.admin_password.get_secret_value(),
-                )
+                try:
+                    made = await user_cases.ensure_first_admin(
+                        session=session,
+                        username=settings.admin_username,
+                        password=settings.admin_password.get_secret_value(),
+                    )
+                except DomainError as exc:  # a bad name or a short password: say so, serve
+                    log.error("first_admin_not_created", reason=exc.message)
+                    made = False
                 if made:
                     log.info("first_admin_created", username=settings.admin_username)
             elif await user_cases.count_users(session=session) == 0:
