@@ -6,11 +6,12 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import Field, PlainSerializer, WithJsonSchema
+from pydantic import AfterValidator, Field, PlainSerializer, WithJsonSchema
 
 from snab_contracts.base import Contract, UtcDatetime
 
 __all__ = [
+    "CheckedInn",
     "Confidence",
     "Currency",
     "DecimalStr",
@@ -30,6 +31,7 @@ __all__ = [
     "Sha256Hex",
     "Unit",
     "UtcDatetime",
+    "inn_checksum_ok",
 ]
 
 
@@ -130,3 +132,39 @@ class ItemLine(Contract):
     unit: Unit = Unit.PCS
     article: str | None = Field(default=None, max_length=100)
     note: str | None = None
+
+
+# --- INN checksum ------------------------------------------------------------------------
+
+_INN10_WEIGHTS = (2, 4, 10, 3, 5, 9, 4, 6, 8)
+_INN11_WEIGHTS = (7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
+_INN12_WEIGHTS = (3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
+
+
+def _inn_digit(digits: list[int], weights: tuple[int, ...]) -> int:
+    return sum(w * d for w, d in zip(weights, digits, strict=False)) % 11 % 10
+
+
+def inn_checksum_ok(inn: str) -> bool:
+    """The control digits of an INN (10 digits: a company, 12: a person) are right."""
+    if not inn.isascii() or not inn.isdigit() or len(inn) not in (10, 12):
+        return False
+    d = [int(c) for c in inn]
+    if len(d) == 10:
+        return _inn_digit(d, _INN10_WEIGHTS) == d[9]
+    return _inn_digit(d, _INN11_WEIGHTS) == d[10] and _inn_digit(d, _INN12_WEIGHTS) == d[11]
+
+
+def _checked_inn(value: str) -> str:
+    if not inn_checksum_ok(value):
+        raise ValueError("ИНН с неверной контрольной цифрой")
+    return value
+
+
+CheckedInn = Annotated[
+    str,
+    Field(pattern=r"^(\d{10}|\d{12})$", examples=["7707083893"]),
+    AfterValidator(_checked_inn),
+]
+"""An INN as a person types it into a form: the pattern and the control digits. (Parsed
+mail keeps the plain ``Inn``: a typo in a client's letter must not lose the letter.)"""

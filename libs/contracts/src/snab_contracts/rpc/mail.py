@@ -1,14 +1,16 @@
-"""rpc.mail.*: putting a message in by hand and reading a stored one (answered by mail-gateway)."""
+"""rpc.mail.*: putting a message in by hand, reading a stored one, listing received mail
+(answered by mail-gateway)."""
 
 from __future__ import annotations
 
-from typing import ClassVar, Self
+from typing import ClassVar, Literal, Self
 from uuid import UUID
 
 from pydantic import Field, model_validator
 
 from snab_contracts.base import Contract, RpcRequest, UtcDatetime
 from snab_contracts.mail import AttachmentRef, MailAddress, MailFlags, ThreadInfo
+from snab_contracts.rpc.common import PagedRequest
 
 
 class MailIngested(Contract):
@@ -69,4 +71,36 @@ class MailGet(RpcRequest[MailView]):
     include_raw: bool = False
 
 
-REQUESTS = (MailIngest, MailGet)
+class MailSummary(Contract):
+    """A received message as a list shows it (no body)."""
+
+    mail_id: UUID
+    received_at: UtcDatetime
+    source: Literal["imap", "upload"] = "imap"
+    status: Literal["received", "unparseable"] = "received"
+    from_: MailAddress | None = Field(default=None, alias="from")
+    mail_subject: str = ""
+    date: UtcDatetime | None = None
+    size: int = Field(default=0, ge=0)
+    attachments_count: int = Field(default=0, ge=0)
+    thread: ThreadInfo = Field(default_factory=ThreadInfo)
+    flags: MailFlags = Field(default_factory=MailFlags)
+
+
+class MailPage(Contract):
+    items: list[MailSummary]
+    total: int = Field(ge=0)
+    page: int = Field(ge=1)
+    page_size: int = Field(ge=1)
+
+
+class MailList(PagedRequest[MailPage]):
+    """Received messages, newest first; ``query`` matches the sender and the subject."""
+
+    SUBJECT: ClassVar[str] = "rpc.mail.list"
+
+    query: str | None = Field(default=None, max_length=200)
+    source: Literal["imap", "upload"] | None = None
+
+
+REQUESTS = (MailIngest, MailGet, MailList)

@@ -452,6 +452,90 @@ class OrdersMarkOutcome(RpcRequest[OrderSummary]):
     reason: str | None = Field(default=None, max_length=1000)
 
 
+# --- browsing, manual quote mapping, what became of a message ------------------------------
+
+BrowseSort = Literal["created_at", "-created_at", "updated_at", "-updated_at"]
+
+
+class OrderSlice(Contract):
+    """One slice of a browse: the next slice starts after ``next_cursor``."""
+
+    items: list[OrderSummary]
+    next_cursor: str | None = Field(
+        default=None, description="Pass as ``after`` for the next slice; none on the last one."
+    )
+    total: int | None = Field(
+        default=None, ge=0, description="Orders matching the filters, when asked for."
+    )
+
+
+class OrdersBrowse(RpcRequest[OrderSlice]):
+    """Orders slice by slice (keyset: stable while new orders arrive), with full-text
+    search: ``query`` matches words (and word beginnings) of the number, the subject, the
+    client, the sender and the item names, in any form (Russian stemming)."""
+
+    SUBJECT: ClassVar[str] = "rpc.orders.browse"
+
+    statuses: list[OrderStatus] = Field(default_factory=list, max_length=20)
+    client_id: UUID | None = None
+    query: str | None = Field(default=None, max_length=200)
+    created_from: date | None = None
+    created_to: date | None = None
+    needs_review: bool | None = None
+    sort: BrowseSort = "-created_at"
+    after: str | None = Field(
+        default=None, max_length=200, description="``next_cursor`` of the previous slice."
+    )
+    limit: int = Field(default=50, ge=1, le=200)
+    with_total: bool = Field(default=False, description="Also count every matching order.")
+
+
+class OrdersMapQuoteLine(RpcRequest[QuoteView]):
+    """A manager says which order item a quote line prices (or none of them)."""
+
+    SUBJECT: ClassVar[str] = "rpc.orders.map_quote_line"
+
+    quote_line_id: UUID
+    item_id: UUID | None = Field(description="None: the line prices no item of the order.")
+
+
+MailOutcomeKind = Literal["order", "quote", "unmatched"]
+
+
+class MailOutcome(Contract):
+    """What orders made of a received message: an order, a quote, or a place in the
+    unmatched queue (with the parser's reason)."""
+
+    mail_id: UUID
+    kind: MailOutcomeKind
+    order_id: UUID | None = None
+    order_number: OrderNumber | None = None
+    quote_id: UUID | None = None
+    request_id: int | None = Field(default=None, ge=1)
+    rfq_number: RfqNumber | None = None
+    reason: ClassifiedReason | None = Field(default=None, description="For unmatched mail.")
+    linked_request_id: int | None = Field(default=None, ge=1)
+    needs_review: bool = False
+    review_reasons: list[str] = Field(default_factory=list)
+    confidence: float | None = Field(default=None, ge=0, le=1)
+    extractor: str | None = None
+    lines_count: int | None = Field(
+        default=None, ge=0, description="Items of the order, or priced lines of the quote."
+    )
+
+
+class MailOutcomes(Contract):
+    items: list[MailOutcome] = Field(default_factory=list)
+
+
+class OrdersMailOutcomes(RpcRequest[MailOutcomes]):
+    """What became of these messages; a message orders has not heard of is left out."""
+
+    SUBJECT: ClassVar[str] = "rpc.orders.mail_outcomes"
+
+    mail_ids: list[UUID] = Field(min_length=1, max_length=500)
+
+
 REQUESTS: tuple[type[RpcRequest[Any]], ...] = (
     OrdersList,
     OrdersGet,
@@ -465,4 +549,7 @@ REQUESTS: tuple[type[RpcRequest[Any]], ...] = (
     OrdersBuildProposal,
     OrdersSendProposal,
     OrdersMarkOutcome,
+    OrdersBrowse,
+    OrdersMapQuoteLine,
+    OrdersMailOutcomes,
 )

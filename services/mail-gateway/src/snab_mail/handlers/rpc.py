@@ -1,4 +1,5 @@
-"""``rpc.mail.ingest`` (a message put in by hand) and ``rpc.mail.get`` (a stored message)."""
+"""``rpc.mail.ingest`` (a message put in by hand), ``rpc.mail.get`` (a stored message) and
+``rpc.mail.list`` (received messages, newest first)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ import uuid
 from datetime import UTC, datetime
 
 from snab_contracts.mail import MailAddress
-from snab_contracts.rpc.mail import MailGet, MailIngest, MailIngested, MailView
+from snab_contracts.rpc.mail import MailGet, MailIngest, MailIngested, MailList, MailPage, MailView
 from snab_kit.errors import NotFoundError, RuleViolation
 from snab_kit.service import Service
+from snab_mail.services import listing
 from snab_mail.services.intake import Intake, Origin
 from snab_mail.services.views import MailReader, RawTooLarge
 from snab_mail.smtp.compose import ComposeError, compose_pasted
@@ -59,3 +61,8 @@ def register(
         if view is None:
             raise NotFoundError("письмо не найдено", mail_id=str(request.mail_id))
         return view
+
+    @service.rpc(MailList)
+    async def list_mail(request: MailList) -> MailPage:
+        async with reader.transaction() as tx:
+            return await listing.list_mail(session=tx.session, req=request)

@@ -26,6 +26,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
 from snab_kit.db import make_metadata
 from snab_kit.messaging import MessagingTables
+from snab_orders.domain.search import CLIENT_VECTOR, ITEM_VECTOR, ORDER_VECTOR
 
 SCHEMA = "orders"
 metadata = make_metadata(SCHEMA)
@@ -91,6 +92,7 @@ clients = Table(
         unique=True,
         postgresql_where=text("inn IS NOT NULL AND deleted_at IS NULL"),
     ),
+    Index("ix_clients_search", text(CLIENT_VECTOR), postgresql_using="gin"),
 )
 
 # One row per address of a live client: an address belongs to one client only.
@@ -175,6 +177,10 @@ orders = Table(
     Index("ix_orders_status_created_at", "status", "created_at"),
     Index("ix_orders_client_id_created_at", "client_id", "created_at"),
     Index("ix_orders_fingerprint", "fingerprint"),
+    # Browsing (rpc.orders.browse): keyset slices and full-text search.
+    Index("ix_orders_created_at_id", "created_at", "id"),
+    Index("ix_orders_updated_at_id", "updated_at", "id"),
+    Index("ix_orders_search", text(ORDER_VECTOR), postgresql_using="gin"),
 )
 
 order_items = Table(
@@ -191,6 +197,7 @@ order_items = Table(
     Column("source_line", Text),
     Column("category_id", Uuid, ForeignKey("orders.categories.id", ondelete="SET NULL")),
     Index("ix_order_items_order_id_position", "order_id", "position"),
+    Index("ix_order_items_search", text(ITEM_VECTOR), postgresql_using="gin"),
 )
 
 supplier_requests = Table(

@@ -24,7 +24,17 @@ from snab_kit.rpc import RpcFailure
 from snab_kit.service import Service
 from snab_orders.db.tables import orders as orders_table
 from snab_orders.db.tables import proposals as proposals_table
-from snab_orders.services import analytics, directory, orders, proposals, quotes, requests
+from snab_orders.services import (
+    analytics,
+    browse,
+    directory,
+    line_mapping,
+    mail_outcomes,
+    orders,
+    proposals,
+    quotes,
+    requests,
+)
 from snab_orders.settings import OrdersSettings
 
 log = get_logger(__name__)
@@ -50,6 +60,8 @@ def routes(settings: OrdersSettings) -> dict[type[RpcRequest[Any]], UseCase]:
         ),
         o.OrdersUpdate: lambda r, tx: orders.update_order(tx=tx, req=r, settings=s),
         o.OrdersMarkOutcome: lambda r, tx: orders.mark_outcome(tx=tx, req=r),
+        o.OrdersBrowse: lambda r, tx: browse.browse_orders(session=tx.session, req=r),
+        o.OrdersMailOutcomes: lambda r, tx: mail_outcomes.mail_outcomes(session=tx.session, req=r),
         # supplier requests and quotes
         o.OrdersSuggestSuppliers: lambda r, tx: requests.suggest_suppliers(
             session=tx.session, req=r
@@ -57,6 +69,7 @@ def routes(settings: OrdersSettings) -> dict[type[RpcRequest[Any]], UseCase]:
         o.OrdersSendRequests: lambda r, tx: requests.send_requests(tx=tx, req=r, settings=s),
         o.OrdersLinkMail: lambda r, tx: quotes.link_mail(tx=tx, req=r, settings=s),
         o.OrdersUnmatchedMail: lambda r, tx: quotes.list_unmatched(session=tx.session, req=r),
+        o.OrdersMapQuoteLine: lambda r, tx: line_mapping.map_quote_line(tx=tx, req=r),
         # proposals
         o.OrdersSetMarkup: lambda r, tx: proposals.set_markup(session=tx.session, req=r),
         o.OrdersListMarkups: lambda r, tx: proposals.list_markups(session=tx.session),

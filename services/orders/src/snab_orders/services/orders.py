@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -48,6 +49,7 @@ from snab_orders.services import views
 from snab_orders.services.common import SYSTEM, audit, jsonable, lock_order, move_order, utcnow
 from snab_orders.services.comparison import comparison_for
 from snab_orders.services.directory import ClientMatch, ClientResolver
+from snab_orders.services.order_filters import order_conditions
 from snab_orders.settings import OrdersSettings
 
 log = get_logger(__name__)
@@ -293,8 +295,11 @@ async def _mark_duplicates(
             p.duplicate = earlier.get((p.client.client_id, p.fingerprint))
 
 
+@functools.cache
 def summary_select() -> Any:
-    """Orders with what a summary shows besides their own columns."""
+    """Orders with what a summary shows besides their own columns. Built once: a select
+    is immutable (``.where`` makes a new one), and building this one costs about a
+    millisecond, a fifth of a whole page of the list."""
     items_count = (
         select(func.count())
         .select_from(order_items)
@@ -457,19 +462,7 @@ _SORTS = {
 
 
 async def list_orders(*, session: AsyncSession, req: OrdersList) -> OrderPage:
-    stmt = summary_select()
-    if req.statuses:
-        stmt = stmt.where(orders.c.status.in_([s.value for s in req.statuses]))
-    if req.client_id:
-        stmt = stmt.where(orders.c.client_id == req.client_id)
-    if req.needs_review is not None:
-        stmt = stmt.where(orders.c.needs_review.is_(req.needs_review))
-    if req.created_from:
-        start = datetime.combine(req.created_from, datetime.min.time(), MOSCOW)
-        stmt = stmt.where(orders.c.created_at >= start)
-    if req.created_to:
-        end = datetime.combine(req.created_to, datetime.min.time(), MOSCOW) + timedelta(days=1)
-        stmt = stmt.where(orders.c.created_at < end)
+    stmt = summary_select().where(*order_conditions(req))
     if req.query and req.query.strip():
         like = contains_pattern(req.query)
         stmt = stmt.where(
@@ -487,7 +480,12 @@ async def list_orders(*, session: AsyncSession, req: OrdersList) -> OrderPage:
         )
     total = await session.scalar(select(func.count()).select_from(stmt.subquery()))
     column = _SORTS[req.sort.lstrip("-")]
-    order_by = column.desc().nulls_last() if req.sort.startswith("-") else column.asc().nulls_last()
+    order_by = column.desc() if req.sort.startswith("-") else column.asc()
+    if column.nullable:
+        # NULLS LAST only where there can be NULLs: on a NOT NULL column it would keep
+        # PostgreSQL from reading the index in order (a full sort of every order: 0.3 s
+        # at 100,000 orders instead of under a millisecond).
+        order_by = order_by.nulls_last()
     rows = (
         await session.execute(
             stmt.order_by(order_by, orders.c.number.desc())
