@@ -61,10 +61,11 @@ as written and set instructions_in_email to true when such text is present.\
 """
 
 _INSTRUCTION_LIKE: Final = re.compile(
-    r"(?:игнорир\w*|забудь\w*|не\s+учитыва\w*|отмени\w*)\s+(?:все\s+)?"
-    r"(?:предыдущ\w*|прежн\w*|системн\w*|выше\w*)\s+(?:инструкц\w*|указани\w*|правил\w*)"
+    r"(?:игнорир\w{0,30}|забудь\w{0,30}|не\s+учитыва\w{0,30}|отмени\w{0,30})\s+(?:все\s+)?"
+    r"(?:предыдущ\w{0,30}|прежн\w{0,30}|системн\w{0,30}|выше\w{0,30})\s+"
+    r"(?:инструкц|указани|правил)"
     r"|ignore\s+(?:all\s+)?(?:the\s+)?(?:previous|prior|above)\s+(?:instructions|rules)"
-    r"|system\s+prompt|системн\w+\s+промпт"
+    r"|system\s+prompt|системн\w{1,30}\s+промпт"
     r"|\bты\s+(?:[—-]\s*)?(?:языков\w+\s+модель|ассистент|ии)\b"
     r"|\byou\s+are\s+(?:now\s+)?(?:an?\s+)?(?:ai|assistant|language\s+model)\b",
     re.IGNORECASE,
@@ -93,8 +94,9 @@ def _date(value: datetime | None) -> str:
     return value.isoformat() if value else "unknown"
 
 
-def email_as_text(mail: ParsedMail) -> str:
-    """The email as one text: a few headers, the body, then each readable attachment."""
+def email_as_text(mail: ParsedMail, attachments: list[AttachmentText] | None = None) -> str:
+    """The email as one text: a few headers, the body, then each readable attachment
+    (``attachments`` when they were read already)."""
     sender = mail.from_addr
     parts = [
         f"From: {sender.name} <{sender.email}>" if sender else "From: unknown",
@@ -103,7 +105,9 @@ def email_as_text(mail: ParsedMail) -> str:
         "",
         mail.text.strip(),
     ]
-    for att in read_attachments(mail.attachments):
+    if attachments is None:
+        attachments = read_attachments(mail.attachments)
+    for att in attachments:
         body = _attachment_text(att)
         if body:
             parts += ["", f"[attachment: {att.filename}]", body]
@@ -112,8 +116,12 @@ def email_as_text(mail: ParsedMail) -> str:
 
 def build_prompt(mail: ParsedMail, *, max_chars: int, token: str | None = None) -> Prompt:
     """System message (fixed) and user message (the email between random-token markers)."""
+    return prompt_for(email_as_text(mail), max_chars=max_chars, token=token)
+
+
+def prompt_for(text: str, *, max_chars: int, token: str | None = None) -> Prompt:
+    """The prompt for an email already written out as text (``email_as_text``)."""
     token = token or secrets.token_hex(8)
-    text = email_as_text(mail)
     truncated = len(text) > max_chars
     if truncated:
         text = text[:max_chars]
