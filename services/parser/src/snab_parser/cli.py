@@ -4,17 +4,24 @@
 
 Runs without NATS or PostgreSQL. ``llm`` and ``auto`` use the LLM extractor when one is
 registered and ``OPENAI_API_KEY`` is set; otherwise the rule extractor runs.
+
+The mail is read by a worker process within the service's budget (PARSER_TIME_BUDGET_SECONDS,
+PARSER_MEMORY_BUDGET_MB) and attachment limits: a mail too expensive to read prints a result
+for review saying so (and the reason on stderr) instead of running on.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import os
 import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
+
+import structlog
 
 from snab_mailparse import parse_message
 from snab_parser.result import Extractor, ParseResult
@@ -47,20 +54,92 @@ def choose_extractor(requested: str, env: dict[str, str] | None = None) -> Extra
     return EXTRACTORS["rules"]()
 
 
+def _failed(extractor: Extractor, reason: str) -> ParseResult:
+    return ParseResult(
+        kind="other",
+        other_reason="not_procurement",
+        confidence=0.0,
+        extractor=extractor.name,
+        needs_review=True,
+        review_reasons=[reason],
+    )
+
+
 def parse_file(path: Path, extractor: Extractor) -> ParseResult:
+    """The parse of one .eml in this process, without a budget (tests, corpus scoring)."""
     mail = parse_message(path.read_bytes())
     try:
         return extractor.extract(mail)
     except Exception:
         traceback.print_exc(file=sys.stderr)
-        return ParseResult(
-            kind="other",
-            other_reason="not_procurement",
-            confidence=0.0,
-            extractor=extractor.name,
-            needs_review=True,
-            review_reasons=["extractor_error"],
+        return _failed(extractor, "extractor_error")
+
+
+async def read_within_budget(raw: bytes, extractor: Extractor) -> ParseResult:
+    """The parse of one raw message, read by a worker process within the budget."""
+    from snab_parser.extractors import CliExtractor, ParseEngine
+    from snab_parser.pool import Budget, Overrun, ReadingPool
+    from snab_parser.reading import ReadJob
+    from snab_parser.settings import ParserSettings
+
+    settings = extractor.settings if isinstance(extractor, CliExtractor) else ParserSettings()
+    budget = Budget(seconds=settings.time_budget_seconds, memory_mb=settings.memory_budget_mb)
+    engine = ParseEngine.from_settings(
+        settings if isinstance(extractor, CliExtractor) else settings.model_copy(
+            update={"extractor": "rules"}
+        ),
+        rules=RuleExtractor(settings.attachment_limits),
+    )  # fmt: skip
+    pool = ReadingPool(workers=1, budget=budget)
+    try:
+        await pool.start()
+        job = ReadJob(raw=raw, llm_chars=engine.llm_chars, limits=settings.attachment_limits)
+        try:
+            reading = await pool.read(job)
+        except Overrun as over:
+            print(
+                f"snab-parser: too expensive to parse, reading stopped after "
+                f"{over.seconds:.1f} s ({over.reason}: {over.detail}); "
+                f"budget {budget.seconds:g} s, {budget.memory_mb} MB",
+                file=sys.stderr,
+            )
+            return _failed(extractor, f"too_expensive_to_parse: {over.reason}")
+        outcome = await engine.finish(reading)
+    finally:
+        await pool.close()
+        await engine.close()
+    if outcome.fallback_reason:
+        print(
+            f"snab-parser: LLM not used ({outcome.fallback_reason}), rule extractor result",
+            file=sys.stderr,
         )
+    used = "rules" if outcome.extractor == "rules" else "llm"
+    return outcome.result.model_copy(update={"extractor": used})
+
+
+class _Stderr:
+    """Whatever sys.stderr is when a line is written (a test may swap it)."""
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+
+def _log_to_stderr() -> None:
+    """Warnings of the parser (a reading stopped, the LLM unusable) on stderr: stdout is for
+    the JSON."""
+    structlog.configure(
+        processors=[
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso"),
+            structlog.dev.ConsoleRenderer(colors=False),
+        ],
+        wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING),
+        logger_factory=structlog.PrintLoggerFactory(file=_Stderr()),  # type: ignore[arg-type]
+        cache_logger_on_first_use=True,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -73,11 +152,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    if not structlog.is_configured():
+        _log_to_stderr()
     if not args.file.is_file():
         print(f"snab-parser: no such file: {args.file}", file=sys.stderr)
         return 2
     extractor = choose_extractor(args.extractor)
-    result = parse_file(args.file, extractor)
+    result = asyncio.run(read_within_budget(args.file.read_bytes(), extractor))
     out = result.to_json(indent=None if args.compact else 2) + "\n"
     sys.stdout.buffer.write(out.encode("utf-8"))
     sys.stdout.flush()
