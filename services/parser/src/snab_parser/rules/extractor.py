@@ -51,7 +51,9 @@ _ANSWER_BY: Final = re.compile(
     r"(?:цен\w{0,30}|кп|предложени\w{0,30}|ответ\w{0,30}|сч[её]т\w{0,30})(?:\s++\w{1,30}){0,2}\s*+$",
     re.IGNORECASE,
 )
-_NOT_DEADLINE: Final = re.compile(r"действ|актуальн|оплат\w*\s+до|регистрац", re.IGNORECASE)
+_NOT_DEADLINE: Final = re.compile(
+    r"действ|актуальн|оплат[^\W\d]{0,30}+\s+до|регистрац", re.IGNORECASE
+)
 _HEADER_ADDR: Final = re.compile(
     r"^(?:от|from)\s*+:\s*+(?P<name>[^<\[\n]*+)[<\[](?:mailto:)?(?P<email>[^>\]\s]+)[>\]]",
     re.IGNORECASE,
