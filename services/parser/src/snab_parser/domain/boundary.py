@@ -7,7 +7,8 @@ refuses NUL in text and JSON), the bidi controls that reorder what a reader sees
 name that displays as something else in the commercial proposal, the bot or the admin) and
 the zero-width characters that hide inside words.
 
-``settle`` applies it to a whole parse result and holds its numbers to sane ranges: a
+``settle`` applies it to a whole parse result (noting for review that bidi controls or stray
+control characters such as NUL were removed) and holds its numbers to sane ranges: a
 quantity or a price of hundreds of digits is not a quantity or a price. Such a number is
 dropped with a review reason, so that it never becomes part of an order or a quote unseen,
 and never reaches arithmetic, JSON or the database.
@@ -15,6 +16,7 @@ and never reaches arithmetic, JSON or the database.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any, Final
 
@@ -44,6 +46,9 @@ MAX_TOTAL: Final = Decimal(10) ** 12
 MAX_SIGNIFICANT_DIGITS: Final = 15
 
 BIDI_REASON: Final = "bidi_controls_removed"
+CONTROL_REASON: Final = "control_characters_removed"
+# controls no business text carries (tabs, line and page breaks aside): NUL and the like
+_STRAY_CONTROLS: Final = frozenset(chr(c) for c in [*_C0, *_C1] if chr(c) not in "\x0b\x0c")
 
 
 _UNSTORABLE: Final[dict[int, None]] = dict.fromkeys([0, *_SURROGATES, *_NONCHARACTERS])
@@ -64,6 +69,10 @@ def has_bidi(value: str) -> bool:
     return not BIDI_CONTROLS.isdisjoint(value)
 
 
+def has_stray_controls(value: str) -> bool:
+    return not _STRAY_CONTROLS.isdisjoint(value)
+
+
 def sane(value: Decimal | None, limit: Decimal) -> bool:
     """A finite number of at most 15 significant digits whose size is within the limit."""
     if value is None:
@@ -82,8 +91,11 @@ def settle(result: ParseResult) -> ParseResult:
     """
     reasons: list[str] = []
     data = result.model_dump()
-    if _has_bidi(data):
+    strings = list(_strings(data))
+    if any(has_bidi(s) for s in strings):
         reasons.append(BIDI_REASON)
+    if any(has_stray_controls(s) for s in strings):
+        reasons.append(CONTROL_REASON)
     data = _clean(data)
     request, quote = data.get("request"), data.get("quote")
     if request:
@@ -110,14 +122,15 @@ def settle(result: ParseResult) -> ParseResult:
     return ParseResult.model_validate(data)
 
 
-def _has_bidi(value: Any) -> bool:
+def _strings(value: Any) -> Iterator[str]:
     if isinstance(value, str):
-        return has_bidi(value)
-    if isinstance(value, dict):
-        return any(_has_bidi(v) for v in value.values())
-    if isinstance(value, list):
-        return any(_has_bidi(v) for v in value)
-    return False
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
 
 
 def _clean(value: Any) -> Any:
