@@ -1,6 +1,8 @@
 """Command line: print the parse of one .eml as JSON.
 
-    snab-parser parse FILE.eml [--extractor rules|llm|auto]
+    snab-parser parse FILE.eml [FILE.eml ...] [--extractor rules|llm|auto] [--compact]
+
+Several files: one JSON object per file, in order (with ``--compact``, one per line).
 
 Runs without NATS or PostgreSQL. ``llm`` and ``auto`` use the LLM extractor when one is
 registered and ``OPENAI_API_KEY`` is set; otherwise the rule extractor runs.
@@ -18,7 +20,7 @@ import logging
 import os
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import structlog
@@ -77,6 +79,14 @@ def parse_file(path: Path, extractor: Extractor) -> ParseResult:
 
 async def read_within_budget(raw: bytes, extractor: Extractor) -> ParseResult:
     """The parse of one raw message, read by a worker process within the budget."""
+    (result,) = [result async for result in read_all_within_budget([raw], extractor)]
+    return result
+
+
+async def read_all_within_budget(
+    raws: list[bytes], extractor: Extractor
+) -> AsyncIterator[ParseResult]:
+    """The parse of each raw message in turn, each read by a worker within the budget."""
     from snab_parser.extractors import CliExtractor, ParseEngine
     from snab_parser.pool import Budget, Overrun, ReadingPool
     from snab_parser.reading import ReadJob
@@ -93,28 +103,30 @@ async def read_within_budget(raw: bytes, extractor: Extractor) -> ParseResult:
     pool = ReadingPool(workers=1, budget=budget)
     try:
         await pool.start()
-        job = ReadJob(raw=raw, llm_chars=engine.llm_chars, limits=settings.attachment_limits)
-        try:
-            reading = await pool.read(job)
-        except Overrun as over:
-            print(
-                f"snab-parser: too expensive to parse, reading stopped after "
-                f"{over.seconds:.1f} s ({over.reason}: {over.detail}); "
-                f"budget {budget.seconds:g} s, {budget.memory_mb} MB",
-                file=sys.stderr,
-            )
-            return _failed(extractor, f"too_expensive_to_parse: {over.reason}")
-        outcome = await engine.finish(reading)
+        for raw in raws:
+            job = ReadJob(raw=raw, llm_chars=engine.llm_chars, limits=settings.attachment_limits)
+            try:
+                reading = await pool.read(job)
+            except Overrun as over:
+                print(
+                    f"snab-parser: too expensive to parse, reading stopped after "
+                    f"{over.seconds:.1f} s ({over.reason}: {over.detail}); "
+                    f"budget {budget.seconds:g} s, {budget.memory_mb} MB",
+                    file=sys.stderr,
+                )
+                yield _failed(extractor, f"too_expensive_to_parse: {over.reason}")
+                continue
+            outcome = await engine.finish(reading)
+            if outcome.fallback_reason:
+                print(
+                    f"snab-parser: LLM not used ({outcome.fallback_reason}), rule extractor result",
+                    file=sys.stderr,
+                )
+            used = "rules" if outcome.extractor == "rules" else "llm"
+            yield outcome.result.model_copy(update={"extractor": used})
     finally:
         await pool.close()
         await engine.close()
-    if outcome.fallback_reason:
-        print(
-            f"snab-parser: LLM not used ({outcome.fallback_reason}), rule extractor result",
-            file=sys.stderr,
-        )
-    used = "rules" if outcome.extractor == "rules" else "llm"
-    return outcome.result.model_copy(update={"extractor": used})
 
 
 class _Stderr:
@@ -146,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="snab-parser", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     p_parse = sub.add_parser("parse", help="print the parse of one .eml file as JSON")
-    p_parse.add_argument("file", type=Path)
+    p_parse.add_argument("files", type=Path, nargs="+", metavar="file")
     p_parse.add_argument("--extractor", choices=("rules", "llm", "auto"), default="auto")
     p_parse.add_argument("--compact", action="store_true", help="one line of JSON")
     args = parser.parse_args(argv)
@@ -154,15 +166,21 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     if not structlog.is_configured():
         _log_to_stderr()
-    if not args.file.is_file():
-        print(f"snab-parser: no such file: {args.file}", file=sys.stderr)
+    missing = [str(path) for path in args.files if not path.is_file()]
+    if missing:
+        print(f"snab-parser: no such file: {', '.join(missing)}", file=sys.stderr)
         return 2
     extractor = choose_extractor(args.extractor)
-    result = asyncio.run(read_within_budget(args.file.read_bytes(), extractor))
-    out = result.to_json(indent=None if args.compact else 2) + "\n"
-    sys.stdout.buffer.write(out.encode("utf-8"))
-    sys.stdout.flush()
+    raws = [path.read_bytes() for path in args.files]
+    asyncio.run(_print_all(raws, extractor, compact=args.compact))
     return 0
+
+
+async def _print_all(raws: list[bytes], extractor: Extractor, *, compact: bool) -> None:
+    async for result in read_all_within_budget(raws, extractor):
+        out = result.to_json(indent=None if compact else 2) + "\n"
+        sys.stdout.buffer.write(out.encode("utf-8"))
+        sys.stdout.flush()
 
 
 if __name__ == "__main__":
