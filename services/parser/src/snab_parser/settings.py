@@ -130,7 +130,11 @@ class ParserSettings(ServiceSettings):
 
     @property
     def reader_workers(self) -> int:
-        return self.readers or os.cpu_count() or 1
+        if self.readers:
+            return self.readers
+        if hasattr(os, "sched_getaffinity"):  # the CPUs this process may run on
+            return len(os.sched_getaffinity(0)) or 1
+        return os.cpu_count() or 1
 
     @property
     def attachment_limits(self) -> AttachmentLimits:
