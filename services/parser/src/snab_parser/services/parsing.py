@@ -39,6 +39,7 @@ from snab_mailparse import Address, Attachment, ParsedMail
 from snab_parser import messages
 from snab_parser.attachments import DEFAULT_LIMITS, AttachmentLimits
 from snab_parser.db.tables import parse_attempts, parse_jobs
+from snab_parser.domain.boundary import storable_text
 from snab_parser.domain.events import ParsedEvent, classified, flag_reason, stopped, to_event
 from snab_parser.extractors import ParseEngine, ParseOutcome
 from snab_parser.pool import Overrun, ReadingPool
@@ -129,6 +130,10 @@ async def load_mail(event: MailReceived, storage: ObjectStorage) -> MailInput:
         raw_sha256=event.raw_sha256,
     )
     return MailInput("event", mail=mail)
+
+
+def _storable(attempt: dict[str, Any]) -> dict[str, Any]:
+    return {k: storable_text(v) if isinstance(v, str) else v for k, v in attempt.items()}
 
 
 def _flagged_result(reason: ClassifiedReason) -> ParseResult:
@@ -331,9 +336,10 @@ class MailParser:
                 fallback_reason=outcome.fallback_reason if outcome else None,
                 llm_model=call.model if call else None,
                 llm_outcome=call.outcome if call else None,
-                llm_raw=call.raw if call else None,
-                llm_error=call.error if call else None,
-                llm_attempts=[a.as_dict() for a in call.attempts] if call else [],
+                # the model's own words may echo the mail: stored as PostgreSQL accepts text
+                llm_raw=storable_text(call.raw) if call and call.raw else None,
+                llm_error=storable_text(call.error) if call and call.error else None,
+                llm_attempts=[_storable(a.as_dict()) for a in call.attempts] if call else [],
                 llm_prompt_tokens=call.prompt_tokens if call else None,
                 llm_completion_tokens=call.completion_tokens if call else None,
                 rules_seconds=outcome.rules_seconds if outcome else None,
