@@ -286,3 +286,27 @@ def test_long_cells_and_lines_are_cut() -> None:
         Attachment("z.txt", "text/plain", text.encode()), _limits(max_line_chars=7)
     )
     assert lines is not None and lines.lines == ["Наимено", "Болт М8"]
+
+
+def test_a_sheet_declaring_too_small_a_dimension_is_read_whole() -> None:
+    import re
+    import zipfile
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(["Наименование", "Кол-во", "Ед."])
+    wb.active.append(["Болт М8", 100, "шт"])
+    written = io.BytesIO()
+    wb.save(written)
+    # some writers declare "A1" whatever the sheet holds; openpyxl's rows then stop at A1
+    fixed = io.BytesIO()
+    with zipfile.ZipFile(written) as src, zipfile.ZipFile(fixed, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1"/>', data)
+            dst.writestr(info, data)
+    att = read_attachment(Attachment("z.xlsx", XLSX, fixed.getvalue()))
+    assert att is not None
+    assert att.grids == [[["Наименование", "Кол-во", "Ед."], ["Болт М8", "100", "шт"]]]

@@ -48,8 +48,8 @@ def _read_sheet(workbook: Any, sheet: Any, budget: Budget) -> list[list[str]]:
     from openpyxl.worksheet._reader import WorkSheetParser
 
     limits = budget.limits
-    # Rows are as wide as the declared dimension when it is sane, like openpyxl's own rows;
-    # otherwise as wide as their last cell. Never wider than the column limit.
+    # Rows are as wide as the declared dimension, like openpyxl's own rows (but a dimension
+    # of a million rows or columns is not trusted to pad anything).
     declared = sheet.max_column
     width = min(declared, limits.max_columns) if declared else None
     grid: list[list[str]] = []
@@ -71,10 +71,10 @@ def _read_sheet(workbook: Any, sheet: Any, budget: Budget) -> list[list[str]]:
                 budget.stop("rows")
                 break
             expected = index + 1
-            if width is not None:
-                row = [""] * width
-            else:
-                row = [""] * (min(cells[-1]["column"], limits.max_columns) if cells else 0)
+            # as wide as declared, or as its last cell when a writer declared too little
+            # ("A1" for a whole sheet), never wider than the column limit
+            last = min(cells[-1]["column"], limits.max_columns) if cells else 0
+            row = [""] * max(width or 0, last)
             for cell in cells:
                 column = cell["column"]
                 if column <= len(row):
