@@ -237,7 +237,8 @@ def xlsx_dimension() -> bytes:
     sheet = _once(
         _SHEET_HEAD.format(dimension='<dimension ref="A1:XFD1048576"/>') + _HEADER_ROW
         + '<row r="2"><c r="A2" t="inlineStr"><is><t>Болт М8</t></is></c><c r="B2"><v>5</v></c>'
-        "</row>" + _SHEET_TAIL
+        '</row><row r="1999"><c r="C1999" t="inlineStr"><is><t>конец</t></is></c></row>'
+        + _SHEET_TAIL
     )  # fmt: skip
     data = _xlsx(sheet)
     return _mail(
@@ -530,7 +531,7 @@ CASES: tuple[Case, ...] = (
     Case("xlsx_wide", "xlsx of 1 000 rows by 16 384 columns (245 MB unpacked)", xlsx_wide),
     Case("xlsx_rows", "xlsx of 300 000 rows", xlsx_rows),
     Case("xlsx_shared_strings", "xlsx with a million shared strings", xlsx_shared_strings),
-    Case("xlsx_dimension", "xlsx declaring the dimension A1:XFD1048576", xlsx_dimension),
+    Case("xlsx_dimension", "xlsx declaring A1:XFD1048576, a cell on row 1 999", xlsx_dimension),
     Case("xlsx_inflated_cell", "xlsx with one cell of 200 MB", xlsx_inflated_cell),
     Case("docx_paragraphs", "docx of 500 000 paragraphs", docx_paragraphs),
     Case("docx_table", "docx table of 10 000 rows by 50 cells", docx_table),
