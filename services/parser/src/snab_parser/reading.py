@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from snab_mailparse import Address, Attachment, ParsedMail, parse_message
 from snab_parser.attachments import DEFAULT_LIMITS, AttachmentLimits, read_attachments
@@ -55,7 +55,6 @@ class Reading:
     #: longer one still reads as truncated)
     llm_text: str | None = None
     cpu_seconds: float = 0.0
-    defects: list[str] = field(default_factory=list)
 
 
 def extractor_error(name: ExtractorName) -> ParseResult:
@@ -151,5 +150,4 @@ def read_mail(
         unparseable=mail.unparseable,
         injected=has_instructions(f"{mail.subject}\n{mail.text}"),
         llm_text=llm_text,
-        defects=list(mail.defects[:20]),
     )
