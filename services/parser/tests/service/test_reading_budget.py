@@ -80,12 +80,23 @@ async def test_a_mail_over_its_time_is_classified_for_review_and_the_next_one_re
 async def test_a_mail_stopped_before_or_begun_too_often_is_not_read_again(
     nats_url: str, database_url: str, bus: BusNames, storage: LocalStorage, parser_db: AsyncEngine
 ) -> None:
-    service = build(settings_for(nats_url, database_url, bus, storage, readers=1, max_deliver=3))
-    normal_raw = (CORPUS / "001.eml").read_bytes()
+    settings = settings_for(
+        nats_url,
+        database_url,
+        bus,
+        storage,
+        readers=2,
+        max_deliver=3,
+        time_budget_seconds=60,
+        attachment_max_cells=10**7,  # a reading of several seconds
+        attachment_max_columns=20_000,
+    )
+    service = build(settings)
+    slow = (HOSTILE / "xlsx_columns.eml").read_bytes()
     # stopped over memory by an earlier delivery whose transaction did not commit
-    stopped_before = await received(storage, normal_raw, mail_id=uuid.uuid4())
+    stopped_before = await received(storage, slow, mail_id=uuid.uuid4())
     # begun three times (the delivery limit) and never answered: the process went down
-    begun_often = await received(storage, normal_raw, mail_id=uuid.uuid4())
+    begun_often = await received(storage, slow, mail_id=uuid.uuid4())
     async with parser_db.begin() as conn:
         await conn.execute(
             insert(parse_jobs).values(
@@ -104,12 +115,15 @@ async def test_a_mail_stopped_before_or_begun_too_often_is_not_read_again(
         )
     async with jetstream(nats_url) as (_, js), service.running():
         classified = await js.subscribe(bus.subject("mail.classified"), stream=bus.stream("MAIL"))
+        started = time.monotonic()
         for event in (stopped_before, begun_often):
             await js.publish(bus.subject("mail.received"), event.model_dump_json().encode())
         by_mail = {
             event.mail_id: await next_for(classified, event.mail_id, MailClassified)
             for event in (stopped_before, begun_often)
         }
+        # a reading that lasts is looked up after a second, and not finished
+        assert time.monotonic() - started < 20
 
     assert "памяти" in by_mail[stopped_before.mail_id].text_excerpt
     assert "несколько раз" in by_mail[begun_often.mail_id].text_excerpt

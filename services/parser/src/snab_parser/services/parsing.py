@@ -11,15 +11,17 @@ The reading itself (MIME, attachments, rules) runs in a worker process of the re
 within a time and memory budget; this process only waits for it (and for the LLM). A mail
 whose reading is stopped is recorded with the reason and classified ``unparseable`` for a
 manager, and its message is acknowledged like any other: it never blocks the next one.
-So that a redelivery does not read it again, each reading is noted in ``parse_jobs`` in a
-transaction of its own before it begins: a mail found there already stopped, or begun more
-times than a message is delivered before the dead-letter queue without ever being answered
-(the process died while reading it), is classified at once.
+So that a redelivery does not read it again, a reading that lasts (over a second; most take
+milliseconds) is noted in ``parse_jobs`` in a transaction of its own, and its verdict when
+it is stopped: a mail found there already stopped, or begun more times than a message is
+delivered before the dead-letter queue without ever being answered (the process died while
+reading it), is classified at once.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import time
 import uuid
@@ -53,6 +55,9 @@ log = get_logger(__name__)
 InputSource = Literal["raw", "event", "flags"]
 _NOT_FOUND_CODES = frozenset({"NoSuchKey", "404", "NotFound"})
 _HASH_INLINE = 1024 * 1024
+# A reading still going after this long is noted in parse_jobs (most take milliseconds and
+# never touch the table).
+NOTE_AFTER_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -179,6 +184,7 @@ class MailParser:
         transaction: UnitOfWork,
         limits: AttachmentLimits = DEFAULT_LIMITS,
         max_starts: int = 5,
+        note_after: float = NOTE_AFTER_SECONDS,
     ) -> None:
         self.engine = engine
         self.storage = storage
@@ -186,6 +192,7 @@ class MailParser:
         self.transaction = transaction
         self.limits = limits
         self.max_starts = max_starts
+        self.note_after = note_after
 
     async def handle(self, event: MailReceived, tx: Tx) -> ParsedEvent:
         started = time.perf_counter()
@@ -202,7 +209,7 @@ class MailParser:
             await self._record(tx, event, out, "flags", _flagged_result(flagged), None, started)
         else:
             loaded = await load_mail(event, self.storage)
-            reading, halt = await self._read(event, loaded)
+            reading, halt, noted = await self._read(event, loaded)
             if halt is not None:
                 note = messages.too_expensive(
                     halt.reason,
@@ -228,7 +235,10 @@ class MailParser:
                     parsed_flags=parsed_flag,
                 )
                 await self._record(tx, event, out, loaded.source, outcome.result, outcome, started)
-            await tx.session.execute(delete(parse_jobs).where(parse_jobs.c.event_id == event.id))
+            if noted:  # recorded now: nothing of it is in progress any more
+                await tx.session.execute(
+                    delete(parse_jobs).where(parse_jobs.c.event_id == event.id)
+                )
         await tx.emit(out)
         log.info(
             "mail_parsed",
@@ -242,21 +252,38 @@ class MailParser:
 
     async def _read(
         self, event: MailReceived, loaded: MailInput
-    ) -> tuple[Reading | None, Stopped | None]:
-        """The worker's reading of the mail, or why there is none."""
-        earlier = await self._begin(event)
-        if earlier is not None:
-            log.warning("reading_skipped", mail_id=str(event.mail_id), reason=earlier.reason)
-            return None, earlier
+    ) -> tuple[Reading | None, Stopped | None, bool]:
+        """The worker's reading of the mail, or why there is none; and whether it was noted
+        in ``parse_jobs`` (a reading that lasts)."""
         job = ReadJob(
             raw=loaded.raw, mail=loaded.mail, llm_chars=self.engine.llm_chars, limits=self.limits
         )
+        reading = asyncio.ensure_future(self.pool.read(job))
+        noted = False
         try:
-            return await self.pool.read(job), None
-        except Overrun as over:
-            halt = Stopped(over.reason, over.seconds, over.detail)
-            await self._note_stopped(event, halt)
-            return None, halt
+            done, _ = await asyncio.wait({reading}, timeout=self.note_after)
+            if not done:
+                noted = True
+                earlier = await self._begin(event)
+                if earlier is not None:  # stopped once already, or never answered
+                    log.warning(
+                        "reading_skipped", mail_id=str(event.mail_id), reason=earlier.reason
+                    )
+                    return None, earlier, noted
+            try:
+                return await reading, None, noted
+            except Overrun as over:
+                halt = Stopped(over.reason, over.seconds, over.detail)
+                if not noted:
+                    noted = True
+                    await self._begin(event)
+                await self._note_stopped(event, halt)
+                return None, halt, noted
+        finally:
+            if not reading.done():
+                reading.cancel()  # the pool stops its worker
+                with contextlib.suppress(asyncio.CancelledError, Overrun):
+                    await reading
 
     async def _begin(self, event: MailReceived) -> Stopped | None:
         """Note that reading begins (committed at once); an earlier verdict, if there is one."""
