@@ -22,12 +22,17 @@ import sys
 import traceback
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import structlog
 
 from snab_mailparse import parse_message
 from snab_parser.result import Extractor, ParseResult
 from snab_parser.rules import RuleExtractor
+
+if TYPE_CHECKING:
+    from snab_parser.extractors import ParseEngine
+    from snab_parser.settings import ParserSettings
 
 log = logging.getLogger("snab_parser.cli")
 
@@ -87,24 +92,17 @@ async def read_all_within_budget(
     raws: list[bytes], extractor: Extractor
 ) -> AsyncIterator[ParseResult]:
     """The parse of each raw message in turn, each read by a worker within the budget."""
-    from snab_parser.extractors import CliExtractor, ParseEngine
     from snab_parser.pool import Budget, Overrun, ReadingPool
     from snab_parser.reading import ReadJob
-    from snab_parser.settings import ParserSettings
 
-    settings = extractor.settings if isinstance(extractor, CliExtractor) else ParserSettings()
+    settings, engine = _engine_for(extractor)
     budget = Budget(seconds=settings.time_budget_seconds, memory_mb=settings.memory_budget_mb)
-    engine = ParseEngine.from_settings(
-        settings if isinstance(extractor, CliExtractor) else settings.model_copy(
-            update={"extractor": "rules"}
-        ),
-        rules=RuleExtractor(settings.attachment_limits),
-    )  # fmt: skip
+    limits = settings.attachment_limits
     pool = ReadingPool(workers=1, budget=budget)
     try:
         await pool.start()
         for raw in raws:
-            job = ReadJob(raw=raw, llm_chars=engine.llm_chars, limits=settings.attachment_limits)
+            job = ReadJob(raw=raw, llm_chars=engine.llm_chars if engine else None, limits=limits)
             try:
                 reading = await pool.read(job)
             except Overrun as over:
@@ -116,6 +114,9 @@ async def read_all_within_budget(
                 )
                 yield _failed(extractor, f"too_expensive_to_parse: {over.reason}")
                 continue
+            if engine is None:
+                yield reading.rules
+                continue
             outcome = await engine.finish(reading)
             if outcome.fallback_reason:
                 print(
@@ -126,7 +127,24 @@ async def read_all_within_budget(
             yield outcome.result.model_copy(update={"extractor": used})
     finally:
         await pool.close()
-        await engine.close()
+        if engine is not None:
+            await engine.close()
+
+
+def _engine_for(extractor: Extractor) -> tuple[ParserSettings, ParseEngine | None]:
+    """The settings, and the engine that asks the LLM when the LLM extractor was chosen (the
+    LLM client stack is only imported then)."""
+    from snab_parser.settings import ParserSettings
+
+    if extractor.name != "llm":
+        return ParserSettings(), None
+    from snab_parser.extractors import CliExtractor, ParseEngine
+
+    assert isinstance(extractor, CliExtractor)
+    settings = extractor.settings
+    return settings, ParseEngine.from_settings(
+        settings, rules=RuleExtractor(settings.attachment_limits)
+    )
 
 
 class _Stderr:

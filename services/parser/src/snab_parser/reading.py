@@ -17,7 +17,7 @@ from snab_mailparse import Address, Attachment, ParsedMail, parse_message
 from snab_parser.attachments import DEFAULT_LIMITS, AttachmentLimits, read_attachments
 from snab_parser.domain.boundary import clean_text, settle, storable_text
 from snab_parser.domain.validation import check
-from snab_parser.llm.prompt import email_as_text, has_instructions
+from snab_parser.email_text import email_as_text, has_instructions
 from snab_parser.result import ExtractorName, ParseResult
 from snab_parser.rules import RuleExtractor
 

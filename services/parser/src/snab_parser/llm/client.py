@@ -25,9 +25,10 @@ from pydantic import ValidationError
 
 from snab_kit.logging import get_logger
 from snab_mailparse import ParsedMail
+from snab_parser.email_text import email_as_text
 from snab_parser.llm.breaker import CircuitBreaker
 from snab_parser.llm.metrics import LLM_CALLS, LLM_LATENCY, LLM_TOKENS
-from snab_parser.llm.prompt import email_as_text, prompt_for
+from snab_parser.llm.prompt import prompt_for
 from snab_parser.llm.schema import LlmAnswer, missing_sections, response_format
 from snab_parser.settings import ParserSettings
 
