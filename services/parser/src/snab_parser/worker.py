@@ -1,10 +1,10 @@
 """The worker process that reads mail for the pool (``snab_parser.pool``).
 
 It warms up (imports, the morphology dictionary, one small letter), caps its own address
-space a little above the memory budget, says it is ready, then reads one job at a time:
-a pickled ``ReadJob`` in, a pickled ``("ok", Reading)`` out. Running out of memory is
-answered with ``("memory", ...)`` and the worker exits: the pool starts a fresh one. It
-ignores Ctrl-C (the pool stops it) and dies with its parent.
+space a little above the memory budget, lowers its CPU priority, says it is ready, then
+reads one job at a time: a pickled ``ReadJob`` in, a pickled ``("ok", Reading)`` out.
+Running out of memory is answered with ``("memory", ...)`` and the worker exits: the pool
+starts a fresh one. It ignores Ctrl-C (the pool stops it) and dies with its parent.
 """
 
 from __future__ import annotations
@@ -35,12 +35,17 @@ WARM_UP: Final = (
 # exit status of a worker that ran out of memory
 OUT_OF_MEMORY: Final = 3
 _PR_SET_PDEATHSIG: Final = 1
+# Readers run at a lower CPU priority than the service: with every reader busy, /health,
+# heartbeats and the next message's I/O still get the CPU first.
+_NICENESS: Final = 5
 
 
 def serve(conn: Connection, memory_bytes: int | None) -> None:
     """The worker's life: warm up, then read jobs until told to stop or orphaned."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent()
+    with contextlib.suppress(OSError):  # below the service's own loop, which only waits
+        os.nice(_NICENESS)
     read(ReadJob(raw=WARM_UP, llm_chars=1000))
     if memory_bytes:
         _cap_address_space(memory_bytes)
