@@ -59,9 +59,10 @@ _AWAY = re.compile(
     r"|\bi will be (?:out of the office|away)",
     re.IGNORECASE,
 )
-# "100 шт", "200 м", "1,5 т": goods with quantities mean a real letter.
+# "100 шт", "200 м", "1,5 т": goods with quantities mean a real letter. A number is read from
+# its first digit (from every digit, a long run of digits is read again each time).
 _QUANTITY = re.compile(
-    r"\d+(?:[.,]\d+)?\s*(?:шт|штук|м|метр\w*|кг|т|тонн\w*|л|уп|упак\w*|компл\w*|рул\w*|пар|"
+    r"(?<!\d)\d+(?:[.,]\d+)?\s*+(?:шт|штук|м|метр\w*|кг|т|тонн\w*|л|уп|упак\w*|компл\w*|рул\w*|пар|"
     r"лист\w*|меш\w*|кор\w*|бух\w*|pcs|м2|м3|м²|м³)\b\.?",
     re.IGNORECASE,
 )

@@ -39,10 +39,12 @@ _BOUNDARY = re.compile(rb"""boundary[ \t]*=[ \t]*(?:"([^"\r\n]{1,200})"|([^\s;"]
 _B64_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="
 _WHITESPACE = b" \t\r\n\x0b\x0c"
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset=["']?([\w.:-]{1,40})""", re.IGNORECASE)
-_BODY_MSGID = re.compile(r"(?im)^\s*message-id:\s*(<[^<>\s]{1,900}>)")
+# on a line of its own: spaces before the field never span lines, so that blank lines are not
+# read again from each line start
+_BODY_MSGID = re.compile(r"(?im)^[^\S\n]*+message-id:\s*(<[^<>\s]{1,900}>)")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _BLANK_LINES = re.compile(r"\n{3,}")
-_MEDIA_TYPE = re.compile(r"[a-z0-9!#$&^_.+-]+/[a-z0-9!#$&^_.+-]+")
+_MEDIA_TYPE = re.compile(r"(?<![a-z0-9!#$&^_.+-])[a-z0-9!#$&^_.+-]++/[a-z0-9!#$&^_.+-]+")
 _KNOWN_ENCODINGS = (
     "", "7bit", "8bit", "binary", "quoted-printable", "x-uuencode", "uuencode", "x-uue", "uue",
 )  # fmt: skip

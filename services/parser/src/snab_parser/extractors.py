@@ -3,7 +3,10 @@
 The rules are cheap and offline, so they always run: their reading is the fallback when
 the LLM is off, unavailable, skipped by the circuit breaker, or answers something unusable
 (each such fallback is counted by reason), and the check on the LLM's numbers when it is
-not. ``CliExtractor`` wraps the engine in the synchronous ``Extractor`` interface.
+not. The rules' reading (``reading.read``) is CPU work: the service has a worker process do
+it (``pool``), and ``ParseEngine.finish`` adds the LLM's answer to it. ``ParseEngine.parse``
+does both in this process, for tests and benchmarks. ``CliExtractor`` wraps the engine in
+the synchronous ``Extractor`` interface.
 """
 
 from __future__ import annotations
@@ -18,12 +21,13 @@ import structlog
 from snab_kit.logging import configure_logging, get_logger
 from snab_mailparse import ParsedMail
 from snab_parser.combine import ExtractorUsed, combine
+from snab_parser.domain.boundary import settle
 from snab_parser.domain.validation import check
 from snab_parser.llm.client import LlmCall, LlmClient
 from snab_parser.llm.metrics import FALLBACKS
-from snab_parser.llm.prompt import has_instructions
 from snab_parser.llm.schema import to_parse_result
-from snab_parser.result import Extractor, ExtractorName, ParseResult
+from snab_parser.reading import Reading, read_mail
+from snab_parser.result import ExtractorName, ParseResult
 from snab_parser.rules import RuleExtractor
 from snab_parser.settings import ParserSettings
 
@@ -50,34 +54,29 @@ class ParseOutcome:
     seconds: float
 
 
-def extractor_error(name: ExtractorName) -> ParseResult:
-    """What an extractor that crashed on a message says: nothing, for a human to look at."""
-    return ParseResult(
-        kind="other",
-        other_reason="not_procurement",
-        confidence=0.0,
-        extractor=name,
-        needs_review=True,
-        review_reasons=["extractor_error"],
-    )
-
-
 class ParseEngine:
     def __init__(
         self,
         *,
         llm: LlmClient | None,
         review_confidence: float = 0.6,
-        rules: Extractor | None = None,
+        rules: RuleExtractor | None = None,
     ) -> None:
         self.llm = llm
         self.review_confidence = review_confidence
-        self.rules: Extractor = rules or RuleExtractor()
+        self.rules = rules or RuleExtractor()
+
+    @property
+    def llm_chars(self) -> int | None:
+        """How much of an email the LLM is sent; None when there is no LLM."""
+        return self.llm.max_input_chars if self.llm is not None else None
 
     @classmethod
-    def from_settings(cls, settings: ParserSettings) -> ParseEngine:
+    def from_settings(
+        cls, settings: ParserSettings, *, rules: RuleExtractor | None = None
+    ) -> ParseEngine:
         llm = LlmClient.from_settings(settings) if settings.llm_enabled else None
-        return cls(llm=llm, review_confidence=settings.review_confidence)
+        return cls(llm=llm, review_confidence=settings.review_confidence, rules=rules)
 
     def announce(self, settings: ParserSettings) -> None:
         """Say once, at start, which extractors run."""
@@ -99,42 +98,26 @@ class ParseEngine:
         if self.llm is not None:
             await self.llm.close()
 
-    def _run_rules(self, mail: ParsedMail) -> tuple[ParseResult, float]:
-        started = time.perf_counter()
-        try:
-            result = self.rules.extract(mail)
-        except Exception:  # one odd message must still give an answer, for a human
-            log.exception("rules_failed", message_id=mail.message_id)
-            result = extractor_error("rules")
-        verdict = check(result)
-        extra = [*verdict.errors, *verdict.warnings]
-        if extra:
-            result = result.model_copy(
-                update={
-                    "review_reasons": list(dict.fromkeys([*result.review_reasons, *extra])),
-                    "needs_review": True,
-                }
-            )
-        return result, time.perf_counter() - started
-
     async def parse(self, mail: ParsedMail) -> ParseOutcome:
+        """Read the mail in this process (a thread), then ask the LLM."""
+        reading = await asyncio.to_thread(
+            read_mail, mail, limits=self.rules.limits, llm_chars=self.llm_chars, rules=self.rules
+        )
+        return await self.finish(reading)
+
+    async def finish(self, reading: Reading) -> ParseOutcome:
+        """The rules' reading, with the LLM's when one is configured, as one result."""
         started = time.perf_counter()
+        rules_result = reading.rules
         # Header verdicts need no model: auto-replies and bounces never reach the LLM.
-        ask_llm = self.llm is not None and not (mail.auto_reply or mail.bounce or mail.unparseable)
-        rules_job = asyncio.to_thread(self._run_rules, mail)
         call: LlmCall | None = None
-        if ask_llm:
-            assert self.llm is not None
-            (rules_result, rules_seconds), call = await asyncio.gather(
-                rules_job, self.llm.read(mail)
-            )
-        else:
-            rules_result, rules_seconds = await rules_job
+        if self.llm is not None and reading.llm_text is not None:
+            call = await self.llm.read_text(reading.llm_text)
 
         llm_result, fallback = self._llm_result(call)
         if fallback is not None:
             FALLBACKS.labels(fallback).inc()
-        injected = has_instructions(f"{mail.subject}\n{mail.text}") or bool(
+        injected = reading.injected or bool(
             call is not None and call.answer is not None and call.answer.instructions_in_email
         )
         combined = combine(
@@ -159,9 +142,9 @@ class ParseEngine:
             llm_call=call,
             fallback_reason=fallback,
             agreed=combined.agreed,
-            rules_seconds=rules_seconds,
+            rules_seconds=reading.rules_seconds,
             llm_seconds=call.seconds if call else 0.0,
-            seconds=time.perf_counter() - started,
+            seconds=reading.rules_seconds + time.perf_counter() - started,
         )
 
     def _llm_result(self, call: LlmCall | None) -> tuple[ParseResult | None, str | None]:
@@ -170,19 +153,21 @@ class ParseEngine:
             return None, None
         if not call.ok or call.answer is None:
             return None, call.outcome
-        result = to_parse_result(call.answer)
+        result = settle(to_parse_result(call.answer))
         verdict = check(result)
         if not verdict.valid:
             call.error = "business rules: " + "; ".join(verdict.errors)
             log.warning("llm_result_invalid", errors=verdict.errors[:10])
             return None, "invalid_result"
         confidence = min(result.confidence, LLM_MAX_CONFIDENCE)
+        # settle's reasons (numbers out of range, bidi controls) and the warnings
+        reasons = [*result.review_reasons, *verdict.warnings]
         return (
             result.model_copy(
                 update={
                     "confidence": confidence,
-                    "review_reasons": verdict.warnings,
-                    "needs_review": bool(verdict.warnings) or confidence < self.review_confidence,
+                    "review_reasons": reasons,
+                    "needs_review": bool(reasons) or confidence < self.review_confidence,
                 }
             ),
             None,

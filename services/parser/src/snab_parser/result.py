@@ -31,13 +31,21 @@ UNITS: tuple[Unit, ...] = (
 )  # fmt: skip
 
 
-def _json_number(value: Decimal) -> int | float:
-    """A Decimal as a JSON number: integral values without a fraction."""
+def _json_number(value: Decimal) -> int | float | str:
+    """A Decimal as a JSON number: integral values without a fraction.
+
+    Results are settled (``domain.boundary``) before they are written, so numbers are never
+    huge here; if one were, it is written as a string rather than as an integer of thousands
+    of digits (which JSON encoding refuses) or as an infinite float (which JSON cannot hold).
+    """
+    if not value.is_finite() or abs(value.adjusted()) > _JSON_DIGITS:
+        return str(value)
     if value == value.to_integral_value():
         return int(value)
     return float(value)
 
 
+_JSON_DIGITS = 30
 Num = Annotated[Decimal, PlainSerializer(_json_number, when_used="json")]
 
 

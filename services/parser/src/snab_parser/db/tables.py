@@ -52,7 +52,28 @@ parse_attempts = Table(
     Column("rules_seconds", Float),
     Column("llm_seconds", Float),
     Column("total_seconds", Float),
+    Column(
+        "stopped_reason",
+        Text,
+        comment="Why reading was stopped unfinished: time, memory, crash or unfinished.",
+    ),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Index("ix_parse_attempts_mail_id", "mail_id"),
     Index("ix_parse_attempts_created_at", "created_at"),
+)
+
+# One row per mail.received whose reading has begun and not yet been recorded in
+# parse_attempts. Written in transactions of their own (the handler's may roll back): a
+# delivery that finds the mail already stopped once, or begun again and again without an
+# answer, does not read it again.
+parse_jobs = Table(
+    "parse_jobs",
+    metadata,
+    Column("event_id", Uuid, primary_key=True, comment="The mail.received event."),
+    Column("mail_id", Uuid, nullable=False),
+    Column("starts", Integer, nullable=False, comment="Times its reading began."),
+    Column("stopped_reason", Text, comment="time, memory or crash, once reading was stopped."),
+    Column("stopped_detail", Text),
+    Column("seconds", Float, comment="How long the stopped reading ran."),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )

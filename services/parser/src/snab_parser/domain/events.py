@@ -11,12 +11,15 @@
   empty thread: the orders service keeps it as unmatched mail for a manager to link.
 - A reply in one of our RFQ threads read as a request is a supplier's answer without
   prices: ``quote.parsed`` with unpriced lines, marked for review (never a new order).
-- ``other`` -> ``mail.classified`` with the reason; a message no extractor could read ->
-  ``mail.classified`` with reason ``unparseable``. Auto-replies and bounces flagged by the
-  MIME layer are classified from their flags and never become orders or quotes.
+- ``other`` -> ``mail.classified`` with the reason; a message no extractor could read, or
+  whose reading was stopped over its budget -> ``mail.classified`` with reason
+  ``unparseable``, for review (the excerpt then starts with a note saying why). Auto-replies
+  and bounces flagged by the MIME layer are classified from their flags and never become
+  orders or quotes.
 
 Values the contract would reject (an INN of 11 digits, a phone that is not a phone) are
-dropped with a review reason rather than failing the event.
+dropped with a review reason rather than failing the event. Strings taken from the mail
+(subject, sender's name, excerpt) pass ``clean_text`` like everything else the parser emits.
 """
 
 from __future__ import annotations
@@ -28,9 +31,16 @@ from typing import Final
 
 import phonenumbers
 
-from snab_contracts.mail import ClassifiedReason, MailClassified, MailReceived, ThreadInfo
+from snab_contracts.mail import (
+    ClassifiedReason,
+    MailAddress,
+    MailClassified,
+    MailReceived,
+    ThreadInfo,
+)
 from snab_contracts.parsing import OrderParsed, QuoteLine, QuoteParsed, RequestItem
 from snab_contracts.values import Extractor, Unit
+from snab_parser.domain.boundary import clean_text
 from snab_parser.domain.validation import reason
 from snab_parser.result import ParseResult, Quote, Request
 
@@ -55,7 +65,14 @@ def output_event_id(input_event_id: uuid.UUID) -> uuid.UUID:
 
 
 def excerpt(text: str) -> str:
-    return text.strip()[:EXCERPT_CHARS]
+    return clean_text(text.strip()[:EXCERPT_CHARS])
+
+
+def _sender(mail: MailReceived) -> MailAddress | None:
+    sender = mail.from_
+    if sender is None:
+        return None
+    return MailAddress(email=clean_text(sender.email) or sender.email, name=clean_text(sender.name))
 
 
 def flag_reason(mail: MailReceived) -> ClassifiedReason | None:
@@ -85,13 +102,21 @@ def classified(
         reason=reason_,
         confidence=confidence,
         extractor=extractor,
-        from_=mail.from_,
-        mail_subject=mail.mail_subject,
+        from_=_sender(mail),
+        mail_subject=clean_text(mail.mail_subject),
         received_at=mail.received_at,
         thread=mail.thread,
         bounced_message_id=mail.flags.bounced_message_id,
         needs_review=needs_review,
         text_excerpt=excerpt(text),
+    )
+
+
+def stopped(mail: MailReceived, note: str) -> MailClassified:
+    """A mail whose reading was stopped: unparseable, for a manager, with the note first."""
+    text = f"{note}\n\n{mail.text.strip()}" if mail.text.strip() else note
+    return classified(
+        mail, "unparseable", confidence=0.0, extractor="rules", needs_review=True, text=text
     )
 
 
@@ -169,8 +194,8 @@ def _order(
         id=output_event_id(mail.id),
         correlation_id=mail.correlation_id,
         mail_id=mail.mail_id,
-        from_=mail.from_,
-        mail_subject=mail.mail_subject,
+        from_=_sender(mail),
+        mail_subject=clean_text(mail.mail_subject),
         received_at=mail.received_at,
         items=items,
         deadline=request.deadline,
@@ -245,8 +270,8 @@ def _quote(
         id=output_event_id(mail.id),
         correlation_id=mail.correlation_id,
         mail_id=mail.mail_id,
-        from_=mail.from_,
-        mail_subject=mail.mail_subject,
+        from_=_sender(mail),
+        mail_subject=clean_text(mail.mail_subject),
         received_at=mail.received_at,
         thread=thread_for(mail, quote),
         currency=quote.currency,
@@ -281,8 +306,8 @@ def _quote_from_request(
         id=output_event_id(mail.id),
         correlation_id=mail.correlation_id,
         mail_id=mail.mail_id,
-        from_=mail.from_,
-        mail_subject=mail.mail_subject,
+        from_=_sender(mail),
+        mail_subject=clean_text(mail.mail_subject),
         received_at=mail.received_at,
         thread=mail.thread,
         lines=lines,

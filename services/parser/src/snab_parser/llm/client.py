@@ -25,9 +25,10 @@ from pydantic import ValidationError
 
 from snab_kit.logging import get_logger
 from snab_mailparse import ParsedMail
+from snab_parser.email_text import email_as_text
 from snab_parser.llm.breaker import CircuitBreaker
 from snab_parser.llm.metrics import LLM_CALLS, LLM_LATENCY, LLM_TOKENS
-from snab_parser.llm.prompt import build_prompt
+from snab_parser.llm.prompt import prompt_for
 from snab_parser.llm.schema import LlmAnswer, missing_sections, response_format
 from snab_parser.settings import ParserSettings
 
@@ -193,7 +194,11 @@ class LlmClient:
         await self.client.close()
 
     async def read(self, mail: ParsedMail) -> LlmCall:
-        prompt = build_prompt(mail, max_chars=self.max_input_chars)
+        return await self.read_text(email_as_text(mail))
+
+    async def read_text(self, email_text: str) -> LlmCall:
+        """Ask the model about an email written out as text (``email_as_text``)."""
+        prompt = prompt_for(email_text, max_chars=self.max_input_chars)
         call = LlmCall(outcome="breaker_open", model=self.model)
         call.input_truncated = prompt.truncated
         started = time.perf_counter()

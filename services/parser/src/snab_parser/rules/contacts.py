@@ -11,10 +11,11 @@ import phonenumbers
 log = logging.getLogger(__name__)
 
 _INN_RE: Final = re.compile(
-    r"ИНН(?:\s*/\s*КПП)?\s*[:№]?\s*(?P<inn>\d{12}|\d{10})(?!\d)(?:\s*/\s*(?P<kpp>\d{9})(?!\d))?",
+    r"ИНН(?:\s*+/\s*+КПП)?\s*+[:№]?\s*+(?P<inn>\d{12}|\d{10})(?!\d)"
+    r"(?:\s*+/\s*+(?P<kpp>\d{9})(?!\d))?",
     re.IGNORECASE,
 )
-_KPP_RE: Final = re.compile(r"КПП\s*[:№]?\s*(?P<kpp>\d{9})(?!\d)", re.IGNORECASE)
+_KPP_RE: Final = re.compile(r"КПП\s*+[:№]?\s*+(?P<kpp>\d{9})(?!\d)", re.IGNORECASE)
 _INN_W10: Final = (2, 4, 10, 3, 5, 9, 4, 6, 8)
 _INN_W12_1: Final = (7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
 _INN_W12_2: Final = (3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
@@ -52,9 +53,13 @@ def find_inn(text: str) -> tuple[str | None, str | None]:
 
 
 _NOT_PHONE_CONTEXT: Final = re.compile(
-    r"(?:инн|кпп|огрн\w*|бик|р/с|к/с|сч[её]т|окпо|оквэд|ip|№|n)\s*[:/]?\s*$", re.IGNORECASE
+    r"(?:инн|кпп|огрн\w*|бик|р/с|к/с|сч[её]т|окпо|оквэд|ip|№|n)\s*+[:/]?\s*+$", re.IGNORECASE
 )
-_FAX_CONTEXT: Final = re.compile(r"факс\s*[.:]?\s*$", re.IGNORECASE)
+_FAX_CONTEXT: Final = re.compile(r"факс\s*+[.:]?\s*+$", re.IGNORECASE)
+_REQUISITES: Final = re.compile(r"\b(?:инн|кпп|огрн|бик|окпо)\b", re.IGNORECASE)
+_PHONE_WORDS: Final = re.compile(r"тел|моб|phone|\+\d", re.IGNORECASE)
+_TWO_LETTERS: Final = re.compile(r"[A-Za-zА-Яа-яЁё]{2}")
+_SPACES: Final = re.compile(r"\s+")
 
 
 def find_phones(text: str, region: str = "RU") -> list[str]:
@@ -62,9 +67,7 @@ def find_phones(text: str, region: str = "RU") -> list[str]:
     phones: list[str] = []
     faxes: list[str] = []
     for line in text.splitlines():
-        if re.search(r"\b(?:инн|кпп|огрн|бик|окпо)\b", line, re.IGNORECASE) and not re.search(
-            r"тел|моб|phone|\+\d", line, re.IGNORECASE
-        ):
+        if _REQUISITES.search(line) and not _PHONE_WORDS.search(line):
             continue
         try:
             matches = list(phonenumbers.PhoneNumberMatcher(line, region))
@@ -123,7 +126,7 @@ def _quoted_company(text: str, start: int, form_end: int) -> str | None:
         j += 1
     inner = text[i + 1 : j - 1] if not stack else text[i + 1 : j]
     inner = inner.strip().rstrip(",.;")
-    if not re.search(r"[A-Za-zА-Яа-яЁё]{2}", inner):
+    if not _TWO_LETTERS.search(inner):
         return None
     # close what the sender left open: ООО «ТД «Крепёж-Профи»
     opened = text[i]
@@ -136,10 +139,10 @@ def _quoted_company(text: str, start: int, form_end: int) -> str | None:
 
 
 _BUYER_LABEL: Final = re.compile(
-    r"(?:покупатель|заказчик|плательщик|грузополучатель|получатель)\s*:\s*$", re.IGNORECASE
+    r"(?:покупатель|заказчик|плательщик|грузополучатель|получатель)\s*+:\s*+$", re.IGNORECASE
 )
 _SELLER_LABEL: Final = re.compile(
-    r"(?:поставщик|продавец|исполнитель|грузоотправитель)\s*:\s*$", re.IGNORECASE
+    r"(?:поставщик|продавец|исполнитель|грузоотправитель)\s*+:\s*+$", re.IGNORECASE
 )
 
 
@@ -161,10 +164,10 @@ def find_company(text: str, exclude: tuple[str, ...] = ()) -> str | None:
         if name:
             candidates.append((m.start(), name))
     for m in _IP.finditer(text):
-        candidates.append((m.start(), re.sub(r"\s+", " ", m.group(0)).strip()))
+        candidates.append((m.start(), _SPACES.sub(" ", m.group(0)).strip()))
     if not candidates:
         for m in _COMPANY_PLAIN.finditer(text):
-            candidates.append((m.start(), re.sub(r"\s+", " ", m.group(0)).strip()))
+            candidates.append((m.start(), _SPACES.sub(" ", m.group(0)).strip()))
     # a 1C order names both sides: "Поставщик: ООО «А»", "Покупатель: АО «Б»" - the buyer wrote
     candidates.sort(key=lambda c: (_party_rank(text, c[0]), c[0]))
     for _, name in candidates:
@@ -173,7 +176,9 @@ def find_company(text: str, exclude: tuple[str, ...] = ()) -> str | None:
     return None
 
 
-_EMAIL_RE: Final = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Local part and labels bounded as in RFC 5321: a long run of word characters is not read
+# again from each of its characters.
+_EMAIL_RE: Final = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+")
 
 
 def find_emails(text: str) -> list[str]:
@@ -186,26 +191,26 @@ def domain_of(email: str | None) -> str:
     return email.rsplit("@", 1)[1].lower()
 
 
-_NAME_FIELD: Final = re.compile(
-    r"^\s*(?:имя|фио|контактное лицо|контакт|name)\s*:\s*(?P<n>[^\t\n]{2,60})$",
-    re.IGNORECASE | re.MULTILINE,
+# "Имя: Иван Петров" on a line of its own (the value may stand on the next line). A field
+# starts on the line of its label: spaces before it never span lines, so that blank lines are
+# not read again from each line start.
+_FORM_FIELD: Final = r"^[^\S\n]*+(?:{labels})\s*:\s*(?P<v>[^\n]+)$"
+EMAIL_FIELD: Final = re.compile(
+    _FORM_FIELD.format(labels=r"e-?mail|почта|эл\.\s*почта"), re.IGNORECASE | re.MULTILINE
+)
+NAME_FIELD: Final = re.compile(
+    _FORM_FIELD.format(labels="имя|фио|контактное лицо"), re.IGNORECASE | re.MULTILINE
 )
 
 
-def find_name_field(text: str) -> str | None:
-    m = _NAME_FIELD.search(text)
-    return m.group("n").strip() if m else None
-
-
-_FORM_FIELD: Final = r"^\s*(?:{labels})\s*:\s*(?P<v>[^\n]+)$"
-
-
-def form_field(text: str, *labels: str) -> str | None:
-    rx = re.compile(_FORM_FIELD.format(labels="|".join(labels)), re.IGNORECASE | re.MULTILINE)
-    m = rx.search(text)
+def form_field(text: str, field: re.Pattern[str]) -> str | None:
+    m = field.search(text)
     return m.group("v").strip() if m else None
+
+
+_NAME_WORD: Final = re.compile(r"^[А-ЯЁA-Z][а-яёa-z.-]*\.?$")
 
 
 def looks_like_person(name: str) -> bool:
     words = name.split()
-    return 1 <= len(words) <= 4 and all(re.match(r"^[А-ЯЁA-Z][а-яёa-z.-]*\.?$", w) for w in words)
+    return 1 <= len(words) <= 4 and all(_NAME_WORD.match(w) for w in words)

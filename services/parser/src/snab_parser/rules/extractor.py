@@ -7,7 +7,13 @@ from datetime import date
 from typing import Final
 
 from snab_mailparse import ParsedMail
-from snab_parser.attachments import AttachmentText, read_attachments
+from snab_parser.attachments import (
+    DEFAULT_LIMITS,
+    AttachmentLimits,
+    AttachmentText,
+    read_attachments,
+)
+from snab_parser.domain.validation import reason
 from snab_parser.result import (
     ExtractorName,
     OtherReason,
@@ -18,6 +24,8 @@ from snab_parser.result import (
 )
 from snab_parser.rules import classify
 from snab_parser.rules.contacts import (
+    EMAIL_FIELD,
+    NAME_FIELD,
     domain_of,
     find_company,
     find_emails,
@@ -32,20 +40,32 @@ from snab_parser.rules.quote import QuoteDraft, read_quote
 from snab_parser.rules.text import Body, Segment, split_message
 
 _DEADLINE: Final = re.compile(
-    r"(?:(?<![а-яё])до|не\s+позднее|не\s+позже|(?<![а-яё])к|крайний\s+срок|срок\w*(?:\s+поставки)?"
-    r"\s*[:—–-]\s*(?:до\s+)?|дат[аы]\s+(?:поставки|отгрузки|доставки)\s*[:—–-]?\s*(?:до\s+)?"
-    r"|deadline\s*:?\s*(?:до\s+)?|due\s+date\s*:?)\s*(?:\d{1,2}:\d{2}\s+)?" + DATE_PATTERN,
+    r"(?:(?<![а-яё])до|не\s+позднее|не\s+позже|(?<![а-яё])к|крайний\s+срок"
+    r"|срок\w{0,30}(?:\s+поставки)?\s*+[:—–-]\s*+(?:до\s++)?"
+    r"|дат[аы]\s+(?:поставки|отгрузки|доставки)\s*+[:—–-]?\s*+(?:до\s++)?"
+    r"|deadline\s*+:?\s*+(?:до\s++)?|due\s+date\s*+:?)\s*+(?:\d{1,2}:\d{2}\s++)?" + DATE_PATTERN,
     re.IGNORECASE,
 )
 # "Цены нужны до 25.11, поставка до 10.12": a date for the answer is not the delivery deadline
 _ANSWER_BY: Final = re.compile(
-    r"(?:цен\w*|кп|предложени\w*|ответ\w*|сч[её]т\w*)(?:\s+\w+){0,2}\s*$", re.IGNORECASE
-)
-_NOT_DEADLINE: Final = re.compile(r"действ|актуальн|оплат\w*\s+до|регистрац", re.IGNORECASE)
-_HEADER_ADDR: Final = re.compile(
-    r"^(?:от|from)\s*:\s*(?P<name>[^<\[\n]*?)\s*[<\[](?:mailto:)?(?P<email>[^>\]\s]+)[>\]]",
+    r"(?:цен\w{0,30}|кп|предложени\w{0,30}|ответ\w{0,30}|сч[её]т\w{0,30})(?:\s++\w{1,30}){0,2}\s*+$",
     re.IGNORECASE,
 )
+_NOT_DEADLINE: Final = re.compile(
+    r"действ|актуальн|оплат[^\W\d]{0,30}+\s+до|регистрац", re.IGNORECASE
+)
+_HEADER_ADDR: Final = re.compile(
+    r"^(?:от|from)\s*+:\s*+(?P<name>[^<\[\n]*+)[<\[](?:mailto:)?(?P<email>[^>\]\s]+)[>\]]",
+    re.IGNORECASE,
+)
+
+
+_UNTIL_END: Final = re.compile(r"до\s+конц", re.IGNORECASE)
+_SUPPLIER_PHRASE: Final = re.compile(
+    r"по\s+вашему\s+запросу|в\s+ответ\s+на\s+(?:ваш\s+)?запрос", re.IGNORECASE
+)
+_PERSON_WORD: Final = re.compile(r"[А-ЯЁA-Z][а-яёa-z]{2,}")
+_SERVICE_SENDER: Final = re.compile(r"^(?:no-?reply|mailer-daemon|postmaster)@", re.IGNORECASE)
 
 
 def _deadline(lines: list[str], subject: str, ref: date | None) -> date | None:
@@ -62,11 +82,22 @@ def _deadline(lines: list[str], subject: str, ref: date | None) -> date | None:
                 answer_by = answer_by or value
                 continue
             return value
-        if re.search(r"до\s+конц", text, re.IGNORECASE):
+        if _UNTIL_END.search(text):
             value = end_of_period(text, ref)
             if value is not None:
                 return value
     return answer_by
+
+
+def unread_parts(body: Body, attachments: list[AttachmentText]) -> list[str]:
+    """Review reasons for what the limits left unread: a manager reads the rest."""
+    notes = ["text_cut"] if body.cut else []
+    for att in attachments:
+        if att.skipped:
+            notes.append(reason("attachment_not_read", att.filename))
+        elif att.cut:
+            notes.append(reason("attachment_cut", att.filename))
+    return notes
 
 
 class RuleExtractor:
@@ -74,14 +105,33 @@ class RuleExtractor:
 
     name: ExtractorName = "rules"
 
-    def extract(self, mail: ParsedMail) -> ParseResult:
+    def __init__(self, limits: AttachmentLimits = DEFAULT_LIMITS) -> None:
+        self.limits = limits
+
+    def extract(
+        self, mail: ParsedMail, attachments: list[AttachmentText] | None = None
+    ) -> ParseResult:
+        """The mail's reading; ``attachments`` when they were read already."""
         if mail.unparseable:
             return _other("not_procurement", 0.2, ["unparseable"])
         body = split_message(mail)
+        if attachments is None:
+            attachments = read_attachments(mail.attachments, self.limits)
+        result = self._read(mail, body, attachments)
+        notes = unread_parts(body, attachments)
+        if not notes:
+            return result
+        return result.model_copy(
+            update={
+                "review_reasons": list(dict.fromkeys([*result.review_reasons, *notes])),
+                "needs_review": True,
+            }
+        )
+
+    def _read(self, mail: ParsedMail, body: Body, attachments: list[AttachmentText]) -> ParseResult:
         ref = mail.date.date() if mail.date else None
         written = "\n".join(body.body_lines())
         everything = "\n".join(body.body_lines() + body.own.signature)
-        attachments = read_attachments(mail.attachments)
 
         if classify.is_bounce(mail, everything):
             return _other("bounce", 0.95 if mail.bounce else 0.8, [])
@@ -136,9 +186,7 @@ class RuleExtractor:
 
 
 def _without_supplier(text: str) -> str:
-    return re.sub(
-        r"по\s+вашему\s+запросу|в\s+ответ\s+на\s+(?:ваш\s+)?запрос", " ", text, flags=re.I
-    )
+    return _SUPPLIER_PHRASE.sub(" ", text)
 
 
 def _has_prices(draft: QuoteDraft) -> bool:
@@ -178,7 +226,7 @@ def _contact_segments(mail: ParsedMail, body: Body) -> list[Segment]:
 
 def _signed_by(signature: str, name: str | None) -> bool:
     """Whether a signature block carries the given person's name (any word order)."""
-    words = [w.lower() for w in re.findall(r"[А-ЯЁA-Z][а-яёa-z]{2,}", name or "")]
+    words = [w.lower() for w in _PERSON_WORD.findall(name or "")]
     if not words or not signature:
         return False
     lowered = signature.lower()
@@ -208,11 +256,7 @@ def _request(mail: ParsedMail, body: Body, items: list[Item], ref: date | None) 
 
     email: str | None = None
     contact_name: str | None = None
-    if (
-        sender is not None
-        and not sender_internal
-        and not re.match(r"^(?:no-?reply|mailer-daemon|postmaster)@", sender.email, re.IGNORECASE)
-    ):
+    if sender is not None and not sender_internal and not _SERVICE_SENDER.match(sender.email):
         email = sender.email
         contact_name = sender.name if sender.name and looks_like_person(sender.name) else None
     for seg in segments:
@@ -222,15 +266,15 @@ def _request(mail: ParsedMail, body: Body, items: list[Item], ref: date | None) 
                 hm = _HEADER_ADDR.match(h)
                 if hm and domain_of(hm.group("email")) not in own_domains:
                     email = hm.group("email")
-                    contact_name = contact_name or (hm.group("name").strip(" \"'") or None)
+                    contact_name = contact_name or (hm.group("name").rstrip().strip(" \"'") or None)
                     break
         if email is None:
-            field = form_field(text, "e-?mail", "почта", "эл\\.\\s*почта")
+            field = form_field(text, EMAIL_FIELD)
             found = find_emails(field or text)
             external = [e for e in found if domain_of(e) not in own_domains]
             email = external[0] if external else None
         if contact_name is None:
-            contact_name = form_field(text, "имя", "фио", "контактное лицо")
+            contact_name = form_field(text, NAME_FIELD)
     lines = [line for seg in body.segments for line in seg.body]
     deadline = _deadline(lines, mail.subject, ref)
 

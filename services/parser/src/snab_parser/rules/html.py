@@ -18,6 +18,7 @@ _BLOCK: Final = frozenset(
 )  # fmt: skip
 _SKIP: Final = frozenset({"script", "style", "head", "title", "template", "noscript"})
 _WS = re.compile(r"[ \t\r\n\f\u00a0\u200b]+")
+_TABLE_CELL: Final = re.compile(r"<t[dh][\s>]", re.IGNORECASE)
 
 
 def _span(value: str | None) -> int:
@@ -291,4 +292,4 @@ def html_to_text(html: str) -> str:
 
 
 def has_table(html: str | None) -> bool:
-    return bool(html) and re.search(r"<t[dh][\s>]", html or "", re.IGNORECASE) is not None
+    return bool(html) and _TABLE_CELL.search(html or "") is not None

@@ -30,15 +30,20 @@ _SKIP_LINE: Final = re.compile(
     r"^\s*(?:от|from|кому|to|тема|subject|отправлено|sent|дата|date)\s*:",
     re.IGNORECASE,
 )
+# The article is the whole token after the label, with a digit among its first 80 characters
+# (looked for once per label: a long token without digits is not read again and again).
 _ARTICLE_LABEL: Final = re.compile(
-    r"(?:арт(?:икул)?\.?|код|кат\.\s*№|каталожный\s+номер|p/?n|part\s*(?:no|number)\.?)\s*[:№#]?\s*"
-    r"(?P<a>[A-Za-zА-Яа-я0-9][\w./-]*\d[\w./-]*)",
+    r"(?:арт(?:икул)?\.?|код|кат\.\s*№|каталожный\s+номер|p/?n|part\s*(?:no|number)\.?)"
+    r"\s*+[:№#]?\s*+(?P<a>[A-Za-zА-Яа-я0-9](?=[\w./-]{0,80}?\d)[\w./-]*+)",
     re.IGNORECASE,
 )
 _STANDARD: Final = re.compile(
-    r"(?<![\w])(?P<a>(?:DIN|ISO|ГОСТ(?:\s+Р)?|ТУ|EN|ANSI|ОСТ)\s*[\d][\d.\-–]*\d|(?:DIN|ISO)\s*\d+)",
+    r"(?<![\w])(?P<a>(?:DIN|ISO|ГОСТ(?:\s+Р)?|ТУ|EN|ANSI|ОСТ)\s*+[\d][\d.\-–]*\d|(?:DIN|ISO)\s*+\d+)",
 )
 _MODEL_TOKEN: Final = re.compile(r"^[A-Z0-9][A-Z0-9./-]*$")
+_SPACES: Final = re.compile(r"\s+")
+_THREE_LETTERS: Final = re.compile(r"[А-Яа-яЁёA-Za-z]{3}")
+_WORD: Final = re.compile(r"[^\W_]+")
 _NOT_ARTICLE: Final = frozenset({"RAL", "SDS", "HSS", "NYM", "LS", "PE", "PVC", "LED", "USB", "IP"})
 
 
@@ -58,7 +63,7 @@ def find_article(name: str) -> str | None:
         return m.group("a").rstrip(".,")
     m = _STANDARD.search(name)
     if m:
-        return re.sub(r"\s+", " ", m.group("a")).strip()
+        return _SPACES.sub(" ", m.group("a")).strip()
     tokens = name.replace(",", " ").split()
     best: list[str] = []
     run: list[str] = []
@@ -106,7 +111,7 @@ def _is_multi(rest: str) -> bool:
     """More items after the first one on the line ("болты — 48 шт., гайки — 96 шт.")."""
     for q in find_quantities(rest[:400]):
         if not q.in_parens and not q.pack:
-            return bool(re.search(r"[А-Яа-яЁёA-Za-z]{3}", rest[: q.start]))
+            return bool(_THREE_LETTERS.search(rest[: q.start]))
     return False
 
 
@@ -223,7 +228,7 @@ def items_from_attachment(att: AttachmentText) -> list[Item]:
 
 
 def _norm_name(name: str) -> str:
-    return " ".join(re.findall(r"[^\W_]+", name.lower().replace("ё", "е")))
+    return " ".join(_WORD.findall(name.lower().replace("ё", "е")))
 
 
 def merge_items(first: list[Item], second: list[Item]) -> list[Item]:

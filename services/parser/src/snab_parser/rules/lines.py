@@ -48,22 +48,23 @@ _BULLET: Final = re.compile(
     r")",
     re.IGNORECASE,
 )
+# A separator, then nothing but spaces. A tab or two spaces count from the start of their run.
 _SEP_BEFORE: Final = re.compile(
-    r"(?:[—–:;\t]|\s-|\s{2}|кол-?во\.?|количеств[оа]|в\s+количестве|в\s+объ[её]ме"
-    r"|объ[её]м)\s*$",
+    r"(?:[—–:;]|\s-|кол-?во\.?|количеств[оа]|в\s+количестве|в\s+объ[её]ме|объ[её]м)\s*+$"
+    r"|(?<!\s)(?>\s*\t|\s{2})\s*+$",
     re.IGNORECASE,
 )
 _VERB_BEFORE: Final = re.compile(
     r"(?<![а-яё])(?:нужн[оаы]|нужен|надо|необходим[оаы]?|требу(?:ется|ются)|потребуется|прошу"
-    r"|просим)[\s:,]*$",
+    r"|просим)[\s:,]*+$",
     re.IGNORECASE,
 )
-_TIMES_BEFORE: Final = re.compile(r"(?:\s[xх*×]|×)\s*$", re.IGNORECASE)
+_TIMES_BEFORE: Final = re.compile(r"(?:\s[xх*×]|×)\s*+$", re.IGNORECASE)
 # "48 мм х 66 м", "1,2 х 100 м": a size, not "name x quantity"
 _SIZE_BEFORE_TIMES: Final = re.compile(
-    r"\d(?:[.,]\d+)?\s*(?:мм|см|м|л|кг|г|мкм|\")?\s*[xх*×]\s*$", re.IGNORECASE
+    r"\d(?:[.,]\d+)?\s*+(?:мм|см|м|л|кг|г|мкм|\")?\s*+[xх*×]\s*+$", re.IGNORECASE
 )
-_WEAK_SEP_BEFORE: Final = re.compile(r"[,(=*]\s*$")
+_WEAK_SEP_BEFORE: Final = re.compile(r"[,(=*]\s*+$")
 _LEADING_FILLER: Final = re.compile(
     r"^(?:(?:нужн[оаы]|нужен|надо|необходим[оаы]?|требу(?:ется|ются)|потребу(?:ется|ются)"
     r"|понадоб(?:ится|ятся)|прошу|просим"
@@ -74,13 +75,20 @@ _LEADING_FILLER: Final = re.compile(
     r"(?![а-яё])[\s,:]*)+",
     re.IGNORECASE,
 )
+# One piece of what may trail a name ("— кол-во:", " x", " по"). Names are stripped of these
+# piece by piece from the end (see ``_strip_trailing_junk``): a single pattern repeating them up
+# to the end of the text reads a long tail again from every position, in quadratic time.
 _TRAILING_JUNK: Final = re.compile(
     r"(?:[\s,;:—–\-=*×(]|\s[xх]|\sпо|кол-?во\.?|количеств[оа]|в\s+количестве|в\s+объ[её]ме"
-    r"|объ[её]м|цена|стоимость|нужно|надо|требуется)+$",
+    r"|объ[её]м|цена|стоимость|нужно|надо|требуется)$",
     re.IGNORECASE,
 )
+# the longest piece above, in a name whose spaces are single
+_JUNK_PIECE_CHARS: Final = 16
+# cleaning repeats until nothing changes; real names settle in two or three passes
+_CLEAN_PASSES: Final = 12
 _EMPTYISH_WORDS: Final = re.compile(
-    r"(?:по\s+" + AMOUNT_PATTERN + r"\s*(?:" + UNIT_PATTERN + r")?|отгрузим|есть|нужно|надо"
+    r"(?:по\s++" + AMOUNT_PATTERN + r"(?:\s*+(?:" + UNIT_PATTERN + r"))?|отгрузим|есть|нужно|надо"
     r"|пожалуйста|примерно|ориентировочно|около|шт\.?|итого|всего|(?<![а-яё])по(?![а-яё]))",
     re.IGNORECASE,
 )
@@ -162,6 +170,13 @@ def _in_spans(pos: int, spans: list[tuple[int, int]]) -> bool:
     return any(a <= pos < b for a, b in spans)
 
 
+_PER_SLASH: Final = re.compile(r"(?<!\s)\s*+/\s*+\S")
+_CAPITAL_AFTER: Final = re.compile(r"(?<!\s)\s++[А-ЯЁ]")
+_T_CH: Final = re.compile(r"(?<!\s)\s*+\.?\s*+[чеп]\.")
+_PACK_PO: Final = re.compile(r"(?:^|\s)по\s*+$")
+_PACK_WORD: Final = re.compile(r"(?:уп|упак|пачк\w{0,30})\.?\s*+$")
+
+
 def find_quantities(text: str) -> list[Quantity]:
     """Every "number + unit" in the text, flagged when it is in parentheses or a pack size."""
     spans = _paren_spans(text)
@@ -174,19 +189,17 @@ def find_quantities(text: str) -> list[Quantity]:
         if amount is None or amount <= 0:
             continue
         after = text[m.end() : m.end() + 3]
-        if after.startswith("/") or (re.match(r"\s*/\s*\S", after) and unit in ("кг", "г", "т")):
+        if after.startswith("/") or (_PER_SLASH.match(after) and unit in ("кг", "г", "т")):
             continue  # "35 кг/м3", "руб/кг"
         if unit == "г" and (
             (1900 <= amount <= 2100 and amount == amount.to_integral_value())
-            or re.match(r"\s+[А-ЯЁ]", text[m.end() : m.end() + 2])
+            or _CAPITAL_AFTER.match(text[m.end() : m.end() + 2])
         ):
             continue  # "2026 г.", "г. Москва"
-        if unit == "т" and re.match(r"\s*\.?\s*[чеп]\.", text[m.end() - 1 : m.end() + 3]):
+        if unit == "т" and _T_CH.match(text[m.end() - 1 : m.end() + 3]):
             continue  # "т.ч.", "т.е."
         before = text[max(0, m.start() - 4) : m.start()].lower()
-        pack = bool(re.search(r"(?:^|\s)по\s*$", before)) or bool(
-            re.search(r"(?:уп|упак|пачк\w*)\.?\s*$", before)
-        )
+        pack = bool(_PACK_PO.search(before)) or bool(_PACK_WORD.search(before))
         out.append(
             Quantity(
                 start=m.start(),
@@ -211,25 +224,38 @@ def _status_start(text: str) -> int | None:
         if m.group("b") is not None:
             starts.append(m.start())
             break
-    m2 = re.search(r"(?<![а-яё])срок\w*", text, re.IGNORECASE)
+    m2 = _TERM_WORD.search(text)
     if m2:
         starts.append(m2.start())
     return min(starts) if starts else None
 
 
+_TERM_WORD: Final = re.compile(r"(?<![а-яё])срок\w*", re.IGNORECASE)
+_PARENS_OR_OPEN: Final = re.compile(r"\([^)]*\)?")
+_SPACES: Final = re.compile(r"\s+")
+
+
 def _emptyish(text: str) -> bool:
-    t = re.sub(r"\([^)]*\)?", " ", text)
+    t = _PARENS_OR_OPEN.sub(" ", text)
     t = _EMPTYISH_WORDS.sub(" ", t)
     return not has_letters(t, 2)
 
 
+def _strip_trailing_junk(name: str) -> str:
+    """The name without the separators and filler words it ends with (spaces are single)."""
+    while m := _TRAILING_JUNK.search(name, max(0, len(name) - _JUNK_PIECE_CHARS)):
+        name = name[: m.start()]
+    return name
+
+
 def clean_name(name: str) -> str:
-    name = name.replace("\t", " ")
-    name = re.sub(r"\s+", " ", name).strip()
+    name = _SPACES.sub(" ", name).strip()
     prev = None
-    while prev != name:
+    for _ in range(_CLEAN_PASSES):
+        if prev == name:
+            break
         prev = name
-        name = _TRAILING_JUNK.sub("", name).strip()
+        name = _strip_trailing_junk(name).strip()
         name = _LEADING_FILLER.sub("", name).strip()
         name = name.strip("'«»“”„ ").strip()
         if name.startswith('"') and name.count('"') % 2 == 1:
@@ -249,34 +275,34 @@ def valid_name(name: str) -> bool:
 
 _SEGMENT_SPLIT: Final = re.compile(r"\s+[—–-]\s+|\s*[—–]\s*|\t+|\s{2,}|\s*;\s*|\s*\|\s*")
 _BARE_PRICE: Final = re.compile(
-    r"^\s*(?:(?:цена|по)\s*:?\s*)?(?P<n>"
+    r"^\s*+(?:(?:цена|по)\s*+:?\s*+)?(?P<n>"
     + NUMBER_PATTERN
-    + r")\s*(?:/\s*\S+|за\s+(?:1\s+)?[а-яё]+\.?)?"
-    r"\s*[.,]?\s*$",
+    + r")\s*+(?:/\s*+\S+|за\s+(?:1\s+)?[а-яё]+\.?)?"
+    r"\s*+[.,]?\s*+$",
     re.IGNORECASE,
 )
 
 
 # "Кабель ВВГ 3х2,5 — 78,40", "... 200 м по 78,40": an unmarked price ending a quote line
 _TRAILING_PRICE: Final = re.compile(
-    r"(?:\s[—–-]|\s(?:по|цена:?|=|:))\s*(?P<n>" + NUMBER_PATTERN + r")\s*"
-    r"(?:(?:за\s+(?:1\s+)?[а-яё]+|/\s*[а-яё]+)\.?)?\s*[.,;]?\s*$",
+    r"(?:\s[—–-]|\s(?:по|цена:?|=|:))\s*+(?P<n>" + NUMBER_PATTERN + r")\s*+"
+    r"(?:(?:за\s+(?:1\s+)?[а-яё]+|/\s*+[а-яё]+)\.?)?\s*+[.,;]?\s*+$",
     re.IGNORECASE,
 )
 
 
-_NUMBERS_ONLY: Final = re.compile(r"\s*(?:" + NUMBER_PATTERN + r"\s*){2,3}")
+_NUMBERS_ONLY: Final = re.compile(r"\A\s*+(?:" + NUMBER_PATTERN + r"\s*+){2,3}\Z")
 
 
 # "Кабель ВВГ 3х2,5 200 м 78.40 15680.00": numbers after a quantity, no separators
 _AFTER_QTY_NUMBERS: Final = re.compile(
     r"(?:"
     + UNIT_PATTERN
-    + r")\s+(?P<n>"
+    + r")\s++(?P<n>"
     + NUMBER_PATTERN
-    + r")(?:\s+"
+    + r")(?:\s++"
     + NUMBER_PATTERN
-    + r")?\s*$",
+    + r")?\s*+$",
     re.IGNORECASE,
 )
 
@@ -289,17 +315,34 @@ def _bare_prices(rest: str) -> list[Decimal]:
             value = parse_number(m.group("n"))
             if value is not None:
                 out.append(value)
-        elif _NUMBERS_ONLY.fullmatch(seg):
+        elif _NUMBERS_ONLY.match(seg):
             # "78.40 15680.00": a price and a line total in a row without separators
             out.extend(v for n in NUMBER_RE.findall(seg) if (v := parse_number(n)) is not None)
     return out
+
+
+_NO_DOUBT: Final = re.compile(r"нет\s+(?:ли|проблем)")
+_OPEN_PAREN_BEFORE: Final = re.compile(r"\(\s*+$")
+_CLOSE_PAREN_AFTER: Final = re.compile(r"(?<!\s)\s*+\)")
+# where the name ends after a leading quantity ("100 шт — Болт М8 — ...")
+_NAME_AFTER_QTY_END: Final = re.compile(r"(?<!\s)\s++[—–-]\s+|\t|\s{2,}|[—–]")
+_EDGE_PUNCTUATION: Final = " .,:;—–-"
+# "Болт М8 — 100", "Болт М8: 100": a count without a unit ending a request line. A tab counts
+# from the start of its run of spaces.
+_UNITLESS: Final = re.compile(
+    r"(?:[—–:]|\s-|\s[xх×*]|кол-?во\.?:?|количество:?|(?<!\s)(?=[^\S\t]*+\t))\s*+(?P<n>"
+    + NUMBER_PATTERN
+    + r")\s*+[.;]?\s*+$",
+    re.IGNORECASE,
+)
+_SEPARATED: Final = re.compile(r"[—–:\t]|\s-\s")
 
 
 def _status(rest: str, item: LineItem) -> None:
     lowered = rest.lower()
     item.price_on_request = bool(PRICE_ON_REQUEST.search(lowered))
     negative = NOT_AVAILABLE.search(lowered)
-    if negative and not re.search(r"нет\s+(?:ли|проблем)", lowered):
+    if negative and not _NO_DOUBT.search(lowered):
         item.available = False
     elif IN_STOCK.search(lowered):
         item.available = True
@@ -396,8 +439,8 @@ def parse_line(line: str, mode: Mode = "request") -> LineItem | None:
                 q.in_parens
                 and not q.pack
                 and q.start < first_stop
-                and re.search(r"\(\s*$", text[: q.start])
-                and re.match(r"\s*\)", text[q.end :])
+                and _OPEN_PAREN_BEFORE.search(text[: q.start])
+                and _CLOSE_PAREN_AFTER.match(text[q.end :])
             ):
                 chosen = q
                 break
@@ -419,7 +462,9 @@ def parse_line(line: str, mode: Mode = "request") -> LineItem | None:
             return None
     if chosen is not None and qty_first:
         after = text[chosen.end : first_stop]
-        after = re.split(r"\s+[—–-]\s+|\t|\s{2,}|[—–]", after.strip(" .,:;—–-"))[0]
+        after = after.strip(_EDGE_PUNCTUATION)
+        end = _NAME_AFTER_QTY_END.search(after)
+        after = after[: end.start()] if end else after
         name = after
         rest = text[chosen.end :]
         rest = rest[len(text[chosen.end :]) - len(text[chosen.end :].lstrip(" .,:;—–-")) :]
@@ -429,13 +474,7 @@ def parse_line(line: str, mode: Mode = "request") -> LineItem | None:
         rest = text[chosen.end :]
     else:
         if mode == "request":
-            unitless = re.search(
-                r"(?:[—–:\t]|\s-|\s[xх×*]|кол-?во\.?:?|количество:?)\s*(?P<n>"
-                + NUMBER_PATTERN
-                + r")\s*[.;]?\s*$",
-                text,
-                re.IGNORECASE,
-            )
+            unitless = _UNITLESS.search(text)
             if not unitless or not has_letters(text[: unitless.start()]):
                 return None
             amount = parse_number(unitless.group("n"))
@@ -449,7 +488,7 @@ def parse_line(line: str, mode: Mode = "request") -> LineItem | None:
             return None
         name = text[:first_stop]
         rest = text[first_stop:]
-        strong = strong or bool(re.search(r"[—–:\t]|\s-\s", text))
+        strong = strong or bool(_SEPARATED.search(text))
 
     name = clean_name(name)
     if not valid_name(name):
@@ -486,8 +525,8 @@ def parse_line(line: str, mode: Mode = "request") -> LineItem | None:
 
 
 _CONTINUATION: Final = re.compile(
-    r"^\s*(?P<label>цена(?:\s+за\s+(?:ед\.?|единицу|шт\.?))?|стоимость|кол-?во|количество|наличие"
-    r"|ед\.?\s*изм\.?|единица)\s*[:—–-]\s*(?P<value>\S.*)$",
+    r"^\s*+(?P<label>цена(?:\s+за\s+(?:ед\.?|единицу|шт\.?))?|стоимость|кол-?во|количество|наличие"
+    r"|ед\.?\s*изм\.?|единица)\s*+[:—–-]\s*+(?P<value>\S.*)$",
     re.IGNORECASE,
 )
 
@@ -507,7 +546,7 @@ def merge_continuations(lines: list[str]) -> list[str]:
             value = m.group("value").strip()
             if label.startswith(("ед", "единица")):
                 out[target] = f"{out[target]} {value}"
-            elif label.startswith(("кол", "колич")) and re.fullmatch(NUMBER_PATTERN, value):
+            elif label.startswith(("кол", "колич")) and NUMBER_RE.fullmatch(value):
                 out[target] = f"{out[target]} — {value} шт"
             else:
                 out[target] = f"{out[target]} — {value}"

@@ -13,15 +13,19 @@ from typing import Final
 _SPACES: Final = "\u00a0\u202f\u2009 "
 
 # A number in digits: spaced thousands, "1,151.00", "1.250,00", plain "12,5" / "12.5".
+# Every group after a space may also start a number of its own, so the groups are bounded
+# (five: up to 10^18): unbounded, a run of "123 123 123 ..." followed by anything but a unit
+# is read again from each group, in time quadratic in its length.
 NUMBER_PATTERN: Final[str] = (
     r"(?<![\w.,/])(?<![\w.,/]-)(?:"
-    r"\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?:[.,]\d+)?(?![\d])"
+    r"\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3}){1,5}(?:[.,]\d+)?(?![\d])"
     r"|\d{1,3}(?:,\d{3})+\.\d+"
     r"|\d{1,3}(?:\.\d{3})+,\d+"
     r"|\d+(?:[.,]\d+)?"
     r")(?![\d]|[.,]\d)"
 )
 NUMBER_RE: Final[re.Pattern[str]] = re.compile(NUMBER_PATTERN)
+_COMMA_THOUSANDS: Final = re.compile(r"\d{1,3}(?:,\d{3}){2,}")
 
 
 def parse_number(text: str) -> Decimal | None:
@@ -37,7 +41,7 @@ def parse_number(text: str) -> Decimal | None:
         else:
             s = s.replace(",", "")
     elif "," in s:
-        s = s.replace(",", "") if re.fullmatch(r"\d{1,3}(?:,\d{3}){2,}", s) else s.replace(",", ".")
+        s = s.replace(",", "") if _COMMA_THOUSANDS.fullmatch(s) else s.replace(",", ".")
     elif s.count(".") > 1:
         s = s.replace(".", "")
     try:
@@ -179,8 +183,8 @@ def words_to_number(text: str) -> Decimal | None:
     return value
 
 
-# "10 тыс." / "1,5 тысячи" after a number in digits
-SCALE_SUFFIX_PATTERN: Final[str] = r"(?:\s*(?:тыс(?:яч[аи]?|\.)?|млн\.?)(?![а-яё]))"
+# "10 тыс." / "1,5 тысячи" after a number in digits (never from inside a run of spaces)
+SCALE_SUFFIX_PATTERN: Final[str] = r"(?:(?<!\s)\s*+(?:тыс(?:яч[аи]?|\.)?|млн\.?)(?![а-яё]))"
 _SCALE_SUFFIX_RE: Final = re.compile(SCALE_SUFFIX_PATTERN, re.IGNORECASE)
 
 # a quantity in digits (optionally scaled) or in words

@@ -17,11 +17,11 @@ CURRENCY_WORD: Final = (
     r"(?:т\.\s?р\.?(?![а-яё])|тыс\.?\s*руб(?:лей|\.)?|руб(?:лей|ля|ль|\.)?|р\.|р(?![а-яёa-z])|₽|rub\b|rur\b|usd\b|eur\b|cny\b|rmb\b|\$|€|¥"
     r"|долл(?:ар(?:ов|а|ы)?)?\.?(?:\s*сша)?|у\.\s?е\.|евро(?![а-яё])|юан(?:ей|я|ь|и)?)"
 )
-_CURRENCY_MAP: Final[tuple[tuple[str, Currency], ...]] = (
-    (r"^(?:руб|р\.?$|₽|rub|rur|т\.\s?р|тыс)", "RUB"),
-    (r"^(?:usd|\$|долл|у\.\s?е)", "USD"),
-    (r"^(?:eur|€|евро)", "EUR"),
-    (r"^(?:cny|rmb|¥|юан)", "CNY"),
+_CURRENCY_MAP: Final[tuple[tuple[re.Pattern[str], Currency], ...]] = (
+    (re.compile(r"^(?:руб|р\.?$|₽|rub|rur|т\.\s?р|тыс)"), "RUB"),
+    (re.compile(r"^(?:usd|\$|долл|у\.\s?е)"), "USD"),
+    (re.compile(r"^(?:eur|€|евро)"), "EUR"),
+    (re.compile(r"^(?:cny|rmb|¥|юан)"), "CNY"),
 )
 
 
@@ -30,7 +30,7 @@ def currency_of(token: str | None) -> Currency | None:
         return None
     t = token.strip().lower()
     for pattern, code in _CURRENCY_MAP:
-        if re.match(pattern, t):
+        if pattern.match(t):
             return code
     return None
 
@@ -84,8 +84,8 @@ class Price:
 
 
 _KOPECKS: Final = re.compile(
-    r"(?P<r>\d{1,3}(?:[ \u00a0]\d{3})*|\d+)\s*(?:руб(?:лей|ля|ль)?\.?|р\.)"
-    r"\s*(?P<k>\d{1,2})\s*коп\.?",
+    r"(?<!\d)(?P<r>\d{1,3}(?:[ \u00a0]\d{3}){0,5}|\d+)\s*+(?:руб(?:лей|ля|ль)?\.?|р\.)"
+    r"\s*+(?P<k>\d{1,2})\s*+коп\.?",
     re.IGNORECASE,
 )
 
@@ -101,8 +101,11 @@ def _kopecks(text: str) -> str:
     )
 
 
+# A tab opens the amount from the start of its run of spaces (a match tried from each tab of a
+# long run would read the rest of the run each time).
 _DASH_KOPECKS: Final = re.compile(
-    r"(?P<pre>(?:^|[—–:|\t=]|\s-)\s*)(?P<r>\d{1,3}(?:[ \u00a0]\d{3})+|\d{1,7})-(?P<k>\d{2})"
+    r"(?P<pre>(?:^|[—–:|=]|\s-)\s*+|(?<!\s)(?=[^\S\t]*+\t)\s++)"
+    r"(?P<r>\d{1,3}(?:[ \u00a0]\d{3}){1,5}|\d{1,7})-(?P<k>\d{2})"
     r"(?=\s*(?:$|руб|р\.|р(?![а-яё])|₽|за\s|/|[,;]\s|\.\s|\.$|\s[—–-]\s))",
     re.IGNORECASE,
 )
@@ -136,14 +139,14 @@ def find_prices(text: str, *, bare: bool = False) -> list[Price]:
         tail = text[m.end("amount") : m.end("amount") + 2]
         if tail.startswith("%") or tail.startswith(" %"):
             continue
-        if cur and re.match(r"т\.|тыс", cur, re.IGNORECASE):
+        if cur and _THOUSANDS.match(cur):
             amount *= 1000  # "685 т.р.", "12 тыс. руб.": thousands of roubles
         per_n = m.group("per_n")
         if per_n and int(per_n) > 1:
             amount = amount / int(per_n)  # "850 руб. за 1000 шт": the price of one
         per_unit = per is not None
         per_norm = normalize_unit(per) if per else None
-        if per and re.match(r"ед|единиц|штук", per, re.IGNORECASE):
+        if per and _PER_PIECE.match(per):
             per_norm = "шт"
         for_m = _FOR_QUANTITY.match(text, m.end()) if not per_unit else None
         for_qty = parse_amount(for_m.group("n")) if for_m else None
@@ -166,11 +169,14 @@ def find_prices(text: str, *, bare: bool = False) -> list[Price]:
     return out
 
 
+_THOUSANDS: Final = re.compile(r"т\.|тыс", re.IGNORECASE)
+_PER_PIECE: Final = re.compile(r"ед|единиц|штук", re.IGNORECASE)
 _TOTAL_BEFORE: Final = re.compile(
-    r"(?<![а-яё])(?:итого|сумма|всего|на\s+сумму)\s*[:=—–-]?\s*$", re.IGNORECASE
+    r"(?<![а-яё])(?:итого|сумма|всего|на\s+сумму)\s*+[:=—–-]?\s*+$", re.IGNORECASE
 )
 _FOR_QUANTITY: Final = re.compile(
-    r"\s*за\s+(?P<n>" + AMOUNT_PATTERN + r")\s*(?P<u>" + UNIT_PATTERN + r")", re.IGNORECASE
+    r"(?<!\s)\s*+за\s+(?P<n>" + AMOUNT_PATTERN + r")\s*+(?P<u>" + UNIT_PATTERN + r")",
+    re.IGNORECASE,
 )
 
 
@@ -183,15 +189,15 @@ _VAT_TRUE: Final = re.compile(
     re.IGNORECASE,
 )
 _VAT_FALSE: Final = re.compile(
-    r"(?:без\s+(?:уч[её]та\s+)?ндс|ндс\s+не\s+облага\w*|не\s+облага\w*\s+ндс|\+\s*ндс"
-    r"|плюс\s+ндс|ндс\s+сверху|не\s+плательщик\w*\s+ндс|без\s+налога|ндс\s+не\s+предусмотрен"
-    r"|ндс\s+не\s+(?:применя|начисля|взима)\w*|ндс\s+0\s*%|освобожд\w*\s+от\s+(?:уплаты\s+)?ндс"
+    r"(?:без\s+(?:уч[её]та\s+)?ндс|ндс\s+не\s+облага\w*|не\s+облага\w{0,30}\s+ндс|\+\s*ндс"
+    r"|плюс\s+ндс|ндс\s+сверху|не\s+плательщик\w{0,30}\s+ндс|без\s+налога|ндс\s+не\s+предусмотрен"
+    r"|ндс\s+не\s+(?:применя|начисля|взима)\w*|ндс\s+0\s*%|освобожд\w{0,30}\s+от\s+(?:уплаты\s+)?ндс"
     r"|\+\s*\d{1,2}\s*%\s*ндс|ндс\s+\d{1,2}\s*%\s+сверху"
     r"|ндс\s+нет|excl\.?\s+vat|excluding\s+vat|without\s+vat|vat\s+not\s+included|\+\s*vat"
     r"|plus\s+vat)",
     re.IGNORECASE,
 )
-_USN: Final = re.compile(r"\b(?:усн|упрощ[её]нн\w*\s+систем\w*)", re.IGNORECASE)
+_USN: Final = re.compile(r"\b(?:усн|упрощ[её]нн\w{0,30}\s+систем\w*)", re.IGNORECASE)
 
 
 def vat_statement(text: str) -> bool | None:
@@ -215,7 +221,7 @@ NOT_AVAILABLE: Final = re.compile(
     r"(?:нет\s+в\s+наличии|нет\s+на\s+складе|не\s+в\s+наличии|отсутству\w*|в\s+наличии\s+нет"
     r"|не\s+(?:поставляем|поставим|держим|производим|продаём|продаем|торгуем|можем|сможем"
     r"|работаем|занимаемся|имеем|предлагаем|возим|производится|поставляется|выпускается)"
-    r"|сняты?\w*\s+с\s+производства|поставить\s+не\s+(?:сможем|можем)|недоступ\w*|нет\s+возможности"
+    r"|сняты?\w{0,30}\s+с\s+производства|поставить\s+не\s+(?:сможем|можем)|недоступ\w*|нет\s+возможности"
     r"|к\s+сожалению,?\s+нет|out\s+of\s+stock|not\s+available|n/a"
     r"|(?<![а-яё])нет(?![а-яё]))",
     re.IGNORECASE,
@@ -226,8 +232,8 @@ IN_STOCK: Final = re.compile(
     re.IGNORECASE,
 )
 PRICE_ON_REQUEST: Final = re.compile(
-    r"(?:цен\w*\s+(?:договорн\w*|по\s+запросу|по\s+договор[её]нности|уточня\w*)"
-    r"|договорн\w+\s+цен\w*|цен\w*\s+уточним|уточним\s+цен\w*|price\s+on\s+request)",
+    r"(?:цен\w{0,30}\s+(?:договорн\w*|по\s+запросу|по\s+договор[её]нности|уточня\w*)"
+    r"|договорн\w{1,30}\s+цен\w*|цен\w{0,30}\s+уточним|уточним\s+цен\w*|price\s+on\s+request)",
     re.IGNORECASE,
 )
 TO_ORDER: Final = re.compile(r"(?:под\s+заказ|на\s+заказ|по\s+запросу|ожидается)", re.IGNORECASE)
@@ -236,12 +242,15 @@ TO_ORDER: Final = re.compile(r"(?:под\s+заказ|на\s+заказ|по\s+�
 # ---------------------------------------------------------------------------- lead time
 
 _NUM_OR_WORD: Final = r"(?:\d+(?:[.,]\d+)?|" + r"[а-яё]+(?:\s+[а-яё]+)?" + r")"
+# A period may come without a number ("через неделю"): its spaces are then read from the start
+# of their run only, and numbers from their first digit.
 LEAD_RE: Final = re.compile(
-    r"(?:(?P<a>\d+)\s*(?:[-–—]|до)\s*)?(?P<b>\d+(?:-(?:х|ти|ми|ух|[её]х)(?![а-яё]))?|одн[уа]|одна|один|две|два|три|четыре|пять|шесть"
-    r"|семь|восемь|девять|десять|полтора|полторы|одной|одного|двух|тр[её]х|четыр[её]х|пяти|шести"
-    r"|семи|восьми|девяти|десяти|пару)?\s*"
+    r"(?:(?<!\d)(?P<a>\d+)\s*+(?:[-–—]|до)\s*+)?"
+    r"(?P<b>(?<!\d)\d+(?:-(?:х|ти|ми|ух|[её]х)(?![а-яё]))?|одн[уа]|одна|один|две|два|три|четыре"
+    r"|пять|шесть|семь|восемь|девять|десять|полтора|полторы|одной|одного|двух|тр[её]х|четыр[её]х"
+    r"|пяти|шести|семи|восьми|девяти|десяти|пару)?(?:(?<!\s)\s++)?"
     r"(?:(?:раб(?:очих|очие|очий|\.)?|календарных|кал\.|банковских|working|business|calendar)"
-    r"\s*)?"
+    r"\s*+)?"
     r"(?P<unit>дн(?:я|ей|\.)?(?![а-яё])|день|сут(?:ок|ки)?|недел[ьяиюе]|нед\.?(?![а-яё])"
     r"|месяц(?:а|ев)?|мес\.?(?![а-яё])|[рк]\.\s?д\.?|р/д(?![а-яё])"
     r"|days?(?![a-z])|weeks?(?![a-z])|months?(?![a-z]))",
@@ -249,16 +258,20 @@ LEAD_RE: Final = re.compile(
 )
 _LEAD_EXCLUDE: Final = re.compile(
     r"отсрочк|действ|банковск|гаранти|возврат|рассмотр|^\s*(?:условия\s+)?оплат"
-    r"|оплат\w*\s+(?:в\s+течени|через|до)|срок\w*\s+оплат",
+    r"|оплат\w{0,30}\s+(?:в\s+течени|через|до)|срок\w{0,30}\s+оплат",
     re.IGNORECASE,
 )
-_BARE_PERIOD_CONTEXT: Final = re.compile(r"(?:через|течение|срок\w*:?|[-—–:])\s*$", re.IGNORECASE)
+_BARE_PERIOD_CONTEXT: Final = re.compile(
+    r"(?:через|течение|срок\w{0,30}:?|[-—–:])\s*+$", re.IGNORECASE
+)
 _NEXT_DAY: Final = re.compile(
-    r"(?:на\s+)?следующ\w+\s+(?:рабочий\s+)?день|(?<![а-яё])завтра(?![а-яё])", re.IGNORECASE
+    r"(?:на\s+)?следующ\w{1,30}\s+(?:рабочий\s+)?день|(?<![а-яё])завтра(?![а-яё])", re.IGNORECASE
 )
 _SAME_DAY: Final = re.compile(
     r"день\s+в\s+день|в\s+день\s+(?:оплаты|заказа|обращения|поступления)|сегодня", re.IGNORECASE
 )
+_WEEK_OR_MONTH: Final = re.compile(r"недел|месяц", re.IGNORECASE)
+_CLAUSE_SPLIT: Final = re.compile(r"[;\n]|\.\s++(?=[А-ЯЁA-Z])|,\s++(?=[а-яё])")
 # the first letter of the unit: дни, сутки, недели, месяцы, "р.д."/"к.д.", days, weeks, months
 _UNIT_DAYS: Final = {"д": 1, "с": 1, "н": 7, "м": 30, "р": 1, "к": 1, "d": 1, "w": 7, "m": 30}
 
@@ -293,7 +306,7 @@ def lead_time_days(text: str) -> int | None:
 
     The upper bound of the first stated period, ignoring payment delays and validity.
     """
-    for clause in re.split(r"[;\n]|\.\s+(?=[А-ЯЁA-Z])|,\s+(?=[а-яё])", text):
+    for clause in _CLAUSE_SPLIT.split(text):
         if _LEAD_EXCLUDE.search(clause):
             continue
         if _NEXT_DAY.search(clause):
@@ -302,7 +315,7 @@ def lead_time_days(text: str) -> int | None:
             return 0
         for m in LEAD_RE.finditer(clause):
             if m.group("b") is None and not (
-                re.match(r"недел|месяц", m.group("unit"), re.IGNORECASE)
+                _WEEK_OR_MONTH.match(m.group("unit"))
                 and _BARE_PERIOD_CONTEXT.search(clause[: m.start()])
             ):
                 continue
@@ -323,6 +336,9 @@ def has_number_word(text: str) -> bool:
     return any(words_to_number(w) is not None for w in text.split())
 
 
+_AMOUNT_RE: Final = re.compile(AMOUNT_PATTERN, re.IGNORECASE)
+
+
 def amount_in(text: str) -> Decimal | None:
-    m = re.search(AMOUNT_PATTERN, text, re.IGNORECASE)
+    m = _AMOUNT_RE.search(text)
     return parse_amount(m.group(0)) if m else None

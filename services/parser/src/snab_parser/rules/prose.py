@@ -27,9 +27,11 @@ from snab_parser.rules.morph import counted_noun, nominative_head
 from snab_parser.rules.numbers import AMOUNT_PATTERN, parse_amount
 from snab_parser.rules.units import MEASURE_UNITS, UNIT_PATTERN, normalize_unit
 
+# Words joining clauses ("и", "а также", "плюс") are looked for from the start of the spaces
+# before them only: tried from each space of a long run, they read the run again each time.
 _BOUNDARY: Final = re.compile(
-    r",\s+|;\s*|(?<=[.!?])\s+(?=(?-i:[А-ЯЁA-Z«\"]))|[!?]+\s*|\.\s*$|\s+и\s+|\s+а\s+также\s+"
-    r"|\s+также\s+|\s+плюс\s+|:\s+|\n"
+    r",\s+|;\s*|(?<=[.!?])\s+(?=(?-i:[А-ЯЁA-Z«\"]))|[!?]+\s*|\.\s*+$"
+    r"|(?<!\s)\s++(?:и|а\s+также|также|плюс)\s+|:\s+|\n"
     r"|(?<![а-яё])(?:нужн[оаы]|нужен|надо|необходим[оаы]?|требу(?:ется|ются)|потребу(?:ется|ются)"
     r"|понадоб(?:ится|ятся))(?![а-яё])",
     re.IGNORECASE,
@@ -44,7 +46,8 @@ _NOT_A_NAME: Final = re.compile(
 _COUNT_FIRST: Final = re.compile(
     r"^(?P<amount>" + AMOUNT_PATTERN + r")\s+(?P<name>(?P<word>[а-яё]+)(?:\s.*)?)$", re.IGNORECASE
 )
-_PACK_PARENS: Final = re.compile(r"\s*\([^()]*\bпо\s+\d[^()]*\)\s*$", re.IGNORECASE)
+_PACK_PARENS: Final = re.compile(r"(?<!\s)\s*+\([^()]*\bпо\s+\d[^()]*\)\s*+$", re.IGNORECASE)
+_WORD_DOT_END: Final = re.compile(r"(?<=[а-яёa-z]{4})\.$")
 
 
 def _paren_spans(text: str) -> list[tuple[int, int]]:
@@ -61,6 +64,20 @@ def _paren_spans(text: str) -> list[tuple[int, int]]:
             if depth == 0:
                 spans.append((start, i + 1))
     return spans
+
+
+def _without_parens(text: str) -> str:
+    """The text without its "(...)" groups, each from a "(" to the first ")" after it.
+
+    A regex would try every "(" of a long run of them and read to the end from each.
+    """
+    kept: list[str] = []
+    at = 0
+    while (start := text.find("(", at)) >= 0 and (end := text.find(")", start)) >= 0:
+        kept.append(text[at:start])
+        at = end + 1
+    kept.append(text[at:])
+    return "".join(kept)
 
 
 def _clauses(text: str) -> list[tuple[str, bool]]:
@@ -91,7 +108,7 @@ def _clauses(text: str) -> list[tuple[str, bool]]:
 
 def _prose_name(name: str, *, genitive: bool = False) -> str:
     name = _PACK_PARENS.sub("", name)
-    name = re.sub(r"(?<=[а-яёa-z]{4})\.$", "", name.strip())
+    name = _WORD_DOT_END.sub("", name.strip())
     name = clean_name(name)
     return nominative_head(name, genitive=genitive)
 
@@ -109,11 +126,14 @@ _UNIT_FIRST: Final = re.compile(
 )
 
 
+# "... - килограмм 5", "... метров двести": a unit and a number ending the clause, after a name.
+# Searched for from the start of the spaces before it; the name is what stands before.
 _UNIT_FIRST_TAIL: Final = re.compile(
-    r"^(?P<name>.*[А-ЯЁа-яёA-Za-z].*?)(?:\s+[—–-]\s+(?P<q>(?:" + UNIT_PATTERN + r")\s+\S+)"
-    r"|\s+(?P<w>(?=[а-яё]{3})(?:" + UNIT_PATTERN + r")\s+\S+))\s*\.?$",
+    r"(?<!\s)(?:\s++[—–-]\s+(?P<q>(?:" + UNIT_PATTERN + r")\s+\S+)"
+    r"|\s++(?P<w>(?=[а-яё]{3})(?:" + UNIT_PATTERN + r")\s+\S+))\s*+\.?$",
     re.IGNORECASE,
 )
+_HAS_LETTER: Final = re.compile(r"[А-ЯЁа-яёA-Za-z]")
 
 
 def _unit_first(body: str) -> tuple[Decimal, Unit] | None:
@@ -171,10 +191,12 @@ def items_in_prose(text: str) -> list[LineItem]:
                 items.append(LineItem(name=name, quantity=amount, unit="шт", strong=False))
                 pending = []
                 continue
-        tail = _UNIT_FIRST_TAIL.match(body) if not quantities else None
+        tail = _UNIT_FIRST_TAIL.search(body) if not quantities else None
+        if tail is not None and not _HAS_LETTER.search(body, 0, tail.start()):
+            tail = None
         if tail is not None and (found := _unit_first(tail.group("q") or tail.group("w"))):
             # "саморезы по дереву 3,5х35 - килограмм 5"
-            name = _prose_name(tail.group("name"))
+            name = _prose_name(body[: tail.start()])
             if valid_name(name) and not _NOT_A_NAME.match(name):
                 items.append(LineItem(name=name, quantity=found[0], unit=found[1], strong=False))
                 pending = []
@@ -196,7 +218,7 @@ def items_in_prose(text: str) -> list[LineItem]:
         if (
             len(quantities) == 1
             and not has_letters(body[: only.start])
-            and not has_letters(re.sub(r"\([^)]*\)", "", body[only.end :]))
+            and not has_letters(_without_parens(body[only.end :]))
         ):
             # "..., триста метров": the name was given just before
             if pending:

@@ -44,7 +44,7 @@ from snab_parser.rules.tables import (
 
 _TOTAL_KEY: Final = re.compile(
     r"(?:итого|всего(?:\s+к\s+оплате)?|общая\s+(?:стоимость|сумма)|вс[её]\s+(?:\w+\s+)?за(?![а-яё])"
-    r"|итогов\w+\s+(?:сумма|стоимость)|сумма\s+(?:заказа|кп|предложения"
+    r"|итогов\w{1,30}\s+(?:сумма|стоимость)|сумма\s+(?:заказа|кп|предложения"
     r"|поставки|сч[её]та)|стоимость\s+(?:поставки|заказа|всего|партии)|на\s+сумму|total)",
     re.IGNORECASE,
 )
@@ -53,47 +53,58 @@ _STATEMENT_LINE: Final = re.compile(
     r"|предложени|скидк|гаранти|примечани|отгрузк|поставк|наличи|предоплат|поз(?:иц|\.))",
     re.IGNORECASE,
 )
-_PAYMENT: Final = re.compile(
-    r"(?:^|\b)(?:(?:условия\s+)?оплат[аы]\s*[:—–-]\s*(?P<t>.+)|(?P<s>.*(?:предоплат|постоплат"
-    r"|отсрочк|по\s+факту|оплат[аы]\s|оплата$|100\s*%\s*по\s+сч[её]ту|по\s+сч[её]ту).*))",
+# "Оплата: 50 % предоплата" (the terms after the label), else a line naming payment terms.
+_PAYMENT_TERMS: Final = re.compile(r"(?:условия\s+)?оплат[аы]\s*+[:—–-]\s*(?P<t>.+)", re.IGNORECASE)
+_PAYMENT_TERMS_LATER: Final = re.compile(
+    r"\b(?:условия\s+)?оплат[аы]\s*+[:—–-]\s*(?P<t>.+)", re.IGNORECASE
+)
+_PAYMENT_WORDS: Final = re.compile(
+    r"предоплат|постоплат|отсрочк|по\s+факту|оплат[аы]\s|оплата$|100\s*+%\s*+по\s+сч[её]ту"
+    r"|по\s+сч[её]ту",
     re.IGNORECASE,
 )
 _VALIDITY: Final = re.compile(
-    r"(?:действ\w*|актуальн\w*|valid|срок\s+действия\s+\w*)[^.\n]{0,40}?"
-    r"(?:до|по|:|until|till|through)\s*(?=\d|[а-я]{3,}\s+\d|(?!until|till|through)[a-z]{3,}\.?\s+\d)",
+    r"(?:действ[^\W\d]{0,30}+|актуальн[^\W\d]{0,30}+|valid|срок\s+действия\s+[^\W\d]{0,30}+)[^.\n]{0,40}?"
+    r"(?:до|по|:|until|till|through)\s*+"
+    r"(?=\d|[а-я]{3,30}\s+\d|(?!until|till|through)[a-z]{3,30}\.?\s+\d)",
     re.IGNORECASE,
 )
 _VALID_DAYS: Final = re.compile(
-    r"(?:действ\w*|актуальн\w*|срок\s+действия\s+\w*)[^.\n]{0,30}?(?P<n>\d{1,3})\s*"
-    r"(?:(?:рабочих|календарных|банковских)\s+)?(?P<u>дн|недел|мес)",
+    r"(?:действ[^\W\d]{0,30}+|актуальн[^\W\d]{0,30}+|срок\s+действия\s+[^\W\d]{0,30}+)[^.\n]{0,30}?"
+    r"(?P<n>\d{1,3})\s*+(?:(?:рабочих|календарных|банковских)\s+)?(?P<u>дн|недел|мес)",
     re.IGNORECASE,
 )
 _VALID_TO_END: Final = re.compile(
-    r"(?:действ\w*|актуальн\w*)[^.\n]{0,40}?до\s+конц[аеу]", re.IGNORECASE
+    r"(?:действ[^\W\d]{0,30}+|актуальн[^\W\d]{0,30}+)[^.\n]{0,40}?до\s+конц[аеу]", re.IGNORECASE
 )
 _POSITION_REF: Final = re.compile(
-    r"поз(?:иции|иция|ицию|ициям|\.)?\s*(?:№\s*)?(?P<nums>\d{1,3}(?:\s*(?:,|и|-|–)\s*\d{1,3})*)",
+    r"поз(?:иции|иция|ицию|ициям|\.)?\s*+(?:№\s*+)?(?P<nums>\d{1,3}(?:\s*+(?:,|и|-|–)\s*+\d{1,3})*)",
     re.IGNORECASE,
 )
 _POSITION_LINE: Final = re.compile(
-    r"^\s*(?:по\s+)?(?:поз(?:иции|иция|\.)?|п\.)\s*№?\s*(?P<n>\d{1,3})"
+    r"^\s*+(?:по\s+)?(?:поз(?:иции|иция|\.)?|п\.)\s*+№?\s*+(?P<n>\d{1,3})"
     r"(?!\s*(?:,|и)\s*\d|[-–]\d)\s*[:—–\-.)]?\s*(?P<rest>.+)$",
     re.IGNORECASE,
 )
 _REST_AVAILABLE: Final = re.compile(
-    r"остальн\w*(?:\s+позиции)?\s+(?:есть\s+)?в\s+наличии|остальное\s+есть", re.IGNORECASE
+    r"остальн\w{0,30}(?:\s+позиции)?\s+(?:есть\s+)?в\s+наличии|остальное\s+есть", re.IGNORECASE
 )
 _PER_UNIT_STATEMENT: Final = re.compile(
-    r"цен\w*\s+(?:указан\w*\s+)?за\s+(?:единицу|ед\.?|шт|1\s)|за\s+единицу\s+товара", re.IGNORECASE
+    r"цен\w{0,30}\s+(?:указан\w{0,30}\s+)?за\s+(?:единицу|ед\.?|шт|1\s)|за\s+единицу\s+товара",
+    re.IGNORECASE,
 )
 _LINE_TOTAL_STATEMENT: Final = re.compile(
-    r"(?:цен\w*|стоимость)\s+(?:указан\w*\s+)?за\s+(?:весь\s+объ[её]м|вс[её]\s+количество|партию"
-    r"|позицию\s+целиком)|сумм\w*\s+по\s+позици",
+    r"(?:цен\w{0,30}|стоимость)\s+(?:указан\w{0,30}\s+)?за\s+(?:весь\s+объ[её]м|вс[её]\s+количество"
+    r"|партию|позицию\s+целиком)|сумм\w{0,30}\s+по\s+позици",
     re.IGNORECASE,
 )
 _GENERAL_STOCK: Final = re.compile(
     r"(?:вс[её]|все\s+позиции|весь\s+товар|товар)\s+(?:есть\s+)?в\s+наличии", re.IGNORECASE
 )
+
+
+# quantize to 4 decimals needs 4 + this many digits within the context's 28
+_ROUNDABLE_DIGITS: Final = 20
 
 
 @dataclass
@@ -147,7 +158,13 @@ class QuoteDraft:
 
 
 def _money(value: Decimal) -> Decimal:
-    """Four decimals at most, trailing zeros dropped, never in exponent notation."""
+    """Four decimals at most, trailing zeros dropped, never in exponent notation.
+
+    A number too long to round (hundreds of digits) is left as it is: no price has that
+    many, and the result's boundary drops it (``domain.boundary.settle``).
+    """
+    if not value.is_finite() or value.adjusted() >= _ROUNDABLE_DIGITS:
+        return value
     rounded = value.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP).normalize()
     return Decimal(format(rounded, "f"))
 
@@ -238,8 +255,11 @@ def _table_drafts(table: Table) -> list[Draft]:
     ]
 
 
+_WORD: Final = re.compile(r"[^\W_]+")
+
+
 def _stem_tokens(text: str) -> set[str]:
-    return {t[:5] for t in re.findall(r"[^\W_]+", text.lower().replace("ё", "е")) if len(t) >= 2}
+    return {t[:5] for t in _WORD.findall(text.lower().replace("ё", "е")) if len(t) >= 2}
 
 
 def _mark_named_unavailable(q: QuoteDraft, statements: list[str]) -> None:
@@ -257,10 +277,13 @@ def _mark_named_unavailable(q: QuoteDraft, statements: list[str]) -> None:
 
 
 _REFUSAL_FILLER: Final = re.compile(
-    r"^(?:к\s+сожалению|увы|но|а|однако)[\s,]+|[\s,]+(?:сейчас|пока|временно|уже|больше|тоже"
+    r"^(?:к\s+сожалению|увы|но|а|однако)[\s,]+|(?<![\s,])[\s,]+(?:сейчас|пока|временно|уже|больше|тоже"
     r"|также|в\s+данный\s+момент|на\s+данный\s+момент|к\s+сожалению)$",
     re.IGNORECASE,
 )
+
+
+_LIST_SPLIT: Final = re.compile(r",\s*+|(?<!\s)\s++и\s+")
 
 
 def _drafts_from_line(li: LineItem) -> list[Draft]:
@@ -274,7 +297,7 @@ def _drafts_from_line(li: LineItem) -> list[Draft]:
     while prev != name:
         prev = name
         name = _REFUSAL_FILLER.sub("", name).strip()
-    parts = [p.strip() for p in re.split(r",\s*|\s+и\s+", name) if p.strip()]
+    parts = [p.strip() for p in _LIST_SPLIT.split(name) if p.strip()]
     if len(parts) < 2 or not all(valid_name(p) and len(p.split()) <= 6 for p in parts):
         draft.name = name if valid_name(name) else draft.name
         return [draft]
@@ -291,6 +314,17 @@ def _is_quote_line(li: LineItem | None) -> bool:
     return li.available is False or (li.quantity is not None and li.available is not None)
 
 
+# "Итого по 3 позициям: ...", "Итого: 12 500."
+_COUNT_OF_LINES: Final = re.compile(
+    r"(?<![\s\d])\s*+(?:по\s+)?\d++\s*+(?:позиц|наимен)", re.IGNORECASE
+)
+_COUNT_OF_LINES_WORD: Final = re.compile(r"^\s*+(?:по\s+)?\d++\s*+\w+")
+_BARE_TOTAL: Final = re.compile(
+    r"(?<!\s)\s*+[:—–-]?\s*+(?P<n>" + NUMBER_PATTERN + r")\s*+(?:$|[.,;]\s)"
+)
+_TOTAL_WORD: Final = re.compile(r"итого|всего", re.IGNORECASE)
+
+
 def _find_total(lines: list[str]) -> Decimal | None:
     for raw in lines:
         line = dash_kopecks(raw)
@@ -298,12 +332,12 @@ def _find_total(lines: list[str]) -> Decimal | None:
         if not m:
             continue
         tail = line[m.end() : m.end() + 120]
-        if re.match(r"\s*(?:по\s+)?\d+\s*(?:позиц|наимен)", tail, re.IGNORECASE):
-            tail = re.sub(r"^\s*(?:по\s+)?\d+\s*\w+", "", tail)
+        if _COUNT_OF_LINES.match(tail):
+            tail = _COUNT_OF_LINES_WORD.sub("", tail)
         prices = [p for p in find_prices(tail) if p.amount > 0]
         if not prices:
-            bare = re.match(r"\s*[:—–-]?\s*(?P<n>" + NUMBER_PATTERN + r")\s*(?:$|[.,;]\s)", tail)
-            if bare and re.search(r"итого|всего", line[: m.end()], re.IGNORECASE):
+            bare = _BARE_TOTAL.match(tail)
+            if bare and _TOTAL_WORD.search(line[: m.end()]):
                 value = parse_number(bare.group("n"))
                 if value is not None and value > 0:
                     return value
@@ -319,26 +353,46 @@ _PAYMENT_LABEL: Final = re.compile(
 )
 
 
+_VAT_WORD: Final = re.compile(r"ндс|vat", re.IGNORECASE)
+_NDS: Final = re.compile(r"ндс", re.IGNORECASE)
+_SENTENCES: Final = re.compile(r"(?<=[.!?])\s++(?=[А-ЯЁ])")
+_PAYMENT_LABEL_START: Final = re.compile(
+    r"^(?:условия\s+)?оплат[аы]\s*(?:[:—–-]\s*|\s(?=\d))", re.IGNORECASE
+)
+_PAYMENT_KIND: Final = re.compile(r"предоплат|отсрочк|по\s+факту", re.IGNORECASE)
+
+
 def _find_payment(lines: list[str]) -> str | None:
     for line in lines:
         labelled = _PAYMENT_LABEL.search(line.strip())
-        if labelled and not re.search(r"ндс|vat", labelled.group("t"), re.IGNORECASE):
+        if labelled and not _VAT_WORD.search(labelled.group("t")):
             return labelled.group("t").strip().rstrip(".;").strip()
     for line in lines:
-        for sentence in re.split(r"(?<=[.!?])\s+(?=[А-ЯЁ])", line):
-            m = _PAYMENT.search(sentence.strip())
-            if not m:
-                continue
-            text = (m.group("t") or m.group("s") or "").strip()
-            text = re.sub(
-                r"^(?:условия\s+)?оплат[аы]\s*(?:[:—–-]\s*|\s(?=\d))", "", text, flags=re.IGNORECASE
-            )
-            text = text.strip().rstrip(".;").strip()
-            if (3 <= len(text) <= 200 and not re.search(r"ндс", text, re.IGNORECASE)) or (
-                text and re.search(r"предоплат|отсрочк|по\s+факту", text, re.IGNORECASE)
-            ):
-                return text
+        for sentence in _SENTENCES.split(line):
+            for part in sentence.strip().splitlines():
+                text = _payment_terms(part)
+                if text is None:
+                    continue
+                text = _PAYMENT_LABEL_START.sub("", text.strip())
+                text = text.strip().rstrip(".;").strip()
+                if (3 <= len(text) <= 200 and not _NDS.search(text)) or (
+                    text and _PAYMENT_KIND.search(text)
+                ):
+                    return text
+                break  # the first line that names payment terms decides
     return None
+
+
+def _payment_terms(line: str) -> str | None:
+    """The terms after an "Оплата:" label at the start, else a line naming payment terms,
+    else the terms after such a label later in the line."""
+    m = _PAYMENT_TERMS.match(line)
+    if m:
+        return m.group("t")
+    if _PAYMENT_WORDS.search(line):
+        return line
+    m = _PAYMENT_TERMS_LATER.search(line)
+    return m.group("t") if m else None
 
 
 def _find_validity(lines: list[str], ref: date | None) -> date | None:
@@ -363,9 +417,13 @@ def _find_validity(lines: list[str], ref: date | None) -> date | None:
     return None
 
 
+_SINCE: Final = re.compile(r"с\s+момента", re.IGNORECASE)
+_IN_STOCK_WORDS: Final = re.compile(r"в\s+наличии", re.IGNORECASE)
+
+
 def _find_lead(lines: list[str]) -> int | None:
     for line in lines:
-        if not (LEAD_CONTEXT.search(line) or re.search(r"с\s+момента", line, re.IGNORECASE)):
+        if not (LEAD_CONTEXT.search(line) or _SINCE.search(line)):
             continue
         days = lead_time_days(line)
         if days is not None:
@@ -374,16 +432,20 @@ def _find_lead(lines: list[str]) -> int | None:
         if (
             (_GENERAL_STOCK.search(line) or IN_STOCK.search(line))
             and not NOT_AVAILABLE.search(line)
-            and re.search(r"в\s+наличии", line, re.IGNORECASE)
+            and _IN_STOCK_WORDS.search(line)
         ):
             return 0
     return None
 
 
+_NUMBERS_SPLIT: Final = re.compile(r"(?<!\s)\s*+(?:,|и)\s*+")
+_NUMBER_RANGE: Final = re.compile(r"(?<!\d)(\d+)\s*+[-–]\s*+(\d+)")
+
+
 def _position_numbers(nums: str) -> list[int]:
     out: list[int] = []
-    for part in re.split(r"\s*(?:,|и)\s*", nums):
-        rng = re.match(r"(\d+)\s*[-–]\s*(\d+)", part)
+    for part in _NUMBERS_SPLIT.split(nums):
+        rng = _NUMBER_RANGE.match(part)
         if rng:
             a, b = int(rng.group(1)), int(rng.group(2))
             if 0 < a <= b <= a + 50:
@@ -458,9 +520,12 @@ _ORDINALS: Final = (
     ("седьм", 7), ("восьм", 8), ("девят", 9), ("десят", 10),
 )  # fmt: skip
 _ORDINAL_POSITION: Final = re.compile(
-    r"(?:по\s+)?(?P<o>" + "|".join(stem for stem, _ in _ORDINALS) + r")[а-яё]*\s+позици[а-яё]*",
+    r"(?:по\s+)?(?P<o>"
+    + "|".join(stem for stem, _ in _ORDINALS)
+    + r")[а-яё]{0,30}\s+позици[а-яё]*",
     re.IGNORECASE,
 )
+_ORDINAL_STEMS: Final = tuple((re.compile(stem.replace("[её]", "е")), n) for stem, n in _ORDINALS)
 
 
 def _ordinal_positions(text: str) -> str:
@@ -468,21 +533,20 @@ def _ordinal_positions(text: str) -> str:
 
     def number(m: re.Match[str]) -> str:
         stem = m.group("o").lower().replace("ё", "е")
-        n = next(v for s, v in _ORDINALS if re.fullmatch(s.replace("[её]", "е"), stem))
+        n = next(v for s, v in _ORDINAL_STEMS if s.fullmatch(stem))
         return f"позиция {n}"
 
     return _ORDINAL_POSITION.sub(number, text)
+
+
+_ITEMS_SPLIT: Final = re.compile(r";\s*+|(?<=[^\d\s])\.\s++(?=[А-ЯЁA-Z])|,\s++(?=[А-ЯЁа-яёA-Za-z])")
 
 
 def _split_items(text: str) -> list[str]:
     """A line naming several priced items ("Цемент — 430 р/мешок, песок — 1 200 р/куб")."""
     if len(find_prices(text)) < 2:
         return [text]
-    parts = [
-        p.strip()
-        for p in re.split(r";\s*|(?<=[^\d\s])\.\s+(?=[А-ЯЁA-Z])|,\s+(?=[А-ЯЁа-яёA-Za-z])", text)
-        if p.strip()
-    ]
+    parts = [p.strip() for p in _ITEMS_SPLIT.split(text) if p.strip()]
     priced = [p for p in parts if (li := parse_line(p, "quote")) is not None and li.prices]
     return parts if len(priced) >= 2 else [text]
 

@@ -44,13 +44,29 @@ _TOTAL_ROW: Final = re.compile(
     r"^\s*(?:итого|всего|total|сумма\s+итого|общая\s+сумма|итог)\b", re.IGNORECASE
 )
 _VAT_ROW: Final = re.compile(r"^\s*(?:в\s*т\.?\s*ч\.?|в\s+том\s+числе|ндс)", re.IGNORECASE)
+# "1 500", "1,5 т", "2 тыс. шт": the number keeps its inner spaces (read by parse_number) and
+# ends where a letter begins; every part is taken whole, so a long cell is read once.
 _QTY_CELL: Final = re.compile(
-    r"^\s*(?P<n>[\d\s\u00a0.,]+?)\s*(?P<tys>тыс\.?\s*)?(?P<u>" + UNIT_PATTERN + r")?\s*$",
+    r"^\s*+(?P<n>[\d.,][\d\s\u00a0.,]*+)(?P<tys>тыс\.?\s*+)?(?P<u>" + UNIT_PATTERN + r")?\s*+$",
     re.IGNORECASE,
 )
 _UNIT_IN_HEADER: Final = re.compile(
-    r"(?:кол-?во|количество|qty)\s*[,(/]?\s*(?P<u>" + UNIT_PATTERN + r")", re.IGNORECASE
+    r"(?:кол-?во|количество|qty)\s*+[,(/]?\s*+(?P<u>" + UNIT_PATTERN + r")", re.IGNORECASE
 )
+_SPACES: Final = re.compile(r"\s+")
+_ALIGNED_GAP: Final = re.compile(r"\S\s{2,}(?=\S)")
+_GAP: Final = re.compile(r"\s{2,}")
+_WORDS_RUN: Final = re.compile(r"\S+(?:\s\S+)*")
+_NOT_NUMBER_CHAR: Final = re.compile(r"[^\d\s\u00a0.,-]")
+_DIGIT: Final = re.compile(r"\d")
+_UNIT_RE: Final = re.compile(UNIT_PATTERN, re.IGNORECASE)
+_TWO_LETTERS: Final = re.compile(r"[A-Za-zА-Яа-яЁё]{2}")
+_MONEY_CHARS: Final = re.compile(r"[\d\s.,]")
+_VAT_INCLUDED_ROW: Final = re.compile(r"^\s*в\s*т", re.IGNORECASE)
+_RULE_CELL: Final = re.compile(r"[-=:+_\s]*")
+_CURRENCY_IN_HEADER: Final = re.compile(r"(руб|₽|usd|\$|eur|€|cny|юан)", re.IGNORECASE)
+_COLUMN_START: Final = re.compile(r"(?:(?<=\s{2})|^)\S")
+_POSITION_CELL: Final = re.compile(r"\d{1,3}\.?")
 
 
 @dataclass
@@ -80,7 +96,7 @@ class Table:
 
 
 def cell_role(cell: str) -> Role | None:
-    c = re.sub(r"\s+", " ", cell.lower().replace("ё", "е")).strip(" :*")
+    c = _SPACES.sub(" ", cell.lower().replace("ё", "е")).strip(" :*")
     if not c or len(c) > 60:
         return None
     for role, rx in _ROLE_RULES:
@@ -119,7 +135,7 @@ def split_mode(line: str) -> SplitMode | None:
         return "semi"
     if line.count("|") >= 2:
         return "pipe"
-    if len(re.findall(r"\S\s{2,}(?=\S)", line)) >= 1:
+    if _ALIGNED_GAP.search(line):
         return "space"
     return None
 
@@ -136,11 +152,11 @@ def split_cells(line: str, mode: SplitMode) -> list[str]:
         if cells and not cells[-1]:
             cells = cells[:-1]
         return cells
-    return [c.strip() for c in re.split(r"\s{2,}", line.strip())]
+    return [c.strip() for c in _GAP.split(line.strip())]
 
 
 def _spans(line: str) -> list[tuple[int, int, str]]:
-    return [(m.start(), m.end(), m.group(0)) for m in re.finditer(r"\S+(?:\s\S+)*", line)]
+    return [(m.start(), m.end(), m.group(0)) for m in _WORDS_RUN.finditer(line)]
 
 
 def _align(line: str, starts: list[int], header: list[str]) -> list[str]:
@@ -165,8 +181,8 @@ def _align(line: str, starts: list[int], header: list[str]) -> list[str]:
 
 
 def _num(cell: str) -> Decimal | None:
-    s = re.sub(r"[^\d\s\u00a0.,-]", "", cell).strip()
-    if not s or not re.search(r"\d", s):
+    s = _NOT_NUMBER_CHAR.sub("", cell).strip()
+    if not s or not _DIGIT.search(s):
         return None
     m = NUMBER_RE.search(s)
     return parse_number(m.group(0)) if m else None
@@ -180,7 +196,7 @@ def _quantity(cell: str) -> tuple[Decimal | None, Unit | None]:
             amount *= 1000
         return amount, normalize_unit(m.group("u")) if m.group("u") else None
     amount = parse_amount(cell)
-    unit_m = re.search(UNIT_PATTERN, cell, re.IGNORECASE)
+    unit_m = _UNIT_RE.search(cell)
     return amount, normalize_unit(unit_m.group(0)) if unit_m else None
 
 
@@ -195,7 +211,7 @@ def _row(
     cells: list[str], roles: dict[Role, int], unit_hint: Unit | None, spec: tuple[int, ...] = ()
 ) -> TableRow | None:
     name = _cell(cells, roles, "name")
-    if not re.search(r"[A-Za-zА-Яа-яЁё]{2}", name):
+    if not _TWO_LETTERS.search(name):
         return None
     extra = [cells[i].strip() for i in spec if i < len(cells) and cells[i].strip(" -—–")]
     if extra:
@@ -208,7 +224,7 @@ def _row(
     price_cell = _cell(cells, roles, "price")
     sum_cell = _cell(cells, roles, "sum")
     row = TableRow(
-        name=re.sub(r"\s+", " ", name).strip(),
+        name=_SPACES.sub(" ", name).strip(),
         quantity=qty,
         unit=unit or ("шт" if qty is not None else None),
         price=_num(price_cell),
@@ -225,10 +241,10 @@ def _row(
             )
             if x
         ),
-        currency=currency_of(re.sub(r"[\d\s.,]", "", price_cell or sum_cell)) or None,
+        currency=currency_of(_MONEY_CHARS.sub("", price_cell or sum_cell)) or None,
     )
     num_cell = _cell(cells, roles, "num")
-    if num_cell.isdigit():
+    if num_cell.isdigit() and len(num_cell) <= 6:
         row.position = int(num_cell)
     if (
         row.quantity is None
@@ -253,7 +269,7 @@ def _sub_header(cells: list[str]) -> bool:
     filled = [c.strip() for c in cells if c.strip()]
     return (
         bool(filled)
-        and not any(re.search(r"\d", c) for c in filled)
+        and not any(_DIGIT.search(c) for c in filled)
         and all(len(c) <= 30 for c in filled)
         and any(cell_role(c) is not None for c in filled)
     )
@@ -351,12 +367,12 @@ def read_table(rows: list[list[str]], start: int) -> Table | None:
         if _VAT_ROW.match(first):
             vat = vat_statement(" ".join(cells))
             table.vat_included = table.vat_included if vat is None else vat
-            if re.match(r"^\s*в\s*т", first, re.IGNORECASE):
+            if _VAT_INCLUDED_ROW.match(first):
                 table.vat_included = True
             table.used.add(i)
             i += 1
             continue
-        if all(re.fullmatch(r"[-=:+_\s]*", c) for c in cells):
+        if all(_RULE_CELL.fullmatch(c) for c in cells):
             table.used.add(i)
             i += 1
             continue  # a rule under the header: |---|---|
@@ -372,7 +388,7 @@ def read_table(rows: list[list[str]], start: int) -> Table | None:
 
 
 def _header_currency(text: str) -> Currency | None:
-    m = re.search(r"(руб|₽|usd|\$|eur|€|cny|юан)", text, re.IGNORECASE)
+    m = _CURRENCY_IN_HEADER.search(text)
     return currency_of(m.group(1)) if m else None
 
 
@@ -405,7 +421,7 @@ def tables_in_lines(lines: list[str]) -> list[Table]:
         if header_roles(header) is None:
             i += 1
             continue
-        starts = [m.start() for m in re.finditer(r"(?:(?<=\s{2})|^)\S", lines[i])]
+        starts = [m.start() for m in _COLUMN_START.finditer(lines[i])]
         grid: list[list[str]] = [header]
         index: list[int] = [i]
         j = i + 1
@@ -452,7 +468,7 @@ def headerless_row_text(cells: list[str]) -> str:
             parts[-1] = f"{parts[-1]} {c}"
             continue
         parts.append(c)
-    if parts and re.fullmatch(r"\d{1,3}\.?", parts[0]) and len(parts) > 2:
+    if parts and _POSITION_CELL.fullmatch(parts[0]) and len(parts) > 2:
         parts = [f"{parts[0].rstrip('.')}.", " — ".join(parts[1:])]
         return " ".join(parts)
     return " — ".join(parts)

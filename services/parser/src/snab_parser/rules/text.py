@@ -17,20 +17,20 @@ from snab_mailparse import ParsedMail
 from snab_parser.rules.html import has_table, html_to_text
 
 _FORWARD_MARKER: Final = re.compile(
-    r"^\s*(?:-{2,}\s*)?(?:пересылаемое сообщение|forwarded message|переадресованное сообщение"
+    r"^\s*+(?:-{2,}\s*+)?(?:пересылаемое сообщение|forwarded message|переадресованное сообщение"
     r"|начало переадресованного сообщения|begin forwarded message|пересланное сообщение)"
-    r"\s*:?\s*(?:-{2,})?\s*$",
+    r"\s*+:?\s*+(?:-{2,})?\s*+$",
     re.IGNORECASE,
 )
 _FORWARD_END: Final = re.compile(
-    r"^\s*-{2,}\s*(?:конец пересылаемого сообщения|end of forwarded message)\s*-{2,}\s*$",
+    r"^\s*+-{2,}\s*+(?:конец пересылаемого сообщения|end of forwarded message)\s*+-{2,}\s*+$",
     re.IGNORECASE,
 )
 _ORIGINAL_MARKER: Final = re.compile(
-    r"^\s*-{2,}\s*(?:original message|исходное сообщение|исходное письмо)\s*-{2,}\s*$",
+    r"^\s*+-{2,}\s*+(?:original message|исходное сообщение|исходное письмо)\s*+-{2,}\s*+$",
     re.IGNORECASE,
 )
-_UNDERSCORES: Final = re.compile(r"^\s*_{8,}\s*$")
+_UNDERSCORES: Final = re.compile(r"^\s*+_{8,}\s*+$")
 _HEADER_FROM: Final = re.compile(r"^\s*\*?(?:от|from)\s*:\*?\s*\S", re.IGNORECASE)
 _HEADER_OTHER: Final = re.compile(
     r"^\s*\*?(?:отправлено|sent|дата|date|кому|to|тема|subject|копия|cc)\s*:", re.IGNORECASE
@@ -40,15 +40,15 @@ HEADER_LINE: Final = re.compile(
     re.IGNORECASE,
 )
 _ATTRIBUTION_END: Final = re.compile(
-    r"(?:пишет|писал\(а\)|написал\(а\)|написала?|wrote|пишут)\s*:\s*$", re.IGNORECASE
+    r"(?:пишет|писал\(а\)|написал\(а\)|написала?|wrote|пишут)\s*+:\s*+$", re.IGNORECASE
 )
 _ATTRIBUTION_ADDR: Final = re.compile(
     r"^.{0,160}(?:\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{1,2}\s+[а-яa-z]+\.?\s+\d{4}|\d{1,2}:\d{2})"
-    r".{0,160}<[^<>@\s]+@[^<>\s]+>\s*:\s*$",
+    r".{0,160}<[^<>@\s]+@[^<>\s]+>\s*+:\s*+$",
     re.IGNORECASE,
 )
 _SIGNATURE_START: Final = re.compile(
-    r"^\s*(?:--\s*|—\s*|-- ?|"
+    r"^\s*+(?:--\s*|—\s*|-- ?|"
     r"(?:с уважением|с наилучшими пожеланиями|всего (?:доброго|хорошего)|best regards"
     r"|kind regards|regards|with regards|искренне ваш)\b.*|"
     r"(?:отправлено|sent|послано)\s+(?:из|с|со|from|via)\s+.*|"
@@ -66,10 +66,18 @@ _FWD_SUBJECT: Final = re.compile(
     re.IGNORECASE,
 )
 _REPLY_SUBJECT: Final = re.compile(r"^\s*(?:re|ответ|отв|aw)\s*(?:\[\d+\])?\s*:", re.IGNORECASE)
+_BLOCKQUOTE: Final = re.compile(r"<blockquote", re.IGNORECASE)
+_RFQ_IN_SUBJECT: Final = re.compile(r"\bRFQ-\d{4}-\d+", re.IGNORECASE)
+_QUOTE_MARKS: Final = re.compile(r"^\s*+(?:>\s?)+")
 
 
+# What the rules read of a body: its first characters, lines and, of each line, its first
+# characters. Real letters are far below these; the rest of a longer text is left for a
+# manager (the result says the text was cut).
+MAX_TEXT_CHARS: Final = 200_000
+MAX_HTML_CHARS: Final = 1_000_000
 MAX_LINES: Final = 5000
-MAX_LINE: Final = 5000
+MAX_LINE: Final = 2000
 
 
 @dataclass
@@ -90,6 +98,8 @@ class Segment:
 class Body:
     segments: list[Segment]
     history: list[str]
+    #: the text was longer than the rules read (characters, lines or a line's length)
+    cut: bool = False
 
     @property
     def own(self) -> Segment:
@@ -99,16 +109,15 @@ class Body:
         return [line for seg in self.segments for line in seg.body]
 
 
-def message_text(mail: ParsedMail) -> str:
-    """The text to read: the HTML rendered by us when it holds a table or is the only body."""
+def message_text(mail: ParsedMail) -> tuple[str, bool]:
+    """The text to read (the HTML rendered by us when it holds a table or is the only body),
+    and whether the HTML was longer than the rules read."""
     html = mail.html
-    if html and (
-        not mail.text.strip() or has_table(html) or re.search(r"<blockquote", html, re.IGNORECASE)
-    ):
-        rendered = html_to_text(html)
+    if html and (not mail.text.strip() or has_table(html) or _BLOCKQUOTE.search(html)):
+        rendered = html_to_text(html[:MAX_HTML_CHARS])
         if rendered.strip():
-            return rendered
-    return mail.text or ""
+            return rendered, len(html) > MAX_HTML_CHARS
+    return mail.text or "", False
 
 
 def is_forward(mail: ParsedMail) -> bool:
@@ -121,12 +130,21 @@ def is_reply(mail: ParsedMail) -> bool:
     return (
         bool(mail.in_reply_to)
         or bool(_REPLY_SUBJECT.match(subject))
-        or bool(re.search(r"\bRFQ-\d{4}-\d+", subject, re.IGNORECASE))
+        or bool(_RFQ_IN_SUBJECT.search(subject))
     )
 
 
 def _strip_quote(line: str) -> str:
-    return re.sub(r"^\s*(?:>\s?)+", "", line)
+    return _QUOTE_MARKS.sub("", line)
+
+
+def _attribution(line: str, stripped: str) -> bool:
+    """ "Иван Петров пишет:", "15.12.2026, 10:00, Иван <ivan@x.example>:" above quoted text."""
+    return (
+        len(stripped) < 300
+        and stripped.endswith(":")
+        and bool(_ATTRIBUTION_END.search(stripped) or _ATTRIBUTION_ADDR.match(line))
+    )
 
 
 def _history_start(lines: list[str], i: int) -> str | None:
@@ -144,7 +162,7 @@ def _history_start(lines: list[str], i: int) -> str | None:
         if any(_HEADER_OTHER.match(ln) for ln in following):
             return "reply"
     stripped = line.strip()
-    if len(stripped) < 300 and (_ATTRIBUTION_END.search(stripped) or _ATTRIBUTION_ADDR.match(line)):
+    if _attribution(line, stripped):
         return "reply"
     if stripped.startswith(">"):
         return "quote"
@@ -166,10 +184,7 @@ def _skip_headers(lines: list[str], i: int) -> tuple[int, list[str]]:
     while i < n:
         line = lines[i]
         stripped = line.strip()
-        if HEADER_LINE.match(line) or (
-            len(stripped) < 300
-            and (_ATTRIBUTION_END.search(stripped) or _ATTRIBUTION_ADDR.match(line))
-        ):
+        if HEADER_LINE.match(line) or _attribution(line, stripped):
             header.append(stripped)
             i += 1
             # a wrapped header value ("Кому: a@b,\n c@d")
@@ -248,10 +263,13 @@ def split_body(text: str, *, forward: bool, reply: bool) -> Body:
     ``reply``: the message is a reply, so quoted text is history.
     When it is neither, text below a header block is treated as forwarded.
     """
-    lines = [
-        line[:MAX_LINE]
-        for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")[:MAX_LINES]
-    ]
+    all_lines = text[:MAX_TEXT_CHARS].replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = [line[:MAX_LINE] for line in all_lines[:MAX_LINES]]
+    cut = (
+        len(text) > MAX_TEXT_CHARS
+        or len(all_lines) > MAX_LINES
+        or any(len(line) > MAX_LINE for line in all_lines[:MAX_LINES])
+    )
     segments: list[Segment] = []
     history: list[str] = []
     current = Segment(forwarded=False)
@@ -304,8 +322,11 @@ def split_body(text: str, *, forward: bool, reply: bool) -> Body:
         current_lines = []
     _split_signature(current, current_lines)
     segments.append(current)
-    return Body(segments=segments, history=history)
+    return Body(segments=segments, history=history, cut=cut)
 
 
 def split_message(mail: ParsedMail) -> Body:
-    return split_body(message_text(mail), forward=is_forward(mail), reply=is_reply(mail))
+    text, html_cut = message_text(mail)
+    body = split_body(text, forward=is_forward(mail), reply=is_reply(mail))
+    body.cut = body.cut or html_cut
+    return body

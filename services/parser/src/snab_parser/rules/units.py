@@ -146,8 +146,12 @@ _SYNONYMS: Final[dict[Unit, tuple[str, ...]]] = {
 }
 
 
+_SPACES_AND_DOTS: Final = re.compile(r"[\s.]")
+_CYRILLIC_WORD: Final = re.compile(r"[а-яе]+")
+
+
 def _key(text: str) -> str:
-    return re.sub(r"[\s.]", "", text.lower().replace("ё", "е"))
+    return _SPACES_AND_DOTS.sub("", text.lower().replace("ё", "е"))
 
 
 _LOOKUP: Final[dict[str, Unit]] = {
@@ -197,7 +201,7 @@ def _word_forms() -> list[str]:
     words: set[str] = set()
     for unit, spellings in _SYNONYMS.items():
         for s in (*spellings, unit):
-            if re.fullmatch(r"[а-яе]+", s) and s not in {"квм", "кубм", "погм", "погонныхметров"}:
+            if _CYRILLIC_WORD.fullmatch(s) and s not in {"квм", "кубм", "погм", "погонныхметров"}:
                 words.add(s)
     words.discard("пм")
     words.discard("мп")

@@ -6,39 +6,67 @@ reads that raw message back and parses it with ``snab_mailparse`` exactly as the
 its stored attachments are read instead. A message with neither can never be parsed: it is
 rejected as permanent and lands in the dead-letter queue. Storage errors other than "not
 found" are transient: the message is retried.
+
+The reading itself (MIME, attachments, rules) runs in a worker process of the reader pool,
+within a time and memory budget; this process only waits for it (and for the LLM). A mail
+whose reading is stopped is recorded with the reason and classified ``unparseable`` for a
+manager, and its message is acknowledged like any other: it never blocks the next one.
+So that a redelivery does not read it again, a reading that lasts (over a second; most take
+milliseconds) is noted in ``parse_jobs`` in a transaction of its own, and its verdict when
+it is stopped: a mail found there already stopped, or begun more times than a message is
+delivered before the dead-letter queue without ever being answered (the process died while
+reading it), is classified at once.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import time
 import uuid
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import insert
+from sqlalchemy import delete, func, insert, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from snab_contracts.mail import ClassifiedReason, MailReceived
 from snab_kit.consume import Permanent, Tx
 from snab_kit.logging import get_logger
 from snab_kit.storage import ObjectStorage
-from snab_mailparse import Address, Attachment, ParsedMail, parse_message
-from snab_parser.db.tables import parse_attempts
-from snab_parser.domain.events import ParsedEvent, classified, flag_reason, to_event
+from snab_mailparse import Address, Attachment, ParsedMail
+from snab_parser import messages
+from snab_parser.attachments import DEFAULT_LIMITS, AttachmentLimits
+from snab_parser.db.tables import parse_attempts, parse_jobs
+from snab_parser.domain.boundary import storable_text
+from snab_parser.domain.events import ParsedEvent, classified, flag_reason, stopped, to_event
 from snab_parser.extractors import ParseEngine, ParseOutcome
+from snab_parser.pool import Overrun, ReadingPool
+from snab_parser.reading import Reading, ReadJob
 from snab_parser.result import ParseResult
+
+UnitOfWork = Callable[[], AbstractAsyncContextManager[Tx]]
 
 log = get_logger(__name__)
 
 InputSource = Literal["raw", "event", "flags"]
 _NOT_FOUND_CODES = frozenset({"NoSuchKey", "404", "NotFound"})
+_HASH_INLINE = 1024 * 1024
+# A reading still going after this long is noted in parse_jobs (most take milliseconds and
+# never touch the table).
+NOTE_AFTER_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
 class MailInput:
-    mail: ParsedMail
+    """The raw message, or when it is gone the mail rebuilt from the event."""
+
     source: InputSource
+    raw: bytes | None = None
+    mail: ParsedMail | None = None
 
 
 def _is_not_found(exc: Exception) -> bool:
@@ -60,11 +88,18 @@ async def fetch(storage: ObjectStorage, key: str) -> bytes | None:
         raise
 
 
+async def _sha256(data: bytes) -> str:
+    if len(data) < _HASH_INLINE:
+        return hashlib.sha256(data).hexdigest()
+    # a big message (up to 25 MB) is hashed by a thread: the event loop never waits on it
+    return await asyncio.to_thread(lambda: hashlib.sha256(data).hexdigest())
+
+
 async def load_mail(event: MailReceived, storage: ObjectStorage) -> MailInput:
     raw = await fetch(storage, event.raw_key)
     if raw is not None:
-        if hashlib.sha256(raw).hexdigest() == event.raw_sha256:
-            return MailInput(await asyncio.to_thread(parse_message, raw), "raw")
+        if await _sha256(raw) == event.raw_sha256:
+            return MailInput("raw", raw=raw)
         log.warning("raw_checksum_mismatch", mail_id=str(event.mail_id), key=event.raw_key)
     else:
         log.warning("raw_missing", mail_id=str(event.mail_id), key=event.raw_key)
@@ -99,7 +134,11 @@ async def load_mail(event: MailReceived, storage: ObjectStorage) -> MailInput:
         defects=list(event.flags.defects),
         raw_sha256=event.raw_sha256,
     )
-    return MailInput(mail, "event")
+    return MailInput("event", mail=mail)
+
+
+def _storable(attempt: dict[str, Any]) -> dict[str, Any]:
+    return {k: storable_text(v) if isinstance(v, str) else v for k, v in attempt.items()}
 
 
 def _flagged_result(reason: ClassifiedReason) -> ParseResult:
@@ -115,12 +154,45 @@ def _flagged_result(reason: ClassifiedReason) -> ParseResult:
     )
 
 
+def _stopped_result(reason: str) -> ParseResult:
+    """The label-shaped record of a mail whose reading was stopped."""
+    return ParseResult(
+        kind="other",
+        other_reason="not_procurement",
+        confidence=0.0,
+        needs_review=True,
+        review_reasons=[f"too_expensive_to_parse: {reason}"],
+    )
+
+
+@dataclass(frozen=True)
+class Stopped:
+    reason: str  # time, memory, crash, unfinished
+    seconds: float | None
+    detail: str
+
+
 class MailParser:
     """``mail.received`` -> one of ``order.parsed``, ``quote.parsed``, ``mail.classified``."""
 
-    def __init__(self, *, engine: ParseEngine, storage: ObjectStorage) -> None:
+    def __init__(
+        self,
+        *,
+        engine: ParseEngine,
+        storage: ObjectStorage,
+        pool: ReadingPool,
+        transaction: UnitOfWork,
+        limits: AttachmentLimits = DEFAULT_LIMITS,
+        max_starts: int = 5,
+        note_after: float = NOTE_AFTER_SECONDS,
+    ) -> None:
         self.engine = engine
         self.storage = storage
+        self.pool = pool
+        self.transaction = transaction
+        self.limits = limits
+        self.max_starts = max_starts
+        self.note_after = note_after
 
     async def handle(self, event: MailReceived, tx: Tx) -> ParsedEvent:
         started = time.perf_counter()
@@ -137,19 +209,36 @@ class MailParser:
             await self._record(tx, event, out, "flags", _flagged_result(flagged), None, started)
         else:
             loaded = await load_mail(event, self.storage)
-            mail = loaded.mail
-            outcome = await self.engine.parse(mail)
-            parsed_flag: ClassifiedReason | None = (
-                "bounce" if mail.bounce else "auto_reply" if mail.auto_reply else None
-            )
-            out = to_event(
-                event,
-                outcome.result,
-                extractor=outcome.extractor,
-                text=mail.text or event.text,
-                parsed_flags=parsed_flag,
-            )
-            await self._record(tx, event, out, loaded.source, outcome.result, outcome, started)
+            reading, halt, noted = await self._read(event, loaded)
+            if halt is not None:
+                note = messages.too_expensive(
+                    halt.reason,
+                    seconds=self.pool.budget.seconds,
+                    memory_mb=self.pool.budget.memory_mb,
+                )
+                out = stopped(event, note)
+                await self._record(
+                    tx, event, out, loaded.source, _stopped_result(halt.reason), None, started,
+                    stopped_reason=halt.reason,
+                )  # fmt: skip
+            else:
+                assert reading is not None
+                outcome = await self.engine.finish(reading)
+                parsed_flag: ClassifiedReason | None = (
+                    "bounce" if reading.bounce else "auto_reply" if reading.auto_reply else None
+                )
+                out = to_event(
+                    event,
+                    outcome.result,
+                    extractor=outcome.extractor,
+                    text=reading.text or event.text,
+                    parsed_flags=parsed_flag,
+                )
+                await self._record(tx, event, out, loaded.source, outcome.result, outcome, started)
+            if noted:  # recorded now: nothing of it is in progress any more
+                await tx.session.execute(
+                    delete(parse_jobs).where(parse_jobs.c.event_id == event.id)
+                )
         await tx.emit(out)
         log.info(
             "mail_parsed",
@@ -161,6 +250,84 @@ class MailParser:
         )
         return out
 
+    async def _read(
+        self, event: MailReceived, loaded: MailInput
+    ) -> tuple[Reading | None, Stopped | None, bool]:
+        """The worker's reading of the mail, or why there is none; and whether it was noted
+        in ``parse_jobs`` (a reading that lasts)."""
+        job = ReadJob(
+            raw=loaded.raw, mail=loaded.mail, llm_chars=self.engine.llm_chars, limits=self.limits
+        )
+        reading = asyncio.ensure_future(self.pool.read(job))
+        noted = False
+        try:
+            done, _ = await asyncio.wait({reading}, timeout=self.note_after)
+            if not done:
+                noted = True
+                earlier = await self._begin(event)
+                if earlier is not None:  # stopped once already, or never answered
+                    log.warning(
+                        "reading_skipped", mail_id=str(event.mail_id), reason=earlier.reason
+                    )
+                    return None, earlier, noted
+            try:
+                return await reading, None, noted
+            except Overrun as over:
+                halt = Stopped(over.reason, over.seconds, over.detail)
+                if not noted:
+                    noted = True
+                    await self._begin(event)
+                await self._note_stopped(event, halt)
+                return None, halt, noted
+        finally:
+            if not reading.done():
+                reading.cancel()  # the pool stops its worker
+                with contextlib.suppress(asyncio.CancelledError, Overrun):
+                    await reading
+
+    async def _begin(self, event: MailReceived) -> Stopped | None:
+        """Note that reading begins (committed at once); an earlier verdict, if there is one."""
+        async with self.transaction() as tx:
+            # A guard, not a record: losing the last few in a database crash is harmless, so
+            # this commit does not wait for the disk (one commit per mail already does).
+            await tx.session.execute(text("SET LOCAL synchronous_commit TO OFF"))
+            row = (
+                await tx.session.execute(
+                    pg_insert(parse_jobs)
+                    .values(event_id=event.id, mail_id=event.mail_id, starts=1)
+                    .on_conflict_do_update(
+                        index_elements=[parse_jobs.c.event_id],
+                        set_={"starts": parse_jobs.c.starts + 1, "updated_at": func.now()},
+                    )
+                    .returning(
+                        parse_jobs.c.starts,
+                        parse_jobs.c.stopped_reason,
+                        parse_jobs.c.stopped_detail,
+                        parse_jobs.c.seconds,
+                    )
+                )
+            ).one()
+        if row.stopped_reason is not None:
+            return Stopped(row.stopped_reason, row.seconds, row.stopped_detail or "")
+        if row.starts > self.max_starts:
+            # Begun this often and never answered, failed or stopped: each time the process
+            # went down while reading it. Reading it again would take the next one down.
+            return Stopped("unfinished", None, f"begun {row.starts} times without an answer")
+        return None
+
+    async def _note_stopped(self, event: MailReceived, halt: Stopped) -> None:
+        async with self.transaction() as tx:
+            await tx.session.execute(
+                update(parse_jobs)
+                .where(parse_jobs.c.event_id == event.id)
+                .values(
+                    stopped_reason=halt.reason,
+                    stopped_detail=halt.detail[:1000],
+                    seconds=halt.seconds,
+                    updated_at=func.now(),
+                )
+            )
+
     async def _record(
         self,
         tx: Tx,
@@ -170,6 +337,8 @@ class MailParser:
         result: ParseResult,
         outcome: ParseOutcome | None,
         started: float,
+        *,
+        stopped_reason: str | None = None,
     ) -> None:
         call = outcome.llm_call if outcome else None
         await tx.session.execute(
@@ -194,13 +363,15 @@ class MailParser:
                 fallback_reason=outcome.fallback_reason if outcome else None,
                 llm_model=call.model if call else None,
                 llm_outcome=call.outcome if call else None,
-                llm_raw=call.raw if call else None,
-                llm_error=call.error if call else None,
-                llm_attempts=[a.as_dict() for a in call.attempts] if call else [],
+                # the model's own words may echo the mail: stored as PostgreSQL accepts text
+                llm_raw=storable_text(call.raw) if call and call.raw else None,
+                llm_error=storable_text(call.error) if call and call.error else None,
+                llm_attempts=[_storable(a.as_dict()) for a in call.attempts] if call else [],
                 llm_prompt_tokens=call.prompt_tokens if call else None,
                 llm_completion_tokens=call.completion_tokens if call else None,
                 rules_seconds=outcome.rules_seconds if outcome else None,
                 llm_seconds=outcome.llm_seconds if outcome and call else None,
                 total_seconds=time.perf_counter() - started,
+                stopped_reason=stopped_reason,
             )
         )

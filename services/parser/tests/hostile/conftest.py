@@ -1,0 +1,8 @@
+"""The hostile corpus's generator is importable by its tests (its CASES name the cases)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
