@@ -19,6 +19,11 @@ def _redact(_: Any, __: str, event_dict: MutableMapping[str, Any]) -> MutableMap
     return event_dict
 
 
+def _stderr_logger(*_: Any) -> structlog.PrintLogger:
+    """A logger on the stderr of the moment (a test's capture may have replaced it)."""
+    return structlog.PrintLogger(file=sys.stderr)
+
+
 def configure_logging(*, service: str, level: str = "INFO", fmt: str = "json") -> None:
     shared: list[structlog.types.Processor] = [
         structlog.contextvars.merge_contextvars,
@@ -40,8 +45,11 @@ def configure_logging(*, service: str, level: str = "INFO", fmt: str = "json") -
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
-        cache_logger_on_first_use=True,
+        logger_factory=_stderr_logger,
+        # Not cached: a cached logger keeps the level and the stream of the configuration it
+        # first saw, so a later configure_logging (another service or a CLI in the same
+        # process) would not reach module-level loggers already used.
+        cache_logger_on_first_use=False,
     )
     structlog.contextvars.bind_contextvars(service=service)
     # Libraries that log through the standard library go to stderr at WARNING and above.
