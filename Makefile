@@ -5,8 +5,11 @@ UV := .tools/bin/uv
 VENV := .venv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
+# Compiled bytecode of every dependency is written once, at install: a machine that sets
+# PYTHONDONTWRITEBYTECODE would otherwise compile sqlalchemy & co. in every process start.
+export UV_COMPILE_BYTECODE := 1
 
-.PHONY: run test lint format contracts env-example bench clean-data help
+.PHONY: run test lint format contracts env-example bench bench-bus compile clean-data help
 
 help:
 	@echo "make run        start the whole system (embedded NATS and PostgreSQL under .data/)"
@@ -14,7 +17,8 @@ help:
 	@echo "make lint       ruff and mypy"
 	@echo "make contracts  export JSON Schema of every message to libs/contracts/schemas"
 	@echo "make env-example  write .env.example from the settings classes"
-	@echo "make bench      durable bus throughput benchmark"
+	@echo "make bench      the whole pipeline: start time, throughput, latency, memory"
+	@echo "make bench-bus  durable bus throughput against raw NATS"
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -24,10 +28,14 @@ $(VENV)/.synced: $(UV) pyproject.toml uv.lock $(wildcard libs/*/pyproject.toml s
 	$(UV) sync --python $(PYTHON)
 	@touch $@
 
-run: $(VENV)/.synced
+# The project's own modules, compiled the same way (only what changed since the last time).
+compile: $(VENV)/.synced
+	@$(VENV)/bin/python -m compileall -q -j 0 libs services deploy/local tests bench > /dev/null
+
+run: compile
 	$(VENV)/bin/python deploy/local/run.py
 
-test: $(VENV)/.synced
+test: compile
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.synced
@@ -47,7 +55,10 @@ contracts: $(VENV)/.synced
 env-example: $(VENV)/.synced
 	$(VENV)/bin/python deploy/local/envdoc.py
 
-bench: $(VENV)/.synced
+bench: compile
+	$(VENV)/bin/python bench/pipeline.py $(BENCH_ARGS)
+
+bench-bus: $(VENV)/.synced
 	$(VENV)/bin/python libs/kit/bench/bus_throughput.py
 
 clean-data:

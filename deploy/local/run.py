@@ -1,8 +1,9 @@
 """``make run``: the whole system on one machine.
 
-Starts an embedded NATS (JetStream) and an embedded PostgreSQL under ``.data/`` unless
-``NATS_URL`` / ``DATABASE_URL`` are set, creates the streams, migrates every schema,
-starts every service with its log lines prefixed by its name, and prints the URLs.
+Starts an embedded NATS (JetStream) and an embedded PostgreSQL under ``.data/`` side by
+side unless ``NATS_URL`` / ``DATABASE_URL`` are set, creates the streams, starts every
+service (each migrates its own schema first, ``--migrate``) with its log lines prefixed by
+its name, and prints the URLs.
 
 A service that exits is started again after a pause (1 s, doubling up to 30 s while it
 keeps failing; back to 1 s once it has stayed up for a minute), and the console says why
@@ -26,6 +27,7 @@ import time
 import urllib.request
 from collections import deque
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,7 +44,6 @@ from snab_kit.embedded import (
     port_open,
     with_database,
 )
-from snab_kit.migrations import upgrade
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import envdoc  # next to this file
@@ -182,8 +183,10 @@ def port_problems(bindings: dict[str, Binding]) -> list[str]:
 def start_servers(
     env: dict[str, str], data: Path, nats_port: int, stops: list[tuple[str, Callable[[], None]]]
 ) -> None:
+    """The embedded NATS and PostgreSQL (those not given by URL), started side by side."""
     data.mkdir(parents=True, exist_ok=True)
-    if not env.get("NATS_URL"):
+
+    def start_nats() -> None:
         port: int | None = nats_port
         if port_open("127.0.0.1", nats_port):
             say(
@@ -195,24 +198,33 @@ def start_servers(
         env["NATS_URL"] = nats.start()
         stops.append(("embedded NATS", nats.stop))
         say(f"embedded NATS (JetStream) at {env['NATS_URL']}, data in {data / 'nats'}")
-    if not env.get("DATABASE_URL"):
+
+    def start_postgres() -> None:
         pg = EmbeddedPostgres(data / "postgres")
         env["DATABASE_URL"] = with_database(pg.start(), "snab")
         stops.append(("embedded PostgreSQL", pg.stop))
         say(f"embedded PostgreSQL 16, data in {data / 'postgres'}")
+
+    starts = [
+        start
+        for start, given in ((start_nats, "NATS_URL"), (start_postgres, "DATABASE_URL"))
+        if not env.get(given)
+    ]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for future in [pool.submit(start) for start in starts]:
+            future.result()
     ensure_database(env["DATABASE_URL"])
     (data / "run.env").write_text(
         f"NATS_URL={env['NATS_URL']}\nDATABASE_URL={env['DATABASE_URL']}\n"
     )
 
 
-def migrate(env: dict[str, str]) -> None:
+def migrate_bus(env: dict[str, str]) -> None:
+    """Streams and KV buckets. Each service migrates its own schema as it starts
+    (``--migrate``), so the six run side by side."""
     names = BusNames(env.get("BUS_NAMESPACE", ""))
     for line in asyncio.run(migrate_url(env["NATS_URL"], names)):
         say(f"bus: {line}")
-    for svc in SERVICES:
-        upgrade(f"{svc.module}.migrations", env["DATABASE_URL"])
-    say("database: every schema is up to date")
 
 
 # -- supervision ---------------------------------------------------------------------------
@@ -465,11 +477,11 @@ def main() -> int:
     stops: list[tuple[str, Callable[[], None]]] = []
     try:
         start_servers(env, data, settings.embedded_nats_port, stops)
-        migrate(env)
+        migrate_bus(env)
         children = [
             Child(
                 name=svc.name,
-                argv=[sys.executable, "-m", svc.module],
+                argv=[sys.executable, "-m", svc.module, "--migrate"],
                 env={
                     **env,
                     bindings[svc.name].port_var: str(bindings[svc.name].port),

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from snab_kit.bus import BusNames
 from snab_kit.testing import wait_for
 from snab_mail.main import MailGateway, assemble
+from snab_mail.services import intake as intake_module
 from snab_mail.settings import MailgatewaySettings
 from tests.mail.support import Published, letter, outbox_drained, running, scalar, stream_count
 from tests.peers import DovecotServer
@@ -250,20 +251,22 @@ async def test_a_message_that_keeps_failing_is_set_aside_not_blocking(
     mail_db: AsyncEngine,
     make_settings: Callable[..., MailgatewaySettings],
     published: Published,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    gateway = assemble(imap_settings(make_settings, imap))
-    real_ingest = gateway.intake.ingest
+    real_parse = intake_module.parse_timed
 
-    async def ingest(raw: bytes, origin: Any, *, failed: str | None = None) -> Any:
-        if b"POISON" in raw and failed is None:
+    def parse_timed(raw: bytes, limits: Any) -> Any:
+        if b"POISON" in raw:
             raise ValueError("a bug this message triggers")
-        return await real_ingest(raw, origin, failed=failed)
+        return real_parse(raw, limits)
 
-    gateway.intake.ingest = ingest  # type: ignore[method-assign]
+    monkeypatch.setattr(intake_module, "parse_timed", parse_timed)
+    gateway = assemble(imap_settings(make_settings, imap))
+    poison, poison_id = letter("POISON", "POISON")
+    good, good_id = letter("Заявка на гвозди", "Гвозди 100 мм — 50 кг.")
     async with running(gateway):
         await ready(gateway)
-        poison, poison_id = letter("POISON", "POISON")
-        good, good_id = letter("Заявка на гвозди", "Гвозди 100 мм — 50 кг.")
+        # The batch that holds the poison fails whole, then its messages go one by one.
         await asyncio.to_thread(imap.append, poison)
         await asyncio.to_thread(imap.append, good)
         events = await published.wait("mail.received", 2, timeout=20)

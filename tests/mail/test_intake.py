@@ -282,3 +282,34 @@ async def test_hostile_input_is_stored_flagged_and_does_not_block(
     after = await gateway.intake.ingest(good, UPLOAD)
     assert not after.duplicate and not after.unparseable and after.message_id == message_id
     assert len(await outbox_events(mail_db)) == 2
+
+
+async def test_a_batch_is_taken_in_as_one_by_one_would(
+    mail_db: AsyncEngine,
+    make_settings: Callable[..., MailgatewaySettings],
+    gateway_for: Callable[[MailgatewaySettings], MailGateway],
+) -> None:
+    """Known content, the same bytes twice in one batch, an attachment: one row and one
+    event per distinct message, results in the order of the batch."""
+    gateway = gateway_for(make_settings())
+    known, known_id = letter("Уже были", "Гайка М8 — 100 шт.")
+    first = await gateway.intake.ingest(known, UPLOAD)
+    fresh, fresh_id = letter("Заявка", "Болт М8х30 — 200 шт.")
+    reply = _quote_reply()
+    results = await gateway.intake.ingest_batch(
+        [(known, UPLOAD), (fresh, UPLOAD), (reply, UPLOAD), (fresh, UPLOAD)]
+    )
+    assert [r.duplicate for r in results] == [True, False, False, True]
+    assert results[0].mail_id == first.mail_id
+    assert results[3].mail_id == results[1].mail_id
+    assert [r.message_id for r in results] == [
+        known_id,
+        fresh_id,
+        "<reply-42@metiz.example>",
+        fresh_id,
+    ]
+    events = await outbox_events(mail_db)
+    assert [e["message_id"] for e in events] == [known_id, fresh_id, "<reply-42@metiz.example>"]
+    assert events[2]["attachments"][0]["filename"] == "Счёт 15.csv"
+    assert await scalar(mail_db, "SELECT count(*) FROM mail.inbound_messages") == 3
+    assert await scalar(mail_db, "SELECT count(*) FROM mail.inbound_attachments") == 1

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import uuid
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -51,7 +52,9 @@ class LocalStorage:
 
         def write() -> None:
             path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(path.name + ".tmp")
+            # Its own temporary name: two writers of the same key (replicas, a batch that
+            # holds the same bytes twice) must not share one.
+            tmp = path.with_name(f"{path.name}.{uuid.uuid4().hex}.tmp")
             with open(tmp, "wb") as fh:
                 fh.write(data)
                 fh.flush()

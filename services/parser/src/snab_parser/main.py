@@ -36,8 +36,12 @@ def build(
         limits=limits,
         max_starts=settings.max_deliver,
     )
-    # Enough handlers to keep every reader busy while others wait for the LLM.
-    workers = max(settings.consumer_workers, settings.reader_workers)
+    # Enough handlers to keep every reader busy while others wait for the LLM, or (rules
+    # only) while others load their mail and commit their result.
+    workers = max(
+        settings.consumer_workers,
+        settings.reader_workers if settings.llm_enabled else 4 * settings.reader_workers,
+    )
     mail_received.register(service, parser, workers=workers)
 
     @service.on_startup

@@ -359,6 +359,7 @@ class MailboxPoller:
                 max_fetch_bytes=self.options.max_fetch_bytes,
             ):
                 fetched = await session.fetch(batch.uids, header_only=batch.header_only)
+                items: list[tuple[bytes, Origin]] = []
                 for uid in batch.uids:
                     raw = fetched.get(uid)
                     if raw is None:
@@ -373,7 +374,8 @@ class MailboxPoller:
                         resync=resync_until is not None and uid <= resync_until,
                         header_only_of=sizes.get(uid) if batch.header_only else None,
                     )
-                    await self._ingest(raw, origin)
+                    items.append((raw, origin))
+                await self._ingest_batch(items)
             last = max(last, chunk[-1])
         async with self.transaction() as tx:
             await tx.session.execute(
@@ -385,6 +387,24 @@ class MailboxPoller:
                 )
                 .values(synced_at=datetime.now(UTC))
             )
+
+    async def _ingest_batch(self, items: list[tuple[bytes, Origin]]) -> None:
+        """Take a fetched batch in with one transaction; should that fail for anything but
+        an outage, take its messages in one by one, so that one bad message is found and
+        set aside while the others go on."""
+        try:
+            await self.intake.ingest_batch(items)
+        except UNAVAILABLE:
+            raise
+        except Exception as exc:
+            log.warning(
+                "imap_batch_taken_one_by_one",
+                mailbox=self.label,
+                messages=len(items),
+                error=f"{type(exc).__name__}: {exc}",
+            )
+            for raw, origin in items:
+                await self._ingest(raw, origin)
 
     async def _ingest(self, raw: bytes, origin: Origin) -> None:
         """Take one message in. If the same message keeps failing (a bug its content

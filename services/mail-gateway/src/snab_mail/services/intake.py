@@ -70,6 +70,20 @@ class IngestResult:
     parse_cpu_seconds: float = 0.0
 
 
+@dataclass(frozen=True, slots=True)
+class Fresh:
+    """A message not seen before, parsed and with its bytes stored, about to be recorded."""
+
+    mail_id: uuid.UUID
+    origin: Origin
+    parsed: ParsedMail
+    refs: list[AttachmentRef]
+    key: str
+    sha: str
+    size: int
+    cpu: float
+
+
 def raw_key(sha256: str) -> str:
     return f"mail/raw/{sha256[:2]}/{sha256}.eml"
 
@@ -122,6 +136,67 @@ class Intake:
             metrics.PARSE_SECONDS.observe(cpu)
         else:
             parsed, cpu = _unread(raw, sha, f"intake failed: {failed}"), 0.0
+        fresh = await self._prepared(raw, origin, sha, key, parsed, cpu)
+        async with self.transaction() as tx:
+            duplicate_of = await self._record(tx, fresh)
+            if origin.uid is not None:
+                await self._advance_cursor(tx.session, origin)
+        return self._received(fresh, duplicate_of)
+
+    async def ingest_batch(self, items: Sequence[tuple[bytes, Origin]]) -> list[IngestResult]:
+        """Take in messages fetched together from one mailbox, as ``ingest`` would one by
+        one, but with one lookup of known content, their bytes stored side by side, one
+        parse call off the event loop and one transaction for every row, event and the
+        cursor (moved to the highest UID of the batch)."""
+        if not items:
+            return []
+        shas = [hashlib.sha256(raw).hexdigest() for raw, _ in items]
+        known = await self._stored_with_shas(set(shas))
+        new = [(raw, origin, sha) for (raw, origin), sha in zip(items, shas, strict=True)]
+        new = [(raw, origin, sha) for raw, origin, sha in new if sha not in known]
+        keys = await asyncio.gather(
+            *(self.storage.put(raw_key(sha), raw, "message/rfc822") for raw, _, sha in new)
+        )
+        readings = await asyncio.to_thread(
+            lambda: [parse_timed(raw, self.limits) for raw, _, _ in new]
+        )
+        for _, cpu in readings:
+            metrics.PARSE_SECONDS.observe(cpu)
+        prepared = await asyncio.gather(
+            *(
+                self._prepared(raw, origin, sha, key, parsed, cpu)
+                for (raw, origin, sha), key, (parsed, cpu) in zip(new, keys, readings, strict=True)
+            )
+        )
+        duplicates: list[uuid.UUID | None] = []
+        async with self.transaction() as tx:
+            for fresh in prepared:
+                duplicates.append(await self._record(tx, fresh))
+            last = max(
+                (origin for _, origin in items if origin.uid is not None),
+                key=lambda origin: origin.uid or 0,
+                default=None,
+            )
+            if last is not None:
+                await self._advance_cursor(tx.session, last)
+        recorded = iter(
+            self._received(fresh, duplicate_of)
+            for fresh, duplicate_of in zip(prepared, duplicates, strict=True)
+        )
+        out = []
+        for (_, origin), sha in zip(items, shas, strict=True):
+            if sha in known:
+                metrics.RECEIVED.labels(origin.source, "duplicate").inc()
+                mail_id, message_id = known[sha]
+                out.append(IngestResult(mail_id=mail_id, duplicate=True, message_id=message_id))
+            else:
+                out.append(next(recorded))
+        return out
+
+    async def _prepared(
+        self, raw: bytes, origin: Origin, sha: str, key: str, parsed: ParsedMail, cpu: float
+    ) -> Fresh:
+        """A parsed message made storable, its attachments stored."""
         storable(parsed)
         if origin.header_only_of is not None:
             parsed.unparseable = True
@@ -131,45 +206,47 @@ class Intake:
                 "header was fetched, the whole message stays in the mailbox",
             )
         refs = await self._store_attachments(parsed.attachments)
+        return Fresh(uuid.uuid4(), origin, parsed, refs, key, sha, len(raw), cpu)
 
-        mail_id = uuid.uuid4()
-        async with self.transaction() as tx:
-            session = tx.session
-            duplicate_of = None
-            if origin.resync and parsed.message_id:
-                duplicate_of = await self._same_message_id(session, origin, parsed.message_id)
-            if duplicate_of is None:
-                bounced = parsed.bounced_message_id or await self._bounced_by_recipient(
-                    session, parsed
-                )
-                event = self._event(mail_id, origin, parsed, refs, key, sha, len(raw), bounced)
-                inserted = await session.scalar(
-                    pg_insert(inbound_messages)
-                    .values(**self._row(mail_id, origin, parsed, key, sha, len(raw), cpu, event))
-                    .on_conflict_do_nothing()
-                    .returning(inbound_messages.c.id)
-                )
-                if inserted is not None:
-                    if refs:
-                        await session.execute(
-                            inbound_attachments.insert(),
-                            [
-                                {
-                                    **_attachment_row(ref, attachment),
-                                    "mail_id": mail_id,
-                                    "position": i,
-                                }
-                                for i, (ref, attachment) in enumerate(
-                                    zip(refs, parsed.attachments, strict=True)
-                                )
-                            ],
-                        )
-                    await tx.emit(event)
-                else:
-                    duplicate_of = await self._conflicting(session, sha, origin)
-            if origin.uid is not None:
-                await self._advance_cursor(session, origin)
+    async def _record(self, tx: Tx, fresh: Fresh) -> uuid.UUID | None:
+        """The row, its attachments and its event, in the caller's transaction; or the id
+        of the message it turned out to duplicate."""
+        session, origin, parsed = tx.session, fresh.origin, fresh.parsed
+        if origin.resync and parsed.message_id:
+            duplicate_of = await self._same_message_id(session, origin, parsed.message_id)
+            if duplicate_of is not None:
+                return duplicate_of
+        bounced = parsed.bounced_message_id or await self._bounced_by_recipient(session, parsed)
+        event = self._event(
+            fresh.mail_id, origin, parsed, fresh.refs, fresh.key, fresh.sha, fresh.size, bounced
+        )
+        row = self._row(
+            fresh.mail_id, origin, parsed, fresh.key, fresh.sha, fresh.size, fresh.cpu, event
+        )
+        inserted = await session.scalar(
+            pg_insert(inbound_messages)
+            .values(**row)
+            .on_conflict_do_nothing()
+            .returning(inbound_messages.c.id)
+        )
+        if inserted is None:
+            return await self._conflicting(session, fresh.sha, origin)
+        if fresh.refs:
+            await session.execute(
+                inbound_attachments.insert(),
+                [
+                    {**_attachment_row(ref, attachment), "mail_id": fresh.mail_id, "position": i}
+                    for i, (ref, attachment) in enumerate(
+                        zip(fresh.refs, parsed.attachments, strict=True)
+                    )
+                ],
+            )
+        await tx.emit(event)
+        return None
 
+    @staticmethod
+    def _received(fresh: Fresh, duplicate_of: uuid.UUID | None) -> IngestResult:
+        origin, parsed = fresh.origin, fresh.parsed
         if duplicate_of is not None:
             metrics.RECEIVED.labels(origin.source, "duplicate").inc()
             return IngestResult(mail_id=duplicate_of, duplicate=True, message_id=parsed.message_id)
@@ -177,22 +254,22 @@ class Intake:
         metrics.RECEIVED.labels(origin.source, outcome).inc()
         log.info(
             "mail_received",
-            mail_id=str(mail_id),
+            mail_id=str(fresh.mail_id),
             source=origin.source,
             uid=origin.uid,
             message_id=parsed.message_id,
-            size=len(raw),
+            size=fresh.size,
             unparseable=parsed.unparseable,
             auto_reply=parsed.auto_reply,
             bounce=parsed.bounce,
-            parse_ms=round(cpu * 1000),
+            parse_ms=round(fresh.cpu * 1000),
         )
         return IngestResult(
-            mail_id=mail_id,
+            mail_id=fresh.mail_id,
             duplicate=False,
             message_id=parsed.message_id,
             unparseable=parsed.unparseable,
-            parse_cpu_seconds=cpu,
+            parse_cpu_seconds=fresh.cpu,
         )
 
     # -- steps --------------------------------------------------------------------------
@@ -212,19 +289,37 @@ class Intake:
                 row = (await tx.session.execute(query)).first()
         return (row.id, row.message_id) if row is not None else None
 
+    async def _stored_with_shas(self, shas: set[str]) -> dict[str, tuple[uuid.UUID, str | None]]:
+        async with self.transaction() as tx:
+            rows = (
+                await tx.session.execute(
+                    select(
+                        inbound_messages.c.raw_sha256,
+                        inbound_messages.c.id,
+                        inbound_messages.c.message_id,
+                    ).where(inbound_messages.c.raw_sha256.in_(shas))
+                )
+            ).all()
+        return {row.raw_sha256: (row.id, row.message_id) for row in rows}
+
     async def _conflicting(
         self, session: AsyncSession, sha: str, origin: Origin
     ) -> uuid.UUID | None:
         """The row that made an insert conflict: same content, or the same mailbox UID."""
         t = inbound_messages
-        same_uid = and_(
-            t.c.account == origin.account,
-            t.c.folder == origin.folder,
-            t.c.uidvalidity == origin.uidvalidity,
-            t.c.uid == origin.uid,
-        )
+        same = t.c.raw_sha256 == sha
+        if origin.uid is not None:  # (an upload has no UID: "uid IS NULL" matches them all)
+            same = or_(
+                same,
+                and_(
+                    t.c.account == origin.account,
+                    t.c.folder == origin.folder,
+                    t.c.uidvalidity == origin.uidvalidity,
+                    t.c.uid == origin.uid,
+                ),
+            )
         found: uuid.UUID | None = await session.scalar(
-            select(t.c.id).where(or_(t.c.raw_sha256 == sha, same_uid)).limit(1)
+            select(t.c.id).where(same).order_by(t.c.received_at).limit(1)
         )
         return found
 

@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from snab_contracts.base import Contract, RpcRequest
 from snab_contracts.rpc import analytics as a
@@ -51,12 +51,14 @@ def routes(settings: OrdersSettings) -> dict[type[RpcRequest[Any]], UseCase]:
     return {
         # orders
         o.OrdersList: lambda r, tx: orders.list_orders(session=tx.session, req=r),
-        o.OrdersGet: lambda r, tx: orders.get_detail(
-            session=tx.session,
-            settings=s,
-            order_id=r.order_id,
-            number=r.number,
-            audit_limit=r.audit_limit,
+        o.OrdersGet: snapshot(
+            lambda r, tx: orders.get_detail(
+                session=tx.session,
+                settings=s,
+                order_id=r.order_id,
+                number=r.number,
+                audit_limit=r.audit_limit,
+            )
         ),
         o.OrdersUpdate: lambda r, tx: orders.update_order(tx=tx, req=r, settings=s),
         o.OrdersMarkOutcome: lambda r, tx: orders.mark_outcome(tx=tx, req=r),
@@ -131,6 +133,17 @@ def register(service: Service, settings: OrdersSettings) -> None:
             return await proposals.send_proposal(
                 tx=tx, req=req, settings=settings, original_message_id=message_id
             )
+
+
+def snapshot(use_case: UseCase) -> UseCase:
+    """A read of several statements that must agree with each other (an order with its
+    requests and quotes): one snapshot of the database, not one per statement."""
+
+    async def read(req: Any, tx: Tx) -> Contract:
+        await tx.session.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"))
+        return await use_case(req, tx)
+
+    return read
 
 
 def _in_transaction(
