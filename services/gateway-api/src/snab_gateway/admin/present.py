@@ -1,0 +1,214 @@
+"""How values look on the admin's pages: Russian labels, money, Moscow time, durations,
+and the templates' environment (autoescaped: every value from a service or an email is
+text unless it went through ``mailhtml.sanitize``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from html import escape
+from importlib import resources
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+MOSCOW = ZoneInfo("Europe/Moscow")
+NBSP = "\u00a0"
+
+ORDER_STATUS = {
+    "new": "новая",
+    "needs_review": "на проверке",
+    "rfq_sent": "запросы отправлены",
+    "quoting": "есть ответы",
+    "proposal_ready": "КП готово",
+    "proposal_sent": "КП отправлено",
+    "won": "выиграна",
+    "lost": "проиграна",
+    "cancelled": "отменена",
+}
+REQUEST_STATUS = {
+    "queued": "в очереди",
+    "sent": "отправлен",
+    "reminded": "напомнили",
+    "answered": "ответил",
+    "timeout": "нет ответа",
+    "failed": "ошибка отправки",
+    "declined": "отказ",
+}
+PROPOSAL_STATUS = {
+    "generating": "готовится PDF",
+    "ready": "готово",
+    "sending": "отправляется",
+    "sent": "отправлено",
+    "failed": "ошибка",
+    "superseded": "заменено новым",
+}
+MAIL_OUTCOME = {
+    "order": "заявка",
+    "quote": "ответ поставщика",
+    "unmatched": "не разобрано",
+}
+UNMATCHED_REASON = {
+    "auto_reply": "автоответ",
+    "bounce": "недоставка",
+    "spam": "спам",
+    "not_procurement": "не заявка",
+    "unparseable": "не удалось прочитать",
+    "unmatched_quote": "ответ без запроса",
+}
+CURRENCY_SIGN = {"RUB": "₽", "USD": "$", "EUR": "€", "CNY": "¥"}
+
+
+def money(value: Decimal | str | None, currency: str = "RUB") -> str:
+    if value is None or value == "":
+        return "—"
+    amount = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    whole, _, cents = f"{abs(amount):,.2f}".partition(".")
+    sign = "−" if amount < 0 else ""
+    grouped = whole.replace(",", NBSP)
+    return f"{sign}{grouped},{cents}{NBSP}{CURRENCY_SIGN.get(currency, currency)}"
+
+
+def number(value: Decimal | str | int | None) -> str:
+    if value is None:
+        return "—"
+    text = format(Decimal(str(value)).normalize(), "f")
+    return text.replace(".", ",")
+
+
+def moscow(value: datetime | None, with_time: bool = True) -> str:
+    if value is None:
+        return "—"
+    local = value.astimezone(MOSCOW)
+    return local.strftime("%d.%m.%Y %H:%M" if with_time else "%d.%m.%Y")
+
+
+def day(value: date | None) -> str:
+    return value.strftime("%d.%m.%Y") if value else "—"
+
+
+def duration(seconds: float | int | None) -> str:
+    if seconds is None:
+        return "—"
+    minutes = max(int(seconds) // 60, 0)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return f"{days}\u00a0д {hours}\u00a0ч"
+    if hours:
+        return f"{hours}\u00a0ч {mins}\u00a0мин"
+    return f"{mins}\u00a0мин"
+
+
+def until(moment: datetime | None, now: datetime | None = None) -> str:
+    """«через 3 ч 10 мин», or «просрочено на …» for a moment passed."""
+    if moment is None:
+        return "—"
+    left = (moment - (now or datetime.now(UTC))).total_seconds()
+    return f"через {duration(left)}" if left >= 0 else f"просрочено на {duration(-left)}"
+
+
+def percent(value: float | Decimal | str | None, digits: int = 0) -> str:
+    if value is None:
+        return "—"
+    figure = float(value) * (100 if isinstance(value, float) and float(value) <= 1 else 1)
+    return f"{figure:.{digits}f}".replace(".", ",") + "\u00a0%"
+
+
+def share(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.0f}\u00a0%"
+
+
+def plural(n: int, one: str, few: str, many: str) -> str:
+    tail = n % 100
+    if 11 <= tail <= 14:
+        return many
+    last = n % 10
+    return one if last == 1 else few if 2 <= last <= 4 else many
+
+
+def bar_chart(
+    rows: Sequence[tuple[str, float]], *, unit: str = "", width: int = 640, title: str = ""
+) -> Markup:
+    """Horizontal bars as inline SVG (labels escaped): one row per (label, value)."""
+    if not rows:
+        return Markup()
+    bar_h, gap, label_w = 22, 8, 200
+    height = len(rows) * (bar_h + gap) + gap
+    top = max((v for _, v in rows), default=0) or 1
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{escape(title)}" preserveAspectRatio="xMinYMin meet">'
+    ]
+    for i, (label, value) in enumerate(rows):
+        y = gap + i * (bar_h + gap)
+        w = max((width - label_w - 90) * value / top, 1)
+        shown = label if len(label) <= 28 else label[:27] + "…"
+        figure = f"{value:.0f}" if unit != "%" else f"{value:.0f}\u00a0%"
+        parts.append(
+            f'<text x="{label_w - 8}" y="{y + 16}" text-anchor="end">{escape(shown)}</text>'
+            f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" rx="3"/>'
+            f'<text x="{label_w + w + 6:.1f}" y="{y + 16}">{escape(figure)}'
+            f"{escape(' ' + unit if unit and unit != '%' else '')}</text>"
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704 - every value in it went through escape()
+
+
+def column_chart(points: Sequence[tuple[str, float]], *, title: str = "") -> Markup:
+    """Vertical columns as inline SVG: one per (label, value), e.g. orders per month."""
+    if not points:
+        return Markup()
+    width, height, pad = 640, 220, 28
+    step = (width - 2 * pad) / len(points)
+    top = max((v for _, v in points), default=0) or 1
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{escape(title)}" preserveAspectRatio="xMinYMin meet">'
+    ]
+    for i, (label, value) in enumerate(points):
+        h = (height - 2 * pad - 10) * value / top
+        x = pad + i * step + step * 0.15
+        y = height - pad - h
+        parts.append(
+            f'<rect x="{x:.1f}" y="{y:.1f}" width="{step * 0.7:.1f}" height="{h:.1f}" rx="3"/>'
+            f'<text x="{x + step * 0.35:.1f}" y="{y - 4:.1f}" text-anchor="middle">'
+            f"{value:.0f}</text>"
+            f'<text x="{x + step * 0.35:.1f}" y="{height - 8}" text-anchor="middle">'
+            f"{escape(label)}</text>"
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704 - every value in it went through escape()
+
+
+def environment() -> Environment:
+    folder = resources.files("snab_gateway") / "admin" / "templates"
+    env = Environment(
+        loader=FileSystemLoader(str(folder)),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        enable_async=False,
+    )
+    env.filters.update(
+        money=money,
+        number=number,
+        moscow=moscow,
+        day=day,
+        duration=duration,
+        until=until,
+        percent=percent,
+        share=share,
+    )
+    env.globals.update(
+        ORDER_STATUS=ORDER_STATUS,
+        REQUEST_STATUS=REQUEST_STATUS,
+        PROPOSAL_STATUS=PROPOSAL_STATUS,
+        MAIL_OUTCOME=MAIL_OUTCOME,
+        UNMATCHED_REASON=UNMATCHED_REASON,
+        plural=plural,
+        timedelta=timedelta,
+    )
+    return env
