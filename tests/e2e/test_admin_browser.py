@@ -302,7 +302,7 @@ async def _order_flow(desk: Desk) -> None:
     await pw_expect(page.locator(".empty")).to_contain_text("Заявок пока нет")
 
     # The client's email, uploaded in the inbox, becomes an order.
-    await page.get_by_role("link", name="Входящие").click()
+    await page.get_by_role("link", name="Входящие", exact=True).click()
     await page.get_by_label("Файл письма").set_input_files(
         {"name": "zayavka.eml", "mimeType": "message/rfc822", "buffer": client_request()}
     )
@@ -394,7 +394,9 @@ async def _order_flow(desk: Desk) -> None:
     # Sent only after the confirmation.
     send = page.get_by_role("button", name="Отправить КП")
     await send.click()
-    assert page.url.split("?")[0] == order_url and len(desk.smtp.messages) == 2  # the box is required
+    assert (
+        page.url.split("?")[0] == order_url and len(desk.smtp.messages) == 2
+    )  # the box is required
     await page.get_by_label(re.compile("Отправить клиенту на petrov@romashka.example")).check()
     await send.click()
     await pw_expect(page.locator(".flash.ok")).to_have_text("КП отправляется клиенту")
@@ -437,7 +439,7 @@ async def test_hostile_email_is_shown_and_nothing_runs(desk: Desk) -> None:
     assert await link.get_attribute("href") is None
     await link.click()
     await body.get_by_text("Спасибо.").click()
-    await page.get_by_role("link", name="Входящие").click()
+    await page.get_by_role("link", name="Входящие", exact=True).click()
     await pw_expect(page.locator("body")).to_contain_text("alert('subject')")
     await page.wait_for_timeout(300)  # would-be handlers had their turn
     watch.clean()
