@@ -339,8 +339,12 @@ async def _order_flow(desk: Desk) -> None:
     by_supplier = {m.rcpt_tos[0]: m.message for m in rfqs}
     assert set(by_supplier) == {"sales@metiz-a.example", "opt@kreptorg.example"}
     await pw_expect(rows.first.locator(".chip")).to_have_text(re.compile("отправлен|в очереди"))
-    await page.reload()
-    await pw_expect(page.locator("#requests .chip.r-sent")).to_have_count(2, timeout=30_000)
+
+    async def delivered() -> bool:  # the page learns of a delivery when it is loaded again
+        await page.reload()
+        return await page.locator("#requests .chip.r-sent").count() == 2
+
+    await wait_for(delivered, timeout=60, interval=1)
     await pw_expect(page.locator("#requests tbody tr").first).to_contain_text("через 23 ч")
     await page.screenshot(path=str(SHOTS / "order-requests-desktop.png"), full_page=True)
 
