@@ -70,6 +70,11 @@ HOSTILE_HTML = """<html><body>
 <p onclick="alert('click ran')">Спасибо.</p>
 </body></html>"""
 
+WIDER_THAN_VIEWPORT = """() => Array.from(document.querySelectorAll("body *"))
+  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1
+    && !e.closest(".table-wrap, .sections"))
+  .slice(0, 5).map(e => e.tagName + "." + e.className)"""
+
 pytestmark = pytest.mark.skipif(
     not Path(CHROMIUM).exists() and os.environ.get("CI") != "true",
     reason="Debian chromium is not installed (apt-get install chromium)",
@@ -223,7 +228,8 @@ async def shoot(desk: Desk, name: str, path: str, cookies: list[Any]) -> None:
         await page.wait_for_load_state("networkidle")
         await page.screenshot(path=str(SHOTS / f"{name}-{size}.png"), full_page=True)
         width = await page.evaluate("document.documentElement.scrollWidth")
-        assert width <= VIEWPORTS[size]["width"] + 1, f"{name} ({size}) scrolls sideways: {width}"
+        wide = await page.evaluate(WIDER_THAN_VIEWPORT)
+        assert width <= VIEWPORTS[size]["width"] + 1, f"{name} ({size}) is {width} wide: {wide}"
         await context.close()
         watch.clean()
 
