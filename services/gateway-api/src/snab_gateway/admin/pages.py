@@ -731,6 +731,13 @@ async def analytics_page(
             analytics.price_history(rpc=rpc, user=admin.user, query=item.strip(), limit=100)
         )
     answered = [s for s in stats.rows if s.response_rate is not None][:12]
+    medians = [
+        (s.name, s.median_response_seconds)
+        for s in stats.rows
+        if s.median_response_seconds is not None
+    ][:12]
+    hours = any(seconds >= 2 * 3600 for _, seconds in medians)
+    scale, unit = (3600, "ч") if hours else (60, "мин")
     charts = {
         "orders": present.column_chart(
             [(p.period_start.strftime("%m.%y"), float(p.orders)) for p in summary.periods[-12:]],
@@ -742,13 +749,9 @@ async def analytics_page(
             title="Доля ответов поставщиков",
         ),
         "medians": present.bar_chart(
-            [
-                (s.name, s.median_response_seconds / 3600)
-                for s in stats.rows
-                if s.median_response_seconds is not None
-            ][:12],
-            unit="ч",
-            title="Медиана времени ответа, часы",
+            [(name, seconds / scale) for name, seconds in medians],
+            unit=unit,
+            title="Медиана времени ответа",
         ),
         "history": present.bar_chart(
             [

@@ -14,50 +14,16 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from snab_contracts import labels
+
 MOSCOW = ZoneInfo("Europe/Moscow")
 NBSP = "\u00a0"
 
-ORDER_STATUS = {
-    "new": "новая",
-    "needs_review": "на проверке",
-    "rfq_sent": "запросы отправлены",
-    "quoting": "есть ответы",
-    "proposal_ready": "КП готово",
-    "proposal_sent": "КП отправлено",
-    "won": "выиграна",
-    "lost": "проиграна",
-    "cancelled": "отменена",
-}
-REQUEST_STATUS = {
-    "queued": "в очереди",
-    "sent": "отправлен",
-    "reminded": "напомнили",
-    "answered": "ответил",
-    "timeout": "нет ответа",
-    "failed": "ошибка отправки",
-    "declined": "отказ",
-}
-PROPOSAL_STATUS = {
-    "generating": "готовится PDF",
-    "ready": "готово",
-    "sending": "отправляется",
-    "sent": "отправлено",
-    "failed": "ошибка",
-    "superseded": "заменено новым",
-}
-MAIL_OUTCOME = {
-    "order": "заявка",
-    "quote": "ответ поставщика",
-    "unmatched": "не разобрано",
-}
-UNMATCHED_REASON = {
-    "auto_reply": "автоответ",
-    "bounce": "недоставка",
-    "spam": "спам",
-    "not_procurement": "не заявка",
-    "unparseable": "не удалось прочитать",
-    "unmatched_quote": "ответ без запроса",
-}
+ORDER_STATUS = {k.value: v for k, v in labels.ORDER_STATUS.items()}
+REQUEST_STATUS = {k.value: v for k, v in labels.REQUEST_STATUS.items()}
+PROPOSAL_STATUS = {k.value: v for k, v in labels.PROPOSAL_STATUS.items()}
+UNMATCHED_REASON = labels.CLASSIFIED_REASON
+MAIL_OUTCOME = {"order": "заявка", "quote": "ответ поставщика", "unmatched": "не разобрано"}
 CURRENCY_SIGN = {"RUB": "₽", "USD": "$", "EUR": "€", "CNY": "¥"}
 
 
@@ -162,7 +128,7 @@ def column_chart(points: Sequence[tuple[str, float]], *, title: str = "") -> Mar
     if not points:
         return Markup()
     width, height, pad = 640, 220, 28
-    step = (width - 2 * pad) / len(points)
+    step = min((width - 2 * pad) / len(points), 80)
     top = max((v for _, v in points), default=0) or 1
     parts = [
         f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
@@ -201,6 +167,8 @@ def environment() -> Environment:
         until=until,
         percent=percent,
         share=share,
+        reason=labels.review_reason,
+        extractor=lambda name: labels.EXTRACTOR.get(name or "", name or ""),
     )
     env.globals.update(
         ORDER_STATUS=ORDER_STATUS,

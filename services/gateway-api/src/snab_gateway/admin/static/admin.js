@@ -34,6 +34,12 @@
     out.textContent = "Предварительно: итого " + rub(total) + ", в т.ч. НДС " + rub(vat) +
       ", маржа " + rub(total - cost) + (missing ? " (без цены: " + missing + " поз.)" : "");
   }
+  document.addEventListener("change", function (e) {
+    var input = e.target;
+    if (!input || input.type !== "file") return;
+    var shown = input.parentNode.querySelector("[data-file-name]");
+    if (shown) shown.textContent = input.files.length ? input.files[0].name : "файл не выбран";
+  });
   document.addEventListener("input", function (e) {
     if (e.target && e.target.id === "markup") preview();
   });
