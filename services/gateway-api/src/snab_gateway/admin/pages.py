@@ -40,6 +40,7 @@ from snab_gateway.admin.security import (
 )
 from snab_gateway.api.deps import Runtime, RuntimeDep, client_address, get_rpc
 from snab_gateway.api.errors import STATUS_OF, UNAVAILABLE_MESSAGE
+from snab_gateway.api.routes import events as api_events
 from snab_gateway.auth import sessions
 from snab_gateway.auth import users as user_cases
 from snab_gateway.auth.errors import AuthError, LoginThrottled
@@ -262,8 +263,6 @@ async def orders_page(
         "next_url": next_url,
         "first_url": "/admin/orders?" + urlencode(filters) if after else None,
     }
-    if request.headers.get("hx-request") and request.headers.get("hx-target") == "order-rows":
-        return render(request, "orders_rows.html", context)
     return render(request, "orders.html", context)
 
 
@@ -361,6 +360,8 @@ async def order_live(request: Request, order_id: UUID, admin: SignedIn, rt: Runt
 async def order_events(order_id: UUID, admin: SignedIn, rt: RuntimeDep) -> Response:
     """The order's changes as server-sent events, for the open page (the session's
     cookie, where the API's stream wants a bearer token)."""
+    if not api_events.room_for_stream():
+        raise Unavailable("too many event streams")
     try:
         js = rt.service.js
     except Exception:
@@ -382,7 +383,7 @@ async def order_events(order_id: UUID, admin: SignedIn, rt: RuntimeDep) -> Respo
                     yield f"event: change\ndata: {data}\n\n".encode()
 
     return StreamingResponse(
-        body(),
+        api_events.counted(body()),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )
