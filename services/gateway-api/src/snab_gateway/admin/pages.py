@@ -741,7 +741,7 @@ async def analytics_page(
     scale, unit = (3600, "ч") if hours else (60, "мин")
     charts = {
         "orders": present.column_chart(
-            [(p.period_start.strftime("%m.%y"), float(p.orders)) for p in summary.periods[-12:]],
+            [(p.period_start.strftime("%m.%Y"), float(p.orders)) for p in summary.periods[-12:]],
             title="Заявки по месяцам",
         ),
         "rates": present.bar_chart(

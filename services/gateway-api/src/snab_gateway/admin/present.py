@@ -95,57 +95,44 @@ def plural(n: int, one: str, few: str, many: str) -> str:
     return one if last == 1 else few if 2 <= last <= 4 else many
 
 
-def bar_chart(
-    rows: Sequence[tuple[str, float]], *, unit: str = "", width: int = 640, title: str = ""
-) -> Markup:
-    """Horizontal bars as inline SVG (labels escaped): one row per (label, value)."""
+def bar_chart(rows: Sequence[tuple[str, float]], *, unit: str = "", title: str = "") -> Markup:
+    """Horizontal bars, one row per (label, value): the text is HTML (readable at any
+    width), each bar a small SVG stretched to its share (no inline styles: the pages'
+    Content-Security-Policy allows none). Every label is escaped."""
     if not rows:
         return Markup()
-    bar_h, gap, label_w = 22, 8, 200
-    height = len(rows) * (bar_h + gap) + gap
     top = max((v for _, v in rows), default=0) or 1
-    parts = [
-        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="{escape(title)}" preserveAspectRatio="xMinYMin meet">'
-    ]
-    for i, (label, value) in enumerate(rows):
-        y = gap + i * (bar_h + gap)
-        w = max((width - label_w - 90) * value / top, 1)
-        shown = label if len(label) <= 28 else label[:27] + "…"
-        figure = f"{value:.0f}" if unit != "%" else f"{value:.0f}\u00a0%"
+    parts = [f'<div class="bars" role="img" aria-label="{escape(title)}">']
+    for label, value in rows:
+        share = max(100 * value / top, 0.5)
+        figure = f"{value:.0f}{NBSP}{unit}" if unit else f"{value:.0f}"
         parts.append(
-            f'<text x="{label_w - 8}" y="{y + 16}" text-anchor="end">{escape(shown)}</text>'
-            f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" rx="3"/>'
-            f'<text x="{label_w + w + 6:.1f}" y="{y + 16}">{escape(figure)}'
-            f"{escape(' ' + unit if unit and unit != '%' else '')}</text>"
+            f'<div class="bar-row"><span class="bar-label" title="{escape(label)}">'
+            f"{escape(label)}</span>"
+            f'<svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true">'
+            f'<rect width="{share:.1f}" height="10" rx="1"/></svg>'
+            f'<span class="bar-value">{escape(figure)}</span></div>'
         )
-    parts.append("</svg>")
+    parts.append("</div>")
     return Markup("".join(parts))  # noqa: S704 - every value in it went through escape()
 
 
 def column_chart(points: Sequence[tuple[str, float]], *, title: str = "") -> Markup:
-    """Vertical columns as inline SVG: one per (label, value), e.g. orders per month."""
+    """Vertical columns, one per (label, value), e.g. orders per month; built like
+    ``bar_chart``."""
     if not points:
         return Markup()
-    width, height, pad = 640, 220, 28
-    step = min((width - 2 * pad) / len(points), 80)
     top = max((v for _, v in points), default=0) or 1
-    parts = [
-        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="{escape(title)}" preserveAspectRatio="xMinYMin meet">'
-    ]
-    for i, (label, value) in enumerate(points):
-        h = (height - 2 * pad - 10) * value / top
-        x = pad + i * step + step * 0.15
-        y = height - pad - h
+    parts = [f'<div class="columns" role="img" aria-label="{escape(title)}">']
+    for label, value in points:
+        height = max(100 * value / top, 0.5)
         parts.append(
-            f'<rect x="{x:.1f}" y="{y:.1f}" width="{step * 0.7:.1f}" height="{h:.1f}" rx="3"/>'
-            f'<text x="{x + step * 0.35:.1f}" y="{y - 4:.1f}" text-anchor="middle">'
-            f"{value:.0f}</text>"
-            f'<text x="{x + step * 0.35:.1f}" y="{height - 8}" text-anchor="middle">'
-            f"{escape(label)}</text>"
+            f'<div class="column"><span class="column-value">{value:.0f}</span>'
+            f'<svg viewBox="0 0 10 100" preserveAspectRatio="none" aria-hidden="true">'
+            f'<rect y="{100 - height:.1f}" width="10" height="{height:.1f}" rx="1"/></svg>'
+            f'<span class="column-label">{escape(label)}</span></div>'
         )
-    parts.append("</svg>")
+    parts.append("</div>")
     return Markup("".join(parts))  # noqa: S704 - every value in it went through escape()
 
 
