@@ -155,6 +155,7 @@ def environment() -> Environment:
         percent=percent,
         share=share,
         reason=labels.review_reason,
+        currency=lambda code: CURRENCY_SIGN.get(code, code),
         extractor=lambda name: labels.EXTRACTOR.get(name or "", name or ""),
     )
     env.globals.update(
