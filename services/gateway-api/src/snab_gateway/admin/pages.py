@@ -734,26 +734,25 @@ async def analytics_page(
             analytics.price_history(rpc=rpc, user=admin.user, query=item.strip(), limit=100)
         )
     answered = [s for s in stats.rows if s.response_rate is not None][:12]
-    medians = [
-        (s.name, s.median_response_seconds)
-        for s in stats.rows
-        if s.median_response_seconds is not None
-    ][:12]
-    hours = any(seconds >= 2 * 3600 for _, seconds in medians)
-    scale, unit = (3600, "ч") if hours else (60, "мин")
+    timed = [s for s in stats.rows if s.median_response_seconds is not None][:12]
     charts = {
         "orders": present.column_chart(
             [(p.period_start.strftime("%m.%Y"), float(p.orders)) for p in summary.periods[-12:]],
             title="Заявки по месяцам",
         ),
         "rates": present.bar_chart(
-            [(s.name, (s.response_rate or 0) * 100) for s in answered],
-            unit="%",
+            [(s.name, s.response_rate or 0, present.share(s.response_rate)) for s in answered],
             title="Доля ответов поставщиков",
         ),
         "medians": present.bar_chart(
-            [(name, seconds / scale) for name, seconds in medians],
-            unit=unit,
+            [
+                (
+                    s.name,
+                    float(s.median_response_seconds or 0),
+                    present.duration(s.median_response_seconds),
+                )
+                for s in timed
+            ],
             title="Медиана времени ответа",
         ),
         "history": present.bar_chart(
@@ -761,10 +760,10 @@ async def analytics_page(
                 (
                     f"{present.moscow(p.at, False)} {p.supplier_name or ''}",
                     float(p.unit_price.amount),
+                    present.money(p.unit_price.amount, p.unit_price.currency),
                 )
                 for p in history.points[:20]
             ],
-            unit="₽",
             title="История цен",
         )
         if history is not None and not isinstance(history, RpcFailure)

@@ -65,7 +65,7 @@ def duration(seconds: float | int | None) -> str:
         return f"{days}\u00a0д {hours}\u00a0ч"
     if hours:
         return f"{hours}\u00a0ч {mins}\u00a0мин"
-    return f"{mins}\u00a0мин"
+    return f"{mins}\u00a0мин" if mins else "меньше минуты"
 
 
 def until(moment: datetime | None, now: datetime | None = None) -> str:
@@ -95,17 +95,16 @@ def plural(n: int, one: str, few: str, many: str) -> str:
     return one if last == 1 else few if 2 <= last <= 4 else many
 
 
-def bar_chart(rows: Sequence[tuple[str, float]], *, unit: str = "", title: str = "") -> Markup:
-    """Horizontal bars, one row per (label, value): the text is HTML (readable at any
-    width), each bar a small SVG stretched to its share (no inline styles: the pages'
-    Content-Security-Policy allows none). Every label is escaped."""
+def bar_chart(rows: Sequence[tuple[str, float, str]], *, title: str = "") -> Markup:
+    """Horizontal bars, one row per (label, value, value as shown): the text is HTML
+    (readable at any width), each bar a small SVG stretched to its share (no inline
+    styles: the pages' Content-Security-Policy allows none). Every text is escaped."""
     if not rows:
         return Markup()
-    top = max((v for _, v in rows), default=0) or 1
+    top = max((v for _, v, _ in rows), default=0) or 1
     parts = [f'<div class="bars" role="img" aria-label="{escape(title)}">']
-    for label, value in rows:
+    for label, value, figure in rows:
         share = max(100 * value / top, 0.5)
-        figure = f"{value:.0f}{NBSP}{unit}" if unit else f"{value:.0f}"
         parts.append(
             f'<div class="bar-row"><span class="bar-label" title="{escape(label)}">'
             f"{escape(label)}</span>"
