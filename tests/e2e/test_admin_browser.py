@@ -71,7 +71,8 @@ HOSTILE_HTML = """<html><body>
 </body></html>"""
 
 WIDER_THAN_VIEWPORT = """() => Array.from(document.querySelectorAll("body *"))
-  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1
+  .filter(e => (e.getBoundingClientRect().right > window.innerWidth + 1
+      || e.getBoundingClientRect().left + e.scrollWidth > window.innerWidth + 1)
     && !(e.parentElement && e.parentElement.closest(".table-wrap")))
   .slice(0, 5).map(e => e.tagName + "." + e.className)"""
 
