@@ -48,6 +48,43 @@ CLASSIFIED_REASON: dict[str, str] = {
     "unmatched_quote": "ответ без запроса",
 }
 
+REVIEW_REASON: dict[str, str] = {
+    "items_from_free_text": "позиции найдены в свободном тексте",
+    "item_without_quantity": "у позиции нет количества",
+    "quantity_missing": "нет количества",
+    "no_contact": "нет контактов клиента",
+    "inn_invalid": "неверный ИНН",
+    "low_confidence": "письмо прочитано неуверенно",
+    "unparseable": "письмо не удалось прочитать",
+    "extractor_error": "ошибка при чтении письма",
+    "too_expensive_to_parse": "письмо слишком тяжёлое для разбора",
+    "thread_reply_read_as_request": "ответ в переписке прочитан как заявка",
+    "unlinked_quote": "ответ не связан с запросом",
+    "line_without_quantity": "строка без количества",
+    "no_prices": "в ответе нет цен",
+    "total_mismatch": "итог не сходится с суммой строк",
+    "currency_assumed": "валюта не указана: взяты рубли",
+    "bidi_controls_removed": "в тексте были управляющие символы направления",
+    "control_characters_removed": "в тексте были управляющие символы",
+    "quantity_out_of_range": "невероятное количество",
+    "unit_price_out_of_range": "невероятная цена",
+    "line_total_out_of_range": "невероятная сумма строки",
+    "total_out_of_range": "невероятный итог",
+}
+"""The parser's review reasons (``code`` or ``code: subject``), for a manager."""
+
+EXTRACTOR: dict[str, str] = {"rules": "по правилам", "llm": "языковой моделью"}
+
+
+def review_reason(text: str) -> str:
+    """``"quantity_missing: Болт М8"`` → ``"нет количества: Болт М8"``; a reason written in
+    Russian already (by orders) or unknown is shown as it is."""
+    code, sep, subject = text.partition(": ")
+    label = REVIEW_REASON.get(code.strip())
+    if label is None:
+        return text
+    return f"{label}{sep}{subject}"
+
 
 def money(amount: Decimal | None, currency: str = "RUB") -> str:
     """``Decimal("126000.5")`` → ``"126 000,50 ₽"``: spaces between thousands, a comma

@@ -3,7 +3,7 @@ of the shared service runtime, which gives it NATS, its schema, /health and /met
 
 Read top to bottom: the service, the first admin, the app with its error table and
 guard, the routers (everything but the login needs a token; /users needs an admin), the
-docs, health and metrics.
+docs, the web admin under /admin (a cookie session), health and metrics.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from snab_gateway.admin import site
 from snab_gateway.api import docs, errors
 from snab_gateway.api.deps import Runtime, current_user, require_admin
 from snab_gateway.api.middleware import Guard
@@ -140,6 +141,7 @@ def build(settings: GatewaySettings | None = None) -> FastAPI:
         api.include_router(router)
     app.include_router(api)
     docs.install(app)
+    site.install(app)
 
     @app.get("/health", include_in_schema=False)
     async def health() -> JSONResponse:

@@ -68,6 +68,24 @@ class GatewaySettings(ServiceSettings):
         "that proxies keep it open and a dead client is noticed.",
     )
 
+    admin_session_hours: float = Field(
+        default=12.0,
+        gt=0,
+        le=24 * 30,
+        description="How long a web admin login lasts (an HttpOnly cookie, ended by logout).",
+    )
+    request_reminder_hours: float = Field(
+        default=24.0,
+        gt=0,
+        description="As in the orders service: the web admin shows the time left until a "
+        "supplier is reminded.",
+    )
+    request_timeout_hours: float = Field(
+        default=48.0,
+        gt=0,
+        description="As in the orders service: the time left until a request times out.",
+    )
+
     @field_validator("secret_key")
     @classmethod
     def _long_enough(cls, value: SecretStr | None) -> SecretStr | None:

@@ -536,6 +536,19 @@ class OrdersMailOutcomes(RpcRequest[MailOutcomes]):
     mail_ids: list[UUID] = Field(min_length=1, max_length=500)
 
 
+class DeskCounters(Contract):
+    """What waits for a manager, counted over every order (the web admin's header)."""
+
+    new: int = Field(ge=0, description="Orders not yet sent to suppliers.")
+    needs_review: int = Field(ge=0, description="Orders whose reading needs a look.")
+    quotes_in: int = Field(ge=0, description="Orders with quotes and no proposal yet.")
+    timed_out: int = Field(ge=0, description="Open orders with a supplier request that timed out.")
+
+
+class OrdersDeskCounters(RpcRequest[DeskCounters]):
+    SUBJECT: ClassVar[str] = "rpc.orders.desk_counters"
+
+
 REQUESTS: tuple[type[RpcRequest[Any]], ...] = (
     OrdersList,
     OrdersGet,
@@ -552,4 +565,5 @@ REQUESTS: tuple[type[RpcRequest[Any]], ...] = (
     OrdersBrowse,
     OrdersMapQuoteLine,
     OrdersMailOutcomes,
+    OrdersDeskCounters,
 )

@@ -11,9 +11,11 @@ from snab_contracts.orders import OrderStatus
 from snab_contracts.rpc.orders import (
     BrowseSort,
     ComparisonView,
+    DeskCounters,
     OrderDetail,
     OrderItemInput,
     OrdersBrowse,
+    OrdersDeskCounters,
     OrdersGet,
     OrderSlice,
     OrdersMarkOutcome,
@@ -163,3 +165,8 @@ async def mark_outcome(
     return await rpc.call(
         OrdersMarkOutcome(order_id=order_id, outcome=outcome, reason=reason, actor=user.actor)
     )
+
+
+async def counters(*, rpc: RpcClient, user: User) -> DeskCounters:
+    """What waits for a manager: new orders, to review, with quotes, timed out."""
+    return await rpc.call(OrdersDeskCounters(actor=user.actor))

@@ -27,6 +27,7 @@ from snab_orders.db.tables import proposals as proposals_table
 from snab_orders.services import (
     analytics,
     browse,
+    desk_counters,
     directory,
     line_mapping,
     mail_outcomes,
@@ -63,6 +64,7 @@ def routes(settings: OrdersSettings) -> dict[type[RpcRequest[Any]], UseCase]:
         o.OrdersUpdate: lambda r, tx: orders.update_order(tx=tx, req=r, settings=s),
         o.OrdersMarkOutcome: lambda r, tx: orders.mark_outcome(tx=tx, req=r),
         o.OrdersBrowse: lambda r, tx: browse.browse_orders(session=tx.session, req=r),
+        o.OrdersDeskCounters: lambda r, tx: desk_counters.desk_counters(session=tx.session),
         o.OrdersMailOutcomes: lambda r, tx: mail_outcomes.mail_outcomes(session=tx.session, req=r),
         # supplier requests and quotes
         o.OrdersSuggestSuppliers: lambda r, tx: requests.suggest_suppliers(

@@ -63,7 +63,7 @@ async def events(
             "Last-Event-ID не из этого потока",
             errors=[{"loc": "header.Last-Event-ID", "type": "event_id", "msg": "not an id"}],
         )
-    if _open >= MAX_STREAMS:
+    if not room_for_stream():
         raise Unavailable("too many event streams")
     service = rt.service
     try:
@@ -72,13 +72,18 @@ async def events(
         raise Unavailable("the gateway is not connected to NATS") from None
     feed = ChangeFeed(js, service.names, since=since, order_id=order_id)
     return StreamingResponse(
-        _counted(sse_body(feed, heartbeat=rt.settings.events_heartbeat_seconds)),
+        counted(sse_body(feed, heartbeat=rt.settings.events_heartbeat_seconds)),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )
 
 
-async def _counted(body: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+def room_for_stream() -> bool:
+    """Whether one more event stream may open (the API's and the web admin's together)."""
+    return _open < MAX_STREAMS
+
+
+async def counted(body: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
     global _open
     _open += 1
     try:

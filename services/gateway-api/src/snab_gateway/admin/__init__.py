@@ -1,0 +1,1 @@
+"""The web admin under /admin: server-rendered pages (Jinja2 + htmx) over the desk layer."""

@@ -1,0 +1,69 @@
+// The admin's behaviour: CSRF header for htmx, live order updates, the proposal preview.
+(function () {
+  "use strict";
+  function csrf() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.content : "";
+  }
+  document.addEventListener("htmx:configRequest", function (e) {
+    e.detail.headers["X-CSRF-Token"] = csrf();
+  });
+
+  // Proposal builder: totals as they would be with the markup typed (cheapest offers).
+  function kopecks(text) { return Math.round(parseFloat(text) * 100); }
+  function rub(k) {
+    return (k / 100).toLocaleString("ru-RU", { minimumFractionDigits: 2, maximumFractionDigits: 2 }) + "\u00a0₽";
+  }
+  function preview() {
+    var input = document.getElementById("markup");
+    var out = document.getElementById("preview");
+    if (!input || !out) return;
+    var form = input.form;
+    var markup = parseFloat((input.value || "").replace(",", "."));
+    if (isNaN(markup) || markup < 0) { out.textContent = ""; return; }
+    var total = 0, cost = 0, priced = 0, missing = 0;
+    document.querySelectorAll(".matrix tbody tr").forEach(function (row) {
+      var c = row.getAttribute("data-cost"), q = parseFloat(row.getAttribute("data-qty"));
+      if (!c) { missing += 1; return; }
+      var unitCost = kopecks(c);
+      var unit = Math.round(unitCost * (100 + markup) / 100);
+      total += unit * q; cost += unitCost * q; priced += 1;
+    });
+    var vatRate = parseFloat(form.getAttribute("data-vat")) || 0;
+    var vat = Math.round(total * vatRate / (100 + vatRate));
+    out.textContent = "Предварительно: итого " + rub(total) + ", в т.ч. НДС " + rub(vat) +
+      ", маржа " + rub(total - cost) + (missing ? " (без цены: " + missing + " поз.)" : "");
+  }
+  document.addEventListener("change", function (e) {
+    var input = e.target;
+    if (!input || input.type !== "file") return;
+    var shown = input.parentNode.querySelector("[data-file-name]");
+    if (shown) shown.textContent = input.files.length ? input.files[0].name : "файл не выбран";
+  });
+  document.addEventListener("input", function (e) {
+    if (e.target && e.target.id === "markup") preview();
+  });
+
+  // Live order page: the server says something changed; the changing part is reloaded.
+  var source = null, pending = null;
+  function refresh(live) {
+    if (pending) return;
+    pending = setTimeout(function () {
+      pending = null;
+      var keep = document.getElementById("markup");
+      var typed = keep ? keep.value : null;
+      htmx.ajax("GET", live.getAttribute("data-live"), { target: "#live", swap: "innerHTML" }).then(function () {
+        var again = document.getElementById("markup");
+        if (again && typed !== null && typed !== "") again.value = typed;
+        preview();
+      });
+    }, 300);
+  }
+  function listen() {
+    var live = document.getElementById("live");
+    if (!live || source || !window.EventSource) return;
+    source = new EventSource(live.getAttribute("data-events"));
+    source.addEventListener("change", function () { refresh(live); });
+  }
+  document.addEventListener("DOMContentLoaded", function () { listen(); preview(); });
+})();
