@@ -27,13 +27,16 @@ from snab_orders.db.tables import proposals as proposals_table
 from snab_orders.services import (
     analytics,
     browse,
-    directory,
+    categories,
+    clients,
     line_mapping,
     mail_outcomes,
     orders,
     proposals,
     quotes,
     requests,
+    suggestions,
+    suppliers,
 )
 from snab_orders.settings import OrdersSettings
 
@@ -63,7 +66,7 @@ def routes(settings: OrdersSettings) -> dict[type[RpcRequest[Any]], UseCase]:
         o.OrdersBrowse: lambda r, tx: browse.browse_orders(session=tx.session, req=r),
         o.OrdersMailOutcomes: lambda r, tx: mail_outcomes.mail_outcomes(session=tx.session, req=r),
         # supplier requests and quotes
-        o.OrdersSuggestSuppliers: lambda r, tx: requests.suggest_suppliers(
+        o.OrdersSuggestSuppliers: lambda r, tx: suggestions.suggest_suppliers(
             session=tx.session, req=r
         ),
         o.OrdersSendRequests: lambda r, tx: requests.send_requests(tx=tx, req=r, settings=s),
@@ -75,24 +78,24 @@ def routes(settings: OrdersSettings) -> dict[type[RpcRequest[Any]], UseCase]:
         o.OrdersListMarkups: lambda r, tx: proposals.list_markups(session=tx.session),
         o.OrdersBuildProposal: lambda r, tx: proposals.build_proposal(tx=tx, req=r, settings=s),
         # directory
-        d.CategoriesList: lambda r, tx: directory.list_categories(session=tx.session),
-        d.CategoriesCreate: lambda r, tx: directory.create_category(
+        d.CategoriesList: lambda r, tx: categories.list_categories(session=tx.session),
+        d.CategoriesCreate: lambda r, tx: categories.create_category(
             session=tx.session, name=r.name, parent_id=r.parent_id, actor=actor(r)
         ),
-        d.ClientsList: lambda r, tx: directory.list_clients(
+        d.ClientsList: lambda r, tx: clients.list_clients(
             session=tx.session, query=r.query, page=r.page, page_size=r.page_size
         ),
-        d.ClientsGet: lambda r, tx: directory.get_client(session=tx.session, client_id=r.client_id),
-        d.ClientsCreate: lambda r, tx: directory.create_client(
+        d.ClientsGet: lambda r, tx: clients.get_client(session=tx.session, client_id=r.client_id),
+        d.ClientsCreate: lambda r, tx: clients.create_client(
             session=tx.session, data=r.client, actor=actor(r)
         ),
-        d.ClientsUpdate: lambda r, tx: directory.update_client(
+        d.ClientsUpdate: lambda r, tx: clients.update_client(
             session=tx.session, client_id=r.client_id, data=r.client, actor=actor(r)
         ),
-        d.ClientsDelete: lambda r, tx: directory.delete_client(
+        d.ClientsDelete: lambda r, tx: clients.delete_client(
             session=tx.session, client_id=r.client_id, actor=actor(r)
         ),
-        d.SuppliersList: lambda r, tx: directory.list_suppliers(
+        d.SuppliersList: lambda r, tx: suppliers.list_suppliers(
             session=tx.session,
             query=r.query,
             category_id=r.category_id,
@@ -100,16 +103,16 @@ def routes(settings: OrdersSettings) -> dict[type[RpcRequest[Any]], UseCase]:
             page=r.page,
             page_size=r.page_size,
         ),
-        d.SuppliersGet: lambda r, tx: directory.get_supplier(
+        d.SuppliersGet: lambda r, tx: suppliers.get_supplier(
             session=tx.session, supplier_id=r.supplier_id
         ),
-        d.SuppliersCreate: lambda r, tx: directory.create_supplier(
+        d.SuppliersCreate: lambda r, tx: suppliers.create_supplier(
             session=tx.session, data=r.supplier, actor=actor(r)
         ),
-        d.SuppliersUpdate: lambda r, tx: directory.update_supplier(
+        d.SuppliersUpdate: lambda r, tx: suppliers.update_supplier(
             session=tx.session, supplier_id=r.supplier_id, data=r.supplier, actor=actor(r)
         ),
-        d.SuppliersDelete: lambda r, tx: directory.delete_supplier(
+        d.SuppliersDelete: lambda r, tx: suppliers.delete_supplier(
             session=tx.session, supplier_id=r.supplier_id, actor=actor(r)
         ),
         # analytics

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -14,7 +13,7 @@ from sqlalchemy import Row, delete, exists, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from snab_contracts.orders import OrderCreated, OrderStatus
+from snab_contracts.orders import OrderStatus
 from snab_contracts.parsing import OrderParsed
 from snab_contracts.rpc.orders import (
     OrderDetail,
@@ -40,21 +39,19 @@ from snab_orders.db.tables import (
     supplier_requests,
     suppliers,
 )
-from snab_orders.domain.clients import request_fingerprint
 from snab_orders.domain.errors import NotAllowedNow, NotFoundError, RuleViolation
-from snab_orders.domain.numbering import ORDER_KIND, order_number
+from snab_orders.domain.intake import Intake, NewOrder, first_look, fresh_events, plan_order
+from snab_orders.domain.numbering import ORDER_KIND
 from snab_orders.domain.states import FINAL_ORDER_STATUSES
 from snab_orders.domain.text import LIKE_ESCAPE, MOSCOW, contains_pattern
 from snab_orders.services import views
+from snab_orders.services.client_matching import ClientResolver
 from snab_orders.services.common import SYSTEM, audit, jsonable, lock_order, move_order, utcnow
 from snab_orders.services.comparison import comparison_for
-from snab_orders.services.directory import ClientMatch, ClientResolver
 from snab_orders.services.order_filters import order_conditions
 from snab_orders.settings import OrdersSettings
 
 log = get_logger(__name__)
-
-NO_ITEMS_REASON = "в письме не найдено ни одной позиции"
 
 
 async def next_number(
@@ -85,13 +82,64 @@ async def create_from_parsed(
     return created
 
 
-@dataclass
-class _Pending:
-    event: OrderParsed
-    client: ClientMatch | None
-    reasons: list[str]
-    fingerprint: str | None
-    duplicate: tuple[UUID, str] | None = None
+async def _known_mail_ids(session: AsyncSession, events: Sequence[OrderParsed]) -> set[UUID]:
+    return set(
+        (
+            await session.execute(
+                select(orders.c.source_mail_id).where(
+                    orders.c.source_mail_id.in_([e.mail_id for e in events])
+                )
+            )
+        ).scalars()
+    )
+
+
+async def _intakes(session: AsyncSession, fresh: Sequence[OrderParsed]) -> list[Intake]:
+    """Each request with its client (found or created) and first look."""
+    resolver = ClientResolver(session)
+    await resolver.preload(
+        emails=[x for e in fresh for x in (e.from_.email if e.from_ else None, e.contact_email)],
+        inns=[e.inn for e in fresh],
+    )
+    intakes: list[Intake] = []
+    for event in fresh:
+        sender = event.from_
+        client = await resolver.resolve(
+            emails=[sender.email if sender else None, event.contact_email],
+            inn=event.inn,
+            kpp=event.kpp,
+            name=event.company,
+            contact_name=event.contact_name or (sender.name if sender else None),
+            phone=event.contact_phone,
+        )
+        intakes.append(first_look(event, client))
+    await resolver.flush()
+    return intakes
+
+
+async def _write_orders(tx: Tx, planned: Sequence[NewOrder]) -> None:
+    session = tx.session
+    await session.execute(insert(orders), [p.row for p in planned])
+    item_rows = [i for p in planned for i in p.items]
+    if item_rows:
+        await session.execute(insert(order_items), item_rows)
+    await session.execute(
+        insert(audit_log),
+        [
+            {
+                "order_id": p.order_id,
+                "actor": SYSTEM,
+                "action": "order.created",
+                "entity": "order",
+                "entity_id": str(p.order_id),
+                "before": None,
+                "after": jsonable(p.audit_after),
+                "source_event_id": p.source_event_id,
+            }
+            for p in planned
+        ],
+    )
+    await tx.emit(*(p.created for p in planned))
 
 
 async def create_many_from_parsed(
@@ -103,173 +151,41 @@ async def create_many_from_parsed(
 ) -> list[UUID | None]:
     """Orders from parsed requests, in order; None for an email that already made one.
 
-    Set-based, so that a batch of events costs a handful of statements. A request with no
-    recognised items still becomes an order, in ``needs_review``: a manager decides what it
-    is. A request that repeats an earlier one of the same client (same items) within the
-    duplicate window is flagged with the earlier order. Numbers are taken last, so the
-    counter row is locked for as short a time as possible.
+    Set-based, so that a batch of events costs a handful of statements: load (known
+    emails, clients, earlier orders) → decide (``domain.intake``) → write. A request with
+    no recognised items still becomes an order, in ``needs_review``: a manager decides
+    what it is. A request that repeats an earlier one of the same client (same items)
+    within the duplicate window is flagged with the earlier order. Numbers are taken
+    last, so the counter row is locked for as short a time as possible.
     """
     session = tx.session
     now = now or utcnow()
-    known = set(
-        (
-            await session.execute(
-                select(orders.c.source_mail_id).where(
-                    orders.c.source_mail_id.in_([e.mail_id for e in events])
-                )
-            )
-        )
-        .scalars()
-        .all()
-    )
-    fresh: list[OrderParsed] = []
+    known = await _known_mail_ids(session, events)
     for event in events:
         if event.mail_id in known:
             log.info("order_already_exists", mail_id=str(event.mail_id))
-            continue
-        known.add(event.mail_id)
-        fresh.append(event)
+    fresh = fresh_events(events, known)
     if not fresh:
         return [None] * len(events)
-    resolver = ClientResolver(session)
-    await resolver.preload(
-        emails=[x for e in fresh for x in (e.from_.email if e.from_ else None, e.contact_email)],
-        inns=[e.inn for e in fresh],
-    )
-    pending: list[_Pending] = []
-    for event in fresh:
-        sender = event.from_
-        client = await resolver.resolve(
-            emails=[sender.email if sender else None, event.contact_email],
-            inn=event.inn,
-            kpp=event.kpp,
-            name=event.company,
-            contact_name=event.contact_name or (sender.name if sender else None),
-            phone=event.contact_phone,
-        )
-        reasons = list(dict.fromkeys(event.review_reasons))
-        if not event.items:
-            reasons.append(NO_ITEMS_REASON)
-        fingerprint = request_fingerprint((i.name, i.quantity, i.unit.value) for i in event.items)
-        pending.append(_Pending(event, client, reasons, fingerprint))
-    await resolver.flush()
-    await _mark_duplicates(session, pending, settings=settings, now=now)
-
+    intakes = await _intakes(session, fresh)
+    await _mark_duplicates(session, intakes, settings=settings, now=now)
     year = now.astimezone(MOSCOW).year
-    last = await next_number(session, year=year, count=len(pending))
-    order_rows: list[dict[str, Any]] = []
-    item_rows: list[dict[str, Any]] = []
-    audit_rows: list[dict[str, Any]] = []
-    emitted: list[OrderCreated] = []
-    created: dict[UUID, UUID] = {}
-    for seq, p in enumerate(pending, start=last - len(pending) + 1):
-        event, client = p.event, p.client
-        sender = event.from_
-        number = order_number(year, seq)
-        order_id = uuid.uuid4()
-        created[event.mail_id] = order_id
-        if p.duplicate is not None:
-            p.reasons.append(f"возможный дубль заявки {p.duplicate[1]}")
-        needs_review = event.needs_review or bool(p.reasons)
-        status = OrderStatus.NEEDS_REVIEW if needs_review else OrderStatus.NEW
-        order_rows.append(
-            {
-                "id": order_id,
-                "number": number,
-                "year": year,
-                "seq": seq,
-                "status": status.value,
-                "client_id": client.client_id if client else None,
-                "source_mail_id": event.mail_id,
-                "mail_subject": event.mail_subject,
-                "from_email": sender.email if sender else None,
-                "from_name": sender.name if sender else None,
-                "company": event.company,
-                "inn": event.inn,
-                "kpp": event.kpp,
-                "contact_name": event.contact_name,
-                "contact_phone": event.contact_phone,
-                "contact_email": event.contact_email,
-                "received_at": event.received_at,
-                "deadline": event.deadline,
-                "confidence": event.confidence,
-                "extractor": event.extractor,
-                "needs_review": needs_review,
-                "review_reasons": p.reasons,
-                "text_excerpt": event.text_excerpt,
-                "possible_duplicate_of": p.duplicate[0] if p.duplicate else None,
-                "fingerprint": p.fingerprint,
-                "created_at": now,
-                "updated_at": now,
-            }
-        )
-        item_rows += [
-            {
-                "id": uuid.uuid4(),
-                "order_id": order_id,
-                "position": n,
-                "name": item.name,
-                "article": item.article,
-                "quantity": item.quantity,
-                "unit": item.unit.value,
-                "note": item.note,
-                "source_line": item.source_line,
-                "category_id": None,
-            }
-            for n, item in enumerate(event.items, start=1)
-        ]
-        audit_rows.append(
-            {
-                "order_id": order_id,
-                "actor": SYSTEM,
-                "action": "order.created",
-                "entity": "order",
-                "entity_id": str(order_id),
-                "before": None,
-                "after": jsonable(
-                    {
-                        "number": number,
-                        "status": status.value,
-                        "items_count": len(event.items),
-                        "client_id": client.client_id if client else None,
-                        "client_created": client.created if client else False,
-                        "review_reasons": p.reasons,
-                    }
-                ),
-                "source_event_id": event.id,
-            }
-        )
-        emitted.append(
-            OrderCreated(
-                order_id=order_id,
-                number=number,
-                client_id=client.client_id if client else None,
-                client_name=client.name if client else event.company,
-                items_count=len(event.items),
-                deadline=event.deadline,
-                needs_review=needs_review,
-                review_reasons=p.reasons,
-                possible_duplicate_of=p.duplicate[0] if p.duplicate else None,
-                possible_duplicate_number=p.duplicate[1] if p.duplicate else None,
-                source_mail_id=event.mail_id,
-                correlation_id=str(order_id),
-            )
-        )
-    await session.execute(insert(orders), order_rows)
-    if item_rows:
-        await session.execute(insert(order_items), item_rows)
-    await session.execute(insert(audit_log), audit_rows)
-    await tx.emit(*emitted)
-    log.info("orders_created", count=len(order_rows), last_number=order_rows[-1]["number"])
-    fresh_ids = {id(e) for e in fresh}
-    return [created[e.mail_id] if id(e) in fresh_ids else None for e in events]
+    last = await next_number(session, year=year, count=len(intakes))
+    first = last - len(intakes) + 1
+    planned = [
+        plan_order(intake, year=year, seq=seq, now=now)
+        for seq, intake in enumerate(intakes, start=first)
+    ]
+    await _write_orders(tx, planned)
+    log.info("orders_created", count=len(planned), last_number=planned[-1].row["number"])
+    created = {id(p.intake_event): p.order_id for p in planned}
+    return [created.get(id(e)) for e in events]
 
 
 async def _mark_duplicates(
-    session: AsyncSession, pending: list[_Pending], *, settings: OrdersSettings, now: datetime
+    session: AsyncSession, pending: list[Intake], *, settings: OrdersSettings, now: datetime
 ) -> None:
-    """Flag requests that repeat an earlier one of the same client within the window
-    (an earlier order, or an earlier request of the same batch)."""
+    """Flag requests that repeat an earlier order of the same client within the window."""
     if settings.duplicate_window_hours <= 0:
         return
     keys = {(p.client.client_id, p.fingerprint) for p in pending if p.client and p.fingerprint}
