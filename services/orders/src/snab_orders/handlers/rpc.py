@@ -31,12 +31,15 @@ from snab_orders.services import (
     clients,
     line_mapping,
     mail_outcomes,
+    markups,
+    order_edits,
     orders,
+    proposal_sending,
     proposals,
-    quotes,
     requests,
     suggestions,
     suppliers,
+    unmatched,
 )
 from snab_orders.settings import OrdersSettings
 
@@ -61,8 +64,8 @@ def routes(settings: OrdersSettings) -> dict[type[RpcRequest[Any]], UseCase]:
             number=r.number,
             audit_limit=r.audit_limit,
         ),
-        o.OrdersUpdate: lambda r, tx: orders.update_order(tx=tx, req=r, settings=s),
-        o.OrdersMarkOutcome: lambda r, tx: orders.mark_outcome(tx=tx, req=r),
+        o.OrdersUpdate: lambda r, tx: order_edits.update_order(tx=tx, req=r, settings=s),
+        o.OrdersMarkOutcome: lambda r, tx: order_edits.mark_outcome(tx=tx, req=r),
         o.OrdersBrowse: lambda r, tx: browse.browse_orders(session=tx.session, req=r),
         o.OrdersMailOutcomes: lambda r, tx: mail_outcomes.mail_outcomes(session=tx.session, req=r),
         # supplier requests and quotes
@@ -70,12 +73,12 @@ def routes(settings: OrdersSettings) -> dict[type[RpcRequest[Any]], UseCase]:
             session=tx.session, req=r
         ),
         o.OrdersSendRequests: lambda r, tx: requests.send_requests(tx=tx, req=r, settings=s),
-        o.OrdersLinkMail: lambda r, tx: quotes.link_mail(tx=tx, req=r, settings=s),
-        o.OrdersUnmatchedMail: lambda r, tx: quotes.list_unmatched(session=tx.session, req=r),
+        o.OrdersLinkMail: lambda r, tx: unmatched.link_mail(tx=tx, req=r, settings=s),
+        o.OrdersUnmatchedMail: lambda r, tx: unmatched.list_unmatched(session=tx.session, req=r),
         o.OrdersMapQuoteLine: lambda r, tx: line_mapping.map_quote_line(tx=tx, req=r),
         # proposals
-        o.OrdersSetMarkup: lambda r, tx: proposals.set_markup(session=tx.session, req=r),
-        o.OrdersListMarkups: lambda r, tx: proposals.list_markups(session=tx.session),
+        o.OrdersSetMarkup: lambda r, tx: markups.set_markup(session=tx.session, req=r),
+        o.OrdersListMarkups: lambda r, tx: markups.list_markups(session=tx.session),
         o.OrdersBuildProposal: lambda r, tx: proposals.build_proposal(tx=tx, req=r, settings=s),
         # directory
         d.CategoriesList: lambda r, tx: categories.list_categories(session=tx.session),
@@ -131,7 +134,7 @@ def register(service: Service, settings: OrdersSettings) -> None:
         # Asked before the transaction: a slow mail-gateway must not hold the order lock.
         message_id = await _original_message_id(service, req.proposal_id)
         async with service.transaction() as tx:
-            return await proposals.send_proposal(
+            return await proposal_sending.send_proposal(
                 tx=tx, req=req, settings=settings, original_message_id=message_id
             )
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import functools
-import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, delete, exists, func, insert, or_, select, update
+from sqlalchemy import Row, exists, func, insert, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,15 +18,12 @@ from snab_contracts.rpc.orders import (
     OrderDetail,
     OrderPage,
     OrdersList,
-    OrdersMarkOutcome,
     OrderSummary,
-    OrdersUpdate,
 )
 from snab_kit.consume import Tx
 from snab_kit.logging import get_logger
 from snab_orders.db.tables import (
     audit_log,
-    categories,
     clients,
     counters,
     order_items,
@@ -39,14 +35,13 @@ from snab_orders.db.tables import (
     supplier_requests,
     suppliers,
 )
-from snab_orders.domain.errors import NotAllowedNow, NotFoundError, RuleViolation
+from snab_orders.domain.errors import NotFoundError
 from snab_orders.domain.intake import Intake, NewOrder, first_look, fresh_events, plan_order
 from snab_orders.domain.numbering import ORDER_KIND
-from snab_orders.domain.states import FINAL_ORDER_STATUSES
 from snab_orders.domain.text import LIKE_ESCAPE, MOSCOW, contains_pattern
 from snab_orders.services import views
 from snab_orders.services.client_matching import ClientResolver
-from snab_orders.services.common import SYSTEM, audit, jsonable, lock_order, move_order, utcnow
+from snab_orders.services.common import SYSTEM, jsonable, utcnow
 from snab_orders.services.comparison import comparison_for
 from snab_orders.services.order_filters import order_conditions
 from snab_orders.settings import OrdersSettings
@@ -258,6 +253,59 @@ async def get_summary(*, session: AsyncSession, order_id: UUID) -> OrderSummary:
     return views.order_summary(row)
 
 
+Grouped = dict[UUID, list[Row[Any]]]
+
+
+async def _quotes_of(session: AsyncSession, oid: UUID) -> tuple[Sequence[Row[Any]], Grouped]:
+    """The order's quotes (oldest first) and their lines by quote."""
+    quote_rows = (
+        await session.execute(
+            select(
+                quotes,
+                suppliers.c.company.label("supplier_name"),
+                supplier_requests.c.rfq_number,
+            )
+            .join(suppliers, suppliers.c.id == quotes.c.supplier_id)
+            .join(supplier_requests, supplier_requests.c.id == quotes.c.request_id)
+            .where(quotes.c.order_id == oid)
+            .order_by(quotes.c.received_at, quotes.c.version)
+        )
+    ).all()
+    lines_by_quote: dict[UUID, list[Row[Any]]] = {}
+    if quote_rows:
+        lines = (
+            await session.execute(
+                select(quote_lines)
+                .where(quote_lines.c.quote_id.in_([q.id for q in quote_rows]))
+                .order_by(quote_lines.c.quote_id, quote_lines.c.line_no)
+            )
+        ).all()
+        lines_by_quote = views.group_by(lines, "quote_id")
+    return quote_rows, lines_by_quote
+
+
+async def _proposals_of(session: AsyncSession, oid: UUID) -> tuple[Sequence[Row[Any]], Grouped]:
+    """The order's proposals (oldest first) and their lines by proposal."""
+    proposal_rows = (
+        await session.execute(
+            select(proposals).where(proposals.c.order_id == oid).order_by(proposals.c.created_at)
+        )
+    ).all()
+    plines: dict[UUID, list[Row[Any]]] = {}
+    if proposal_rows:
+        plines = views.group_by(
+            (
+                await session.execute(
+                    select(proposal_lines)
+                    .where(proposal_lines.c.proposal_id.in_([p.id for p in proposal_rows]))
+                    .order_by(proposal_lines.c.proposal_id, proposal_lines.c.position)
+                )
+            ).all(),
+            "proposal_id",
+        )
+    return proposal_rows, plines
+
+
 async def get_detail(
     *,
     session: AsyncSession,
@@ -292,46 +340,8 @@ async def get_detail(
             .order_by(supplier_requests.c.id)
         )
     ).all()
-    quote_rows = (
-        await session.execute(
-            select(
-                quotes,
-                suppliers.c.company.label("supplier_name"),
-                supplier_requests.c.rfq_number,
-            )
-            .join(suppliers, suppliers.c.id == quotes.c.supplier_id)
-            .join(supplier_requests, supplier_requests.c.id == quotes.c.request_id)
-            .where(quotes.c.order_id == oid)
-            .order_by(quotes.c.received_at, quotes.c.version)
-        )
-    ).all()
-    lines_by_quote: dict[UUID, list[Row[Any]]] = {}
-    if quote_rows:
-        lines = (
-            await session.execute(
-                select(quote_lines)
-                .where(quote_lines.c.quote_id.in_([q.id for q in quote_rows]))
-                .order_by(quote_lines.c.quote_id, quote_lines.c.line_no)
-            )
-        ).all()
-        lines_by_quote = views.group_by(lines, "quote_id")
-    proposal_rows = (
-        await session.execute(
-            select(proposals).where(proposals.c.order_id == oid).order_by(proposals.c.created_at)
-        )
-    ).all()
-    plines: dict[UUID, list[Row[Any]]] = {}
-    if proposal_rows:
-        plines = views.group_by(
-            (
-                await session.execute(
-                    select(proposal_lines)
-                    .where(proposal_lines.c.proposal_id.in_([p.id for p in proposal_rows]))
-                    .order_by(proposal_lines.c.proposal_id, proposal_lines.c.position)
-                )
-            ).all(),
-            "proposal_id",
-        )
+    quote_rows, lines_by_quote = await _quotes_of(session, oid)
+    proposal_rows, plines = await _proposals_of(session, oid)
     audit_rows: Sequence[Row[Any]] = []
     if audit_limit:
         audit_rows = (
@@ -415,168 +425,3 @@ async def list_orders(*, session: AsyncSession, req: OrdersList) -> OrderPage:
         page=req.page,
         page_size=req.page_size,
     )
-
-
-async def update_order(*, tx: Tx, req: OrdersUpdate, settings: OrdersSettings) -> OrderDetail:
-    """A manager's edit; every change is audited in the same transaction."""
-    session = tx.session
-    actor = req.actor or "user:unknown"
-    order = await lock_order(session, req.order_id)
-    status = OrderStatus(order.status)
-    edits = req.items is not None or req.client_id is not None or req.deadline is not None
-    if edits and status in FINAL_ORDER_STATUSES:
-        raise NotAllowedNow(
-            f"заявка {order.number} закрыта ({status.value}): изменять её нельзя",
-            status=status.value,
-        )
-    if req.items is not None:
-        await _replace_items(tx, order, req, actor)
-    changes: dict[str, Any] = {}
-    before: dict[str, Any] = {}
-    if req.client_id is not None and req.client_id != order.client_id:
-        found = await session.scalar(
-            select(clients.c.id).where(
-                clients.c.id == req.client_id, clients.c.deleted_at.is_(None)
-            )
-        )
-        if found is None:
-            raise NotFoundError("клиент не найден", client_id=str(req.client_id))
-        before["client_id"], changes["client_id"] = order.client_id, req.client_id
-    if req.deadline is not None and req.deadline != order.deadline:
-        before["deadline"], changes["deadline"] = order.deadline, req.deadline
-    if changes:
-        await session.execute(
-            update(orders).where(orders.c.id == order.id).values(**changes, updated_at=utcnow())
-        )
-        await audit(
-            session,
-            order_id=order.id,
-            actor=actor,
-            action="order.edited",
-            entity="order",
-            entity_id=order.id,
-            before=before,
-            after=changes,
-        )
-    if req.resolve_review:
-        if status == OrderStatus.NEEDS_REVIEW:
-            await move_order(tx, order, OrderStatus.NEW, actor=actor, reason=req.reason)
-            order = await lock_order(session, order.id)
-        if order.needs_review:
-            await session.execute(
-                update(orders)
-                .where(orders.c.id == order.id)
-                .values(needs_review=False, updated_at=utcnow())
-            )
-            await audit(
-                session,
-                order_id=order.id,
-                actor=actor,
-                action="order.review_resolved",
-                entity="order",
-                entity_id=order.id,
-                before={"needs_review": True, "review_reasons": list(order.review_reasons)},
-                after={"needs_review": False, "reason": req.reason},
-            )
-    if req.cancel:
-        order = await lock_order(session, order.id)
-        await move_order(tx, order, OrderStatus.CANCELLED, actor=actor, reason=req.reason)
-    return await get_detail(session=session, settings=settings, order_id=order.id)
-
-
-async def _replace_items(tx: Tx, order: Row[Any], req: OrdersUpdate, actor: str) -> None:
-    assert req.items is not None
-    session = tx.session
-    current = {
-        r.id: r
-        for r in (
-            await session.execute(select(order_items).where(order_items.c.order_id == order.id))
-        ).all()
-    }
-    given = [i.item_id for i in req.items if i.item_id is not None]
-    foreign = [str(i) for i in given if i not in current]
-    if foreign:
-        raise RuleViolation("позиции не из этой заявки", item_ids=foreign)
-    if len(set(given)) != len(given):
-        raise RuleViolation("одна позиция указана дважды")
-    category_ids = {i.category_id for i in req.items if i.category_id is not None}
-    if category_ids:
-        known = set(
-            (
-                await session.execute(
-                    select(categories.c.id).where(categories.c.id.in_(category_ids))
-                )
-            )
-            .scalars()
-            .all()
-        )
-        missing = [str(c) for c in category_ids - known]
-        if missing:
-            raise NotFoundError("категория не найдена", category_ids=missing)
-    removed = [i for i in current if i not in set(given)]
-    if removed:
-        await session.execute(delete(order_items).where(order_items.c.id.in_(removed)))
-    for position, item in enumerate(req.items, start=1):
-        values = {
-            "position": position,
-            "name": item.name,
-            "article": item.article,
-            "quantity": item.quantity,
-            "unit": item.unit.value,
-            "note": item.note,
-            "category_id": item.category_id,
-        }
-        if item.item_id is None:
-            await session.execute(
-                insert(order_items).values(id=uuid.uuid4(), order_id=order.id, **values)
-            )
-        else:
-            await session.execute(
-                update(order_items).where(order_items.c.id == item.item_id).values(**values)
-            )
-    await session.execute(update(orders).where(orders.c.id == order.id).values(updated_at=utcnow()))
-    await audit(
-        session,
-        order_id=order.id,
-        actor=actor,
-        action="order.items_replaced",
-        entity="order",
-        entity_id=order.id,
-        before={
-            "items": [
-                {"item_id": r.id, "name": r.name, "quantity": r.quantity, "unit": r.unit}
-                for r in sorted(current.values(), key=lambda r: r.position)
-            ]
-        },
-        after={
-            "items": [
-                {"item_id": i.item_id, "name": i.name, "quantity": i.quantity, "unit": i.unit}
-                for i in req.items
-            ],
-            "reason": req.reason,
-        },
-    )
-
-
-async def mark_outcome(*, tx: Tx, req: OrdersMarkOutcome) -> OrderSummary:
-    session = tx.session
-    order = await lock_order(session, req.order_id)
-    target = OrderStatus.WON if req.outcome == "won" else OrderStatus.LOST
-    extra: dict[str, Any] = {}
-    if target == OrderStatus.WON:
-        sent = (
-            await session.execute(
-                select(proposals.c.total, proposals.c.margin_amount)
-                .where(
-                    proposals.c.order_id == order.id, proposals.c.status.in_(["sent", "sending"])
-                )
-                .order_by(proposals.c.created_at.desc())
-                .limit(1)
-            )
-        ).first()
-        if sent is not None:
-            extra = {"revenue": sent.total, "margin": sent.margin_amount}
-    await move_order(
-        tx, order, target, actor=req.actor or "user:unknown", reason=req.reason, extra=extra
-    )
-    return await get_summary(session=session, order_id=order.id)

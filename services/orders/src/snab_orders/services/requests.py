@@ -28,7 +28,7 @@ from snab_orders.db.tables import (
     supplier_requests,
     suppliers,
 )
-from snab_orders.domain.messages import RfqLine, Signature, rfq_email
+from snab_orders.domain.messages import Email, RfqLine, Signature, rfq_email
 from snab_orders.domain.numbering import rfq_number
 from snab_orders.domain.rfq import OpenRequest, SupplierRef, choose_items, choose_suppliers
 from snab_orders.domain.states import (
@@ -116,6 +116,31 @@ async def _load_suppliers(
     return found, [OpenRequest(r.rfq_number, r.supplier_id) for r in open_rows]
 
 
+def _rfq_mail(
+    order: Row[Any],
+    supplier: SupplierRef,
+    request_id: int,
+    number: str,
+    email: Email,
+    settings: OrdersSettings,
+) -> MailSend:
+    command = MailSend(
+        to=[MailAddress(email=supplier.emails[0], name=supplier.contact_name or "")],
+        cc=[MailAddress(email=e) for e in supplier.emails[1:]],
+        mail_subject=email.subject,
+        text=email.text,
+        html=email.html,
+        purpose="rfq",
+        order_id=order.id,
+        order_number=order.number,
+        request_id=request_id,
+        rfq_number=number,
+        reply_to=reply_address(settings),
+        correlation_id=str(order.id),
+    )
+    return command
+
+
 async def _create_request(
     tx: Tx,
     *,
@@ -163,20 +188,7 @@ async def _create_request(
         .returning(supplier_requests.c.id)
     )
     assert request_id is not None
-    command = MailSend(
-        to=[MailAddress(email=supplier.emails[0], name=supplier.contact_name or "")],
-        cc=[MailAddress(email=e) for e in supplier.emails[1:]],
-        mail_subject=email.subject,
-        text=email.text,
-        html=email.html,
-        purpose="rfq",
-        order_id=order.id,
-        order_number=order.number,
-        request_id=request_id,
-        rfq_number=number,
-        reply_to=reply_address(settings),
-        correlation_id=str(order.id),
-    )
+    command = _rfq_mail(order, supplier, request_id, number, email, settings)
     await session.execute(
         update(supplier_requests)
         .where(supplier_requests.c.id == request_id)
