@@ -67,6 +67,7 @@ def _order_row(intake: Intake, **values: Any) -> dict[str, Any]:
         **values,
         "client_id": client.client_id if client else None,
         "source_mail_id": event.mail_id,
+        "source_message_id": event.message_id,
         "mail_subject": event.mail_subject,
         "from_email": sender.email if sender else None,
         "from_name": sender.name if sender else None,
@@ -118,6 +119,8 @@ def plan_order(intake: Intake, *, year: int, seq: int, now: datetime) -> NewOrde
             "unit": item.unit.value,
             "note": item.note,
             "source_line": item.source_line,
+            "quantity_stated": item.quantity_stated,
+            "unit_stated": item.unit_stated,
             "category_id": None,
         }
         for n, item in enumerate(event.items, start=1)

@@ -9,21 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from typing import Any
-from uuid import UUID
-
-from sqlalchemy import select
 
 from snab_contracts.base import Contract, RpcRequest
 from snab_contracts.rpc import analytics as a
 from snab_contracts.rpc import directory as d
 from snab_contracts.rpc import orders as o
-from snab_contracts.rpc.mail import MailGet
 from snab_kit.consume import Tx
 from snab_kit.logging import get_logger
-from snab_kit.rpc import RpcFailure
 from snab_kit.service import Service
-from snab_orders.db.tables import orders as orders_table
-from snab_orders.db.tables import proposals as proposals_table
 from snab_orders.services import (
     analytics,
     browse,
@@ -80,6 +73,9 @@ def routes(settings: OrdersSettings) -> dict[type[RpcRequest[Any]], UseCase]:
         o.OrdersSetMarkup: lambda r, tx: markups.set_markup(session=tx.session, req=r),
         o.OrdersListMarkups: lambda r, tx: markups.list_markups(session=tx.session),
         o.OrdersBuildProposal: lambda r, tx: proposals.build_proposal(tx=tx, req=r, settings=s),
+        o.OrdersSendProposal: lambda r, tx: proposal_sending.send_proposal(
+            tx=tx, req=r, settings=s
+        ),
         # directory
         d.CategoriesList: lambda r, tx: categories.list_categories(session=tx.session),
         d.CategoriesCreate: lambda r, tx: categories.create_category(
@@ -129,15 +125,6 @@ def register(service: Service, settings: OrdersSettings) -> None:
     for request, use_case in routes(settings).items():
         service.rpc(request)(_in_transaction(service, use_case))
 
-    @service.rpc(o.OrdersSendProposal)
-    async def send_proposal(req: o.OrdersSendProposal) -> o.ProposalView:
-        # Asked before the transaction: a slow mail-gateway must not hold the order lock.
-        message_id = await _original_message_id(service, req.proposal_id)
-        async with service.transaction() as tx:
-            return await proposal_sending.send_proposal(
-                tx=tx, req=req, settings=settings, original_message_id=message_id
-            )
-
 
 def _in_transaction(
     service: Service, use_case: UseCase
@@ -147,22 +134,3 @@ def _in_transaction(
             return await use_case(req, tx)
 
     return handle
-
-
-async def _original_message_id(service: Service, proposal_id: UUID) -> str | None:
-    """Message-ID of the client's request, so the proposal goes in its thread.
-    Best effort: without an answer from mail-gateway the proposal starts a new thread."""
-    async with service.sessions() as session:
-        mail_id = await session.scalar(
-            select(orders_table.c.source_mail_id)
-            .join(proposals_table, proposals_table.c.order_id == orders_table.c.id)
-            .where(proposals_table.c.id == proposal_id)
-        )
-    if mail_id is None:
-        return None
-    try:
-        view = await service.rpc_client.call(MailGet(mail_id=mail_id), timeout=3.0)
-    except RpcFailure as exc:
-        log.warning("original_message_unknown", mail_id=str(mail_id), error=exc.message)
-        return None
-    return view.message_id

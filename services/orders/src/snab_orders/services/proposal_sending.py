@@ -79,7 +79,6 @@ async def send_proposal(
     tx: Tx,
     req: OrdersSendProposal,
     settings: OrdersSettings,
-    original_message_id: str | None = None,
 ) -> ProposalView:
     """Email the PDF to the client, in the thread of the client's request."""
     session = tx.session
@@ -108,7 +107,7 @@ async def send_proposal(
     if not recipients:
         raise RuleViolation("не знаю, кому отправить КП: укажите адрес")
     command = _proposal_mail(
-        proposal, order, recipients, req.message, original_message_id, settings
+        proposal, order, recipients, req.message, order.source_message_id, settings
     )
     await session.execute(
         update(proposals)
