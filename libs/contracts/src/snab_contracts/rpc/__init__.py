@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from snab_contracts.base import RpcRequest
-from snab_contracts.rpc import analytics, directory, documents, mail, orders
+from snab_contracts.rpc import analytics, clarifications, directory, documents, mail, orders
 from snab_contracts.rpc.common import Deleted, ErrorCode, RpcError, RpcReply, reply_model
 
 REQUESTS: tuple[type[RpcRequest[Any]], ...] = (
     *orders.REQUESTS,
+    *clarifications.REQUESTS,
     *directory.REQUESTS,
     *analytics.REQUESTS,
     *documents.REQUESTS,

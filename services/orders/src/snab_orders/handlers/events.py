@@ -8,6 +8,7 @@ from snab_contracts.parsing import OrderParsed, QuoteParsed
 from snab_kit.consume import Tx
 from snab_kit.service import Service
 from snab_orders.services import (
+    clarifications,
     orders,
     proposal_documents,
     proposal_sending,
@@ -46,6 +47,8 @@ def register(service: Service, settings: OrdersSettings) -> None:
             await requests.on_rfq_sent(tx=tx, event=event)
         elif event.purpose == "proposal" and event.proposal_id is not None:
             await proposal_sending.on_proposal_sent(tx=tx, event=event)
+        elif event.purpose == "clarification":
+            await clarifications.on_clarification_mail(tx=tx, event=event)
 
     @service.on(MailFailed)
     async def on_mail_failed(event: MailFailed, tx: Tx) -> None:
@@ -53,6 +56,8 @@ def register(service: Service, settings: OrdersSettings) -> None:
             await requests.on_rfq_failed(tx=tx, event=event)
         elif event.purpose == "proposal" and event.proposal_id is not None:
             await proposal_sending.on_proposal_failed(tx=tx, event=event)
+        elif event.purpose == "clarification":
+            await clarifications.on_clarification_mail(tx=tx, event=event)
 
     @service.on(DocumentGenerated)
     async def on_document_generated(event: DocumentGenerated, tx: Tx) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 
 from snab_contracts.base import Contract, RpcRequest
 from snab_contracts.rpc import analytics as a
+from snab_contracts.rpc import clarifications as c
 from snab_contracts.rpc import directory as d
 from snab_contracts.rpc import orders as o
 from snab_kit.consume import Tx
@@ -21,6 +22,7 @@ from snab_orders.services import (
     analytics,
     browse,
     categories,
+    clarifications,
     clients,
     line_mapping,
     mail_outcomes,
@@ -74,6 +76,13 @@ def routes(settings: OrdersSettings) -> dict[type[RpcRequest[Any]], UseCase]:
         o.OrdersListMarkups: lambda r, tx: markups.list_markups(session=tx.session),
         o.OrdersBuildProposal: lambda r, tx: proposals.build_proposal(tx=tx, req=r, settings=s),
         o.OrdersSendProposal: lambda r, tx: proposal_sending.send_proposal(
+            tx=tx, req=r, settings=s
+        ),
+        # clarifications
+        c.OrdersDraftClarification: lambda r, tx: clarifications.draft_clarification(
+            session=tx.session, req=r, settings=s
+        ),
+        c.OrdersSendClarification: lambda r, tx: clarifications.send_clarification(
             tx=tx, req=r, settings=s
         ),
         # directory

@@ -40,6 +40,7 @@ from snab_orders.domain.intake import Intake, NewOrder, first_look, fresh_events
 from snab_orders.domain.numbering import ORDER_KIND
 from snab_orders.domain.text import LIKE_ESCAPE, MOSCOW, contains_pattern
 from snab_orders.services import views
+from snab_orders.services.clarifications import answered_clarifications, apply_client_answer
 from snab_orders.services.client_matching import ClientResolver
 from snab_orders.services.common import SYSTEM, jsonable, utcnow
 from snab_orders.services.comparison import comparison_for
@@ -144,7 +145,8 @@ async def create_many_from_parsed(
     settings: OrdersSettings,
     now: datetime | None = None,
 ) -> list[UUID | None]:
-    """Orders from parsed requests, in order; None for an email that already made one.
+    """Orders from parsed requests, in order; None for an email that already made one,
+    and for the client's answer to a clarification (it completes its order instead).
 
     Set-based, so that a batch of events costs a handful of statements: load (known
     emails, clients, earlier orders) → decide (``domain.intake``) → write. A request with
@@ -159,7 +161,11 @@ async def create_many_from_parsed(
     for event in events:
         if event.mail_id in known:
             log.info("order_already_exists", mail_id=str(event.mail_id))
-    fresh = fresh_events(events, known)
+    answers = await answered_clarifications(session, [e for e in events if e.mail_id not in known])
+    for event in events:
+        if event.mail_id in answers:
+            await apply_client_answer(tx, event=event, clarification=answers[event.mail_id])
+    fresh = fresh_events([e for e in events if e.mail_id not in answers], known)
     if not fresh:
         return [None] * len(events)
     intakes = await _intakes(session, fresh)
