@@ -10,6 +10,7 @@ from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import NoDecode
 
 from snab_kit.settings import Mailbox, ServiceSettings
+from snab_orders.domain.rates import CBR_PUBLIC_URL
 
 
 def parse_rates(value: str) -> dict[str, Decimal]:
@@ -50,6 +51,12 @@ class OrdersSettings(ServiceSettings):
         default_factory=lambda: parse_rates("USD=95.5,EUR=103.2,CNY=13.1"),
         description="Roubles for one unit of each currency: CURRENCY_RATES=USD=95.5,EUR=103.2",
     )
+    cbr_rates_url: str = Field(
+        default=CBR_PUBLIC_URL,
+        description="The CBR daily rates (XML_daily); empty: no fetching, CURRENCY_RATES only.",
+    )
+    cbr_refresh_hours: float = Field(default=24.0, gt=0, description="How often to fetch.")
+    cbr_timeout_seconds: float = Field(default=10.0, gt=0)
     duplicate_window_hours: float = Field(default=72.0, ge=0)
     default_markup_percent: Decimal = Field(default=Decimal(20), ge=0, le=1000)
     min_margin_percent: Decimal = Field(default=Decimal(5), ge=0, lt=100)

@@ -5,12 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from snab_contracts.base import RpcRequest
-from snab_contracts.rpc import analytics, clarifications, directory, documents, mail, orders
+from snab_contracts.rpc import (
+    analytics,
+    clarifications,
+    directory,
+    documents,
+    mail,
+    orders,
+    rates,
+)
 from snab_contracts.rpc.common import Deleted, ErrorCode, RpcError, RpcReply, reply_model
 
 REQUESTS: tuple[type[RpcRequest[Any]], ...] = (
     *orders.REQUESTS,
     *clarifications.REQUESTS,
+    *rates.REQUESTS,
     *directory.REQUESTS,
     *analytics.REQUESTS,
     *documents.REQUESTS,

@@ -121,6 +121,11 @@ class ExchangeRate(Contract):
     currency: Currency
     rate: PositiveDecimal = Field(description="Units of the comparison currency for one unit.")
     as_of: date | None = None
+    source: Literal["manual", "cbr", "setting"] | None = Field(
+        default=None,
+        description="manual: a manager's override for that date; cbr: the Central Bank's rate "
+        "of as_of; setting: the static CURRENCY_RATES (the CBR rate was not available).",
+    )
 
 
 class ComparisonCell(Contract):

@@ -441,3 +441,15 @@ clarification_answers = Table(
     Column("changes", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
     _created(),
 )
+
+exchange_rates = Table(
+    "exchange_rates",
+    metadata,
+    Column("currency", Text, nullable=False),
+    Column("on_date", Date, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("rate", Numeric, nullable=False),
+    Column("updated_by", Text),
+    _updated(),
+    PrimaryKeyConstraint("currency", "on_date", "source", name="pk_exchange_rates"),
+)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
 
@@ -12,6 +12,8 @@ from snab_contracts.rpc.orders import ComparisonCell, ComparisonRow, ComparisonV
 from snab_contracts.values import Money, Unit
 from snab_orders.domain.errors import RuleViolation
 from snab_orders.domain.money import kopecks, normalise_price
+from snab_orders.domain.rates import RateBook, RateUsed
+from snab_orders.domain.text import MOSCOW
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,33 +49,37 @@ def compare(
     offers: Sequence[Offer],
     *,
     vat_rate: Decimal,
-    rates: Mapping[str, Decimal],
+    rates: Mapping[str, Decimal] | RateBook,
     chosen: Mapping[UUID, UUID] | None = None,
 ) -> ComparisonView:
     """Rows in item order; per row the best price and the fastest offer are marked
-    among offers that have a comparable price and are not declared unavailable."""
+    among offers that have a comparable price and are not declared unavailable. Each
+    offer is converted at the rate of its quote's date (``RateBook.pick``); a plain
+    mapping of rates is the static setting alone."""
+    book = rates if isinstance(rates, RateBook) else RateBook(fallback=rates)
     by_item: dict[UUID, list[Offer]] = {}
     for offer in offers:
         by_item.setdefault(offer.item_id, []).append(offer)
-    used_rates: dict[str, Decimal] = {}
+    used_rates: dict[tuple[str, Decimal, str, date | None], RateUsed] = {}
     rows: list[ComparisonRow] = []
     for item in sorted(items, key=lambda i: i.position):
         cells: list[dict[str, object]] = []
         for offer in sorted(by_item.get(item.item_id, []), key=lambda o: o.supplier_name):
             normal: Decimal | None = None
             if offer.unit_price is not None:
+                used = book.pick(offer.currency, offer.received_at.astimezone(MOSCOW).date())
                 try:
                     normal = normalise_price(
                         offer.unit_price,
                         currency=offer.currency,
                         vat_included=offer.vat_included,
                         vat_rate=vat_rate,
-                        rates=rates,
+                        rates={used.currency: used.rate} if used else {},
                     )
-                    if offer.currency != "RUB":
-                        used_rates[offer.currency] = rates[offer.currency]
                 except RuleViolation:
                     normal = None
+                if used is not None and used.currency != "RUB":
+                    used_rates[(used.currency, used.rate, used.source, used.as_of)] = used
             cells.append(
                 {
                     "supplier_id": offer.supplier_id,
@@ -116,8 +122,13 @@ def compare(
         currency="RUB",
         vat_rate=vat_rate,
         exchange_rates=[
-            ExchangeRate(currency=code, rate=rate)  # type: ignore[arg-type]
-            for code, rate in sorted(used_rates.items())
+            ExchangeRate(
+                currency=u.currency,  # type: ignore[arg-type]
+                rate=u.rate,
+                as_of=u.as_of,
+                source=u.source,
+            )
+            for _, u in sorted(used_rates.items(), key=lambda kv: (kv[0][0], str(kv[0][3])))
         ],
         rows=rows,
     )

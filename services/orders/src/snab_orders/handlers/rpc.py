@@ -15,6 +15,7 @@ from snab_contracts.rpc import analytics as a
 from snab_contracts.rpc import clarifications as c
 from snab_contracts.rpc import directory as d
 from snab_contracts.rpc import orders as o
+from snab_contracts.rpc import rates as r_
 from snab_kit.consume import Tx
 from snab_kit.logging import get_logger
 from snab_kit.service import Service
@@ -31,6 +32,7 @@ from snab_orders.services import (
     orders,
     proposal_sending,
     proposals,
+    rates,
     requests,
     suggestions,
     suppliers,
@@ -85,6 +87,9 @@ def routes(settings: OrdersSettings) -> dict[type[RpcRequest[Any]], UseCase]:
         c.OrdersSendClarification: lambda r, tx: clarifications.send_clarification(
             tx=tx, req=r, settings=s
         ),
+        # exchange rates
+        r_.OrdersSetRate: lambda r, tx: rates.set_rate(session=tx.session, req=r),
+        r_.OrdersRefreshRates: lambda r, tx: rates.refresh_rates(tx=tx, req=r, settings=s),
         # directory
         d.CategoriesList: lambda r, tx: categories.list_categories(session=tx.session),
         d.CategoriesCreate: lambda r, tx: categories.create_category(

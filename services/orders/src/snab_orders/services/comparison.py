@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from snab_contracts.rpc.orders import ComparisonView
 from snab_orders.db.tables import order_items, quote_lines, quotes, suppliers
 from snab_orders.domain.comparison import ItemInfo, Offer, compare
+from snab_orders.services.rates import rate_book
 from snab_orders.settings import OrdersSettings
 
 
@@ -102,10 +103,11 @@ async def comparison_for(
     if items is None:
         items = await load_items(session, order_id)
     offers = await load_offers(session, order_id)
+    book = await rate_book(session, settings, {o.currency for o in offers})
     return compare(
         item_infos(items),
         offers,
         vat_rate=settings.vat_rate,
-        rates=settings.rates(),
+        rates=book,
         chosen=chosen,
     )

@@ -31,6 +31,7 @@ from snab_orders.domain.matching import ItemRef, LineMatch, LineRef, match_lines
 from snab_orders.domain.quotes import QuoteReview, review_quote
 from snab_orders.domain.states import OPEN_REQUEST_STATUSES, after_quote, can_request
 from snab_orders.services.common import SYSTEM, audit, move_order
+from snab_orders.services.rates import known_currencies
 from snab_orders.services.requests import set_request_status
 from snab_orders.settings import OrdersSettings
 
@@ -299,7 +300,8 @@ async def store_quote(
     matches = match_lines(
         refs, [LineRef(position=x.position, name=x.name, article=x.article) for x in event.lines]
     )
-    review = review_quote(event, matches, version=version, known_currencies=settings.rates())
+    known = await known_currencies(session, settings)
+    review = review_quote(event, matches, version=version, known_currencies=known)
     quote_id = await _insert_quote(
         session, request=request, event=event, version=version, review=review, matches=matches
     )
