@@ -51,9 +51,18 @@ class OrdersSettings(ServiceSettings):
         default_factory=lambda: parse_rates("USD=95.5,EUR=103.2,CNY=13.1"),
         description="Roubles for one unit of each currency: CURRENCY_RATES=USD=95.5,EUR=103.2",
     )
+    min_quotes: int = Field(
+        default=2, ge=1, description="Fewer answered quotes at a timeout: escalate."
+    )
+    auto_escalate: bool = Field(
+        default=False, description="Send requests to the escalation's suppliers at once."
+    )
+    escalate_suppliers: int = Field(
+        default=2, ge=1, le=20, description="How many next suppliers an escalation names."
+    )
     cbr_rates_url: str = Field(
         default=CBR_PUBLIC_URL,
-        description="The CBR daily rates (XML_daily); empty: no fetching, CURRENCY_RATES only.",
+        description="The CBR daily rates (XML_daily); 'off': no fetching, CURRENCY_RATES only.",
     )
     cbr_refresh_hours: float = Field(default=24.0, gt=0, description="How often to fetch.")
     cbr_timeout_seconds: float = Field(default=10.0, gt=0)
@@ -116,6 +125,10 @@ class OrdersSettings(ServiceSettings):
                 "COMPANY_BANK_NAME, COMPANY_BANK_BIK and COMPANY_BANK_ACCOUNT go together"
             )
         return self
+
+    @property
+    def cbr_enabled(self) -> bool:
+        return self.cbr_rates_url.strip().lower() not in ("", "off")
 
     @property
     def document_timeout(self) -> timedelta:

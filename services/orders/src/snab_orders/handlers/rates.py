@@ -17,7 +17,7 @@ RETRY_SECONDS = 600.0
 
 
 def register(service: Service, settings: OrdersSettings) -> None:
-    if not settings.cbr_rates_url:
+    if not settings.cbr_enabled:
         return
 
     @service.background

@@ -14,6 +14,7 @@ from snab_contracts.base import Contract, RpcRequest
 from snab_contracts.rpc import analytics as a
 from snab_contracts.rpc import clarifications as c
 from snab_contracts.rpc import directory as d
+from snab_contracts.rpc import escalation as e
 from snab_contracts.rpc import orders as o
 from snab_contracts.rpc import rates as r_
 from snab_kit.consume import Tx
@@ -25,6 +26,7 @@ from snab_orders.services import (
     categories,
     clarifications,
     clients,
+    escalation,
     line_mapping,
     mail_outcomes,
     markups,
@@ -87,6 +89,8 @@ def routes(settings: OrdersSettings) -> dict[type[RpcRequest[Any]], UseCase]:
         c.OrdersSendClarification: lambda r, tx: clarifications.send_clarification(
             tx=tx, req=r, settings=s
         ),
+        # escalation
+        e.OrdersEscalate: lambda r, tx: escalation.escalate(tx=tx, req=r, settings=s),
         # exchange rates
         r_.OrdersSetRate: lambda r, tx: rates.set_rate(session=tx.session, req=r),
         r_.OrdersRefreshRates: lambda r, tx: rates.refresh_rates(tx=tx, req=r, settings=s),

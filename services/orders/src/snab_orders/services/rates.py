@@ -69,8 +69,8 @@ async def refresh_rates(
 ) -> RatesRefreshed:
     """Fetch and store the CBR rates; a failure is reported (and audited), not raised:
     comparisons keep using the rates they have, then ``CURRENCY_RATES``."""
-    if not settings.cbr_rates_url:
-        return RatesRefreshed(ok=False, error="CBR_RATES_URL не задан")
+    if not settings.cbr_enabled:
+        return RatesRefreshed(ok=False, error="получение курсов ЦБ выключено (CBR_RATES_URL=off)")
     try:
         daily = await fetch_daily(settings, req.on_date)
     except RatesUnavailable as exc:

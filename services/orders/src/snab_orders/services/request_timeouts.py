@@ -17,6 +17,7 @@ from snab_orders.db.tables import order_items, orders, supplier_requests, suppli
 from snab_orders.domain.messages import reminder_email
 from snab_orders.domain.timing import Due, due_action
 from snab_orders.services.common import SYSTEM, utcnow
+from snab_orders.services.escalation import after_timeouts
 from snab_orders.services.requests import reply_address, rfq_lines, set_request_status, signature
 from snab_orders.settings import OrdersSettings
 
@@ -180,6 +181,8 @@ async def sweep_once(
         else:
             await _remind(tx, row, ctx, common, settings, now)
             reminded.append(row.id)
+    if timed_out:
+        await after_timeouts(tx, settings, [row for row, action in due if action == Due.TIMEOUT])
     if reminded or timed_out:
         log.info("requests_swept", reminded=len(reminded), timed_out=len(timed_out))
     return SweepResult(reminded, timed_out)
