@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Annotated
@@ -11,6 +12,27 @@ from pydantic_settings import NoDecode
 
 from snab_kit.settings import Mailbox, ServiceSettings
 from snab_orders.domain.rates import CBR_PUBLIC_URL
+
+DEFAULT_CATEGORY_KEYWORDS = (
+    "Крепёж=болт|гайк|шайб|винт|шуруп|саморез|шпильк|анкер|дюбел;"
+    "Кабель и провод=кабел|провод;"
+    "Трубы и фитинги=труб|фитинг|отвод|муфт|тройник;"
+    "Электротехника=автомат|выключател|розетк|лампа|светильник"
+)
+
+
+def parse_keywords(value: str) -> dict[str, list[str]]:
+    """``"Крепёж=болт|гайк;Кабель=кабел"`` → ``{"Крепёж": ["болт", "гайк"], ...}``."""
+    found: dict[str, list[str]] = {}
+    for part in value.split(";"):
+        if not part.strip():
+            continue
+        name, sep, stems = part.partition("=")
+        words = [w.strip().lower().replace("ё", "е") for w in stems.split("|") if w.strip()]
+        if not sep or not name.strip() or not words:
+            raise ValueError(f"category keywords {part!r} are not NAME=stem|stem")
+        found[name.strip()] = words
+    return found
 
 
 def parse_rates(value: str) -> dict[str, Decimal]:
@@ -50,6 +72,11 @@ class OrdersSettings(ServiceSettings):
     currency_rates: Annotated[dict[str, Decimal], NoDecode] = Field(
         default_factory=lambda: parse_rates("USD=95.5,EUR=103.2,CNY=13.1"),
         description="Roubles for one unit of each currency: CURRENCY_RATES=USD=95.5,EUR=103.2",
+    )
+    category_keywords: Annotated[dict[str, list[str]], NoDecode] = Field(
+        default_factory=lambda: parse_keywords(DEFAULT_CATEGORY_KEYWORDS),
+        description="Categories of items by the start of a word of their name: "
+        "CATEGORY_KEYWORDS='Крепёж=болт|гайк;Кабель=кабел|провод'",
     )
     min_quotes: int = Field(
         default=2, ge=1, description="Fewer answered quotes at a timeout: escalate."
@@ -109,6 +136,15 @@ class OrdersSettings(ServiceSettings):
     )
 
     order_batch_size: int = Field(default=100, ge=0, description="order.parsed per transaction.")
+
+    @field_validator("category_keywords", mode="before")
+    @classmethod
+    def _keywords(cls, value: object) -> object:
+        if isinstance(value, str) and value.lstrip().startswith("{"):
+            return json.loads(value)
+        if isinstance(value, str):
+            return parse_keywords(value)
+        return value
 
     @field_validator("currency_rates", mode="before")
     @classmethod

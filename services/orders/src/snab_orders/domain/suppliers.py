@@ -6,6 +6,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from uuid import UUID
 
+from snab_orders.domain.text import normalise_name
+
 CATEGORY_WEIGHT = 3.0
 """Score for a supplier whose categories cover every item of the order."""
 HISTORY_WEIGHT = 2.0
@@ -14,19 +16,36 @@ SPEED_DAY_SECONDS = 86400
 """Answer speed counts as 1 / (1 + median answer time in days)."""
 HISTORY_NAME_CUTOFF = 80
 """How similar (0..100) a quoted line's name must be to count as 'similar item'."""
+WIN_WEIGHT = 1.5
+"""Score for a supplier whose offers won every order they were in."""
+PRICE_WEIGHT = 1.0
+"""Score for a supplier who was always the cheapest."""
+CATEGORY_SAMPLES = 2
+"""Requests in the order's categories needed before those figures replace the overall ones."""
 
 
 @dataclass(frozen=True, slots=True)
 class AnswerStats:
-    """How a supplier answered requests so far."""
+    """How a supplier answered requests so far (overall, or in some categories), and how
+    its offers fared: orders won with its lines among the closed orders it quoted for,
+    and its prices against the best one for the same item (1.0: always the cheapest)."""
 
     sent: int
     answered: int
     median_seconds: int | None
+    wins: int = 0
+    chances: int = 0
+    competitiveness: float | None = None
+    scope: str | None = None
+    """The category the answer figures are of; None: all requests."""
 
     @property
     def response_rate(self) -> float | None:
         return self.answered / self.sent if self.sent else None
+
+    @property
+    def win_rate(self) -> float | None:
+        return self.wins / self.chances if self.chances else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,13 +75,22 @@ def score_supplier(
     if by_history:
         reasons.append(f"уже предлагал похожее: {len(by_history)} поз.")
     rate = stats.response_rate if stats is not None else None
+    where = f" в категории «{stats.scope}»" if stats is not None and stats.scope else ""
     if rate is not None:
         score += rate
-        reasons.append(f"отвечает на {round(rate * 100)} % запросов")
+        reasons.append(f"отвечает на {round(rate * 100)} % запросов{where}")
     median = stats.median_seconds if stats is not None else None
     if median is not None:
         score += 1.0 / (1.0 + median / SPEED_DAY_SECONDS)
         reasons.append(f"обычно отвечает за {duration_ru(median)}")
+    if stats is not None and stats.win_rate is not None:
+        score += WIN_WEIGHT * stats.win_rate
+        reasons.append(f"выиграл {stats.wins} из {stats.chances} закрытых заказов")
+    if stats is not None and stats.competitiveness is not None:
+        score += PRICE_WEIGHT * stats.competitiveness
+        reasons.append(
+            f"цены: лучшая цена составляет {round(stats.competitiveness * 100)} % от его"
+        )
     if not reasons:
         reasons.append("нет истории: новый поставщик")
     matched = sorted(set(by_category) | set(by_history), key=str)
@@ -76,3 +104,35 @@ def duration_ru(seconds: int) -> str:
     if hours < 48:
         return f"{round(hours)} ч"
     return f"{round(hours / 24)} дн"
+
+
+def pick_stats(
+    overall: AnswerStats | None, by_category: dict[str, AnswerStats], wanted: list[str]
+) -> AnswerStats | None:
+    """The figures of the order's categories when the supplier has enough requests in
+    them (the category with the most), else the overall ones; wins and prices are
+    always overall."""
+    best = max(
+        (by_category[c] for c in wanted if c in by_category), key=lambda s: s.sent, default=None
+    )
+    if best is None or best.sent < CATEGORY_SAMPLES or overall is None:
+        return overall
+    return AnswerStats(
+        best.sent,
+        best.answered,
+        best.median_seconds,
+        overall.wins,
+        overall.chances,
+        overall.competitiveness,
+        best.scope,
+    )
+
+
+def infer_category(name: str, keywords: dict[str, list[str]]) -> str | None:
+    """The category whose keyword starts a word of the name (``CATEGORY_KEYWORDS``)."""
+    words = normalise_name(name).split()
+    for category, stems in keywords.items():
+        wanted = tuple(normalise_name(stem) for stem in stems)
+        if any(word.startswith(wanted) for word in words):
+            return category
+    return None

@@ -69,7 +69,7 @@ def routes(settings: OrdersSettings) -> dict[type[RpcRequest[Any]], UseCase]:
         o.OrdersMailOutcomes: lambda r, tx: mail_outcomes.mail_outcomes(session=tx.session, req=r),
         # supplier requests and quotes
         o.OrdersSuggestSuppliers: lambda r, tx: suggestions.suggest_suppliers(
-            session=tx.session, req=r
+            session=tx.session, req=r, settings=s
         ),
         o.OrdersSendRequests: lambda r, tx: requests.send_requests(tx=tx, req=r, settings=s),
         o.OrdersLinkMail: lambda r, tx: unmatched.link_mail(tx=tx, req=r, settings=s),

@@ -41,14 +41,16 @@ SUGGESTIONS_LOOKED_AT = 50
 
 
 async def next_suppliers(
-    session: AsyncSession, order_id: UUID, how_many: int
+    session: AsyncSession, order_id: UUID, settings: OrdersSettings
 ) -> list[SupplierSuggestion]:
     """The best-ranked active suppliers with an address not asked for this order yet."""
     ranked = await suggest_suppliers(
         session=session,
         req=OrdersSuggestSuppliers(order_id=order_id, limit=SUGGESTIONS_LOOKED_AT),
+        settings=settings,
     )
-    return [s for s in ranked.suggestions if not s.already_requested and s.emails][:how_many]
+    fresh = [s for s in ranked.suggestions if not s.already_requested and s.emails]
+    return fresh[: settings.escalate_suppliers]
 
 
 async def _answered(session: AsyncSession, order_id: UUID) -> int:
@@ -78,7 +80,7 @@ async def _escalate_order(
     order = (await session.execute(select(orders).where(orders.c.id == order_id))).one()
     if answered >= settings.min_quotes or order.status in {s.value for s in FINAL_ORDER_STATUSES}:
         return
-    targets = await next_suppliers(session, order_id, settings.escalate_suppliers)
+    targets = await next_suppliers(session, order_id, settings)
     auto = settings.auto_escalate and bool(targets)
     if auto:
         await send_requests(
@@ -126,7 +128,7 @@ async def escalate(*, tx: Tx, req: OrdersEscalate, settings: OrdersSettings) -> 
     """A manager's one action on an escalation: ask the named (or next) suppliers."""
     supplier_ids = req.supplier_ids
     if supplier_ids is None:
-        targets = await next_suppliers(tx.session, req.order_id, settings.escalate_suppliers)
+        targets = await next_suppliers(tx.session, req.order_id, settings)
         supplier_ids = [t.supplier_id for t in targets]
     if not supplier_ids:
         raise RuleViolation("все подходящие поставщики уже опрошены: спросить больше некого")
