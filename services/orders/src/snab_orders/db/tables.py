@@ -281,6 +281,7 @@ quote_lines = Table(
     Column("lead_time_days", Integer),
     Column("item_id", Uuid, ForeignKey("orders.order_items.id", ondelete="SET NULL")),
     Column("match_score", Float),
+    Column("analogue", Boolean, nullable=False, server_default=text("false")),
     Index("ix_quote_lines_quote_id", "quote_id"),
     Index("ix_quote_lines_item_id", "item_id"),
 )

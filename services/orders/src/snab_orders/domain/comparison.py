@@ -11,7 +11,7 @@ from uuid import UUID
 from snab_contracts.rpc.orders import ComparisonCell, ComparisonRow, ComparisonView, ExchangeRate
 from snab_contracts.values import Money, Unit
 from snab_orders.domain.errors import RuleViolation
-from snab_orders.domain.money import kopecks, normalise_price
+from snab_orders.domain.money import kopecks, normalise_price, vat_rule
 from snab_orders.domain.rates import RateBook, RateUsed
 from snab_orders.domain.text import MOSCOW
 
@@ -42,6 +42,7 @@ class Offer:
     available: bool | None
     lead_time_days: int | None
     received_at: datetime
+    analogue: bool = False
 
 
 def compare(
@@ -96,6 +97,8 @@ def compare(
                     "available": offer.available,
                     "chosen": chosen is not None
                     and chosen.get(item.item_id) == offer.quote_line_id,
+                    "analogue": offer.analogue,
+                    "vat_rule": vat_rule(offer.vat_included, vat_rate),
                 }
             )
         eligible = [c for c in cells if c["unit_price"] is not None and c["available"] is not False]

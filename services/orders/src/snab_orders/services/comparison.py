@@ -59,6 +59,7 @@ async def load_offers(session: AsyncSession, order_id: UUID) -> list[Offer]:
                 quote_lines.c.item_id,
                 quote_lines.c.unit_price,
                 quote_lines.c.available,
+                quote_lines.c.analogue,
                 func.coalesce(quote_lines.c.lead_time_days, quotes.c.lead_time_days).label("lead"),
                 quotes.c.id.label("quote_id"),
                 quotes.c.supplier_id,
@@ -87,6 +88,7 @@ async def load_offers(session: AsyncSession, order_id: UUID) -> list[Offer]:
             available=r.available,
             lead_time_days=r.lead,
             received_at=r.received_at,
+            analogue=r.analogue,
         )
         for r in rows
     ]

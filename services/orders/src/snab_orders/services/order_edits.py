@@ -126,6 +126,8 @@ async def _replace_items(tx: Tx, order: Row[Any], req: OrdersUpdate, actor: str)
             "unit": item.unit.value,
             "note": item.note,
             "category_id": item.category_id,
+            "quantity_stated": True,  # a manager's edit states them
+            "unit_stated": True,
         }
         if item.item_id is None:
             await session.execute(
