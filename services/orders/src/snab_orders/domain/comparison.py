@@ -66,21 +66,9 @@ def compare(
     for item in sorted(items, key=lambda i: i.position):
         cells: list[dict[str, object]] = []
         for offer in sorted(by_item.get(item.item_id, []), key=lambda o: o.supplier_name):
-            normal: Decimal | None = None
-            if offer.unit_price is not None:
-                used = book.pick(offer.currency, offer.received_at.astimezone(MOSCOW).date())
-                try:
-                    normal = normalise_price(
-                        offer.unit_price,
-                        currency=offer.currency,
-                        vat_included=offer.vat_included,
-                        vat_rate=vat_rate,
-                        rates={used.currency: used.rate} if used else {},
-                    )
-                except RuleViolation:
-                    normal = None
-                if used is not None and used.currency != "RUB":
-                    used_rates[(used.currency, used.rate, used.source, used.as_of)] = used
+            normal, used = _normalised(offer, book, vat_rate)
+            if used is not None and used.currency != "RUB":
+                used_rates[(used.currency, used.rate, used.source, used.as_of)] = used
             cells.append(
                 {
                     "supplier_id": offer.supplier_id,
@@ -135,6 +123,27 @@ def compare(
         ],
         rows=rows,
     )
+
+
+def _normalised(
+    offer: Offer, book: RateBook, vat_rate: Decimal
+) -> tuple[Decimal | None, RateUsed | None]:
+    """The offer's price in roubles with VAT (None when it has no price or no rate),
+    and the rate of its quote's date that was used."""
+    if offer.unit_price is None:
+        return None, None
+    used = book.pick(offer.currency, offer.received_at.astimezone(MOSCOW).date())
+    try:
+        normal = normalise_price(
+            offer.unit_price,
+            currency=offer.currency,
+            vat_included=offer.vat_included,
+            vat_rate=vat_rate,
+            rates={used.currency: used.rate} if used else {},
+        )
+    except RuleViolation:
+        return None, used
+    return normal, used
 
 
 def default_choice(row: ComparisonRow) -> ComparisonCell | None:
