@@ -16,9 +16,8 @@ from snab_contracts.rpc import clarifications as c
 from snab_contracts.rpc import directory as d
 from snab_contracts.rpc import escalation as e
 from snab_contracts.rpc import orders as o
-from snab_contracts.rpc import rates as r_
+from snab_contracts.rpc import rates as fx
 from snab_kit.consume import Tx
-from snab_kit.logging import get_logger
 from snab_kit.service import Service
 from snab_orders.services import (
     analytics,
@@ -41,8 +40,6 @@ from snab_orders.services import (
     unmatched,
 )
 from snab_orders.settings import OrdersSettings
-
-log = get_logger(__name__)
 
 UseCase = Callable[[Any, Tx], Awaitable[Contract]]
 
@@ -92,8 +89,8 @@ def routes(settings: OrdersSettings) -> dict[type[RpcRequest[Any]], UseCase]:
         # escalation
         e.OrdersEscalate: lambda r, tx: escalation.escalate(tx=tx, req=r, settings=s),
         # exchange rates
-        r_.OrdersSetRate: lambda r, tx: rates.set_rate(session=tx.session, req=r),
-        r_.OrdersRefreshRates: lambda r, tx: rates.refresh_rates(tx=tx, req=r, settings=s),
+        fx.OrdersSetRate: lambda r, tx: rates.set_rate(session=tx.session, req=r),
+        fx.OrdersRefreshRates: lambda r, tx: rates.refresh_rates(tx=tx, req=r, settings=s),
         # directory
         d.CategoriesList: lambda r, tx: categories.list_categories(session=tx.session),
         d.CategoriesCreate: lambda r, tx: categories.create_category(
