@@ -85,6 +85,8 @@ def test_an_order_parsed_event_reads_as_it_was_written() -> None:
         "article": None,
         "note": None,
         "source_line": None,
+        "quantity_stated": True,
+        "unit_stated": True,
     }
     assert _roundtrip(event) == event
 

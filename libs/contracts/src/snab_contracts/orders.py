@@ -9,7 +9,7 @@ from uuid import UUID
 
 from pydantic import Field
 
-from snab_contracts.base import Event, UtcDatetime
+from snab_contracts.base import Contract, Event, UtcDatetime
 from snab_contracts.values import Money, OrderNumber, RfqNumber
 
 
@@ -120,6 +120,34 @@ class RequestTimeout(_RequestEvent):
 
     subject: Literal["request.timeout"] = "request.timeout"
     version: Literal[1] = 1
+
+
+class EscalationSupplier(Contract):
+    supplier_id: UUID
+    name: str
+    score: float
+    reasons: list[str] = Field(default_factory=list)
+
+
+class RequestEscalation(Event):
+    """A request timed out and the order has fewer answered quotes than MIN_QUOTES: the
+    next suppliers to ask (ranked by ``suggest_suppliers``, none of them asked yet for
+    this order). ``auto_requested``: AUTO_ESCALATE sent them requests already; otherwise
+    a manager asks them with ``rpc.orders.escalate``."""
+
+    subject: Literal["request.escalation"] = "request.escalation"
+    version: Literal[1] = 1
+
+    order_id: UUID
+    order_number: OrderNumber
+    request_id: int = Field(ge=1, description="The request that timed out.")
+    rfq_number: RfqNumber
+    quotes_answered: int = Field(ge=0)
+    min_quotes: int = Field(ge=1)
+    suppliers: list[EscalationSupplier] = Field(
+        default_factory=list, description="Best first; empty when nobody is left to ask."
+    )
+    auto_requested: bool = False
 
 
 class RequestFailed(Event):

@@ -30,6 +30,12 @@ class RequestItem(ItemLine):
     source_line: str | None = Field(
         default=None, max_length=1000, description="The text the item was read from."
     )
+    quantity_stated: bool = Field(
+        default=True, description="False when the email gave no quantity (1 is a placeholder)."
+    )
+    unit_stated: bool = Field(
+        default=True, description="False when the email gave no unit (шт is a placeholder)."
+    )
 
 
 class OrderParsed(Event):
@@ -55,6 +61,11 @@ class OrderParsed(Event):
     needs_review: bool = False
     review_reasons: list[str] = Field(default_factory=list)
     text_excerpt: str = Field(default="", max_length=2000)
+    message_id: str | None = Field(default=None, description="Message-ID of the client's email.")
+    in_reply_to: str | None = None
+    references: list[str] = Field(
+        default_factory=list, description="References header of the client's email."
+    )
 
 
 class QuoteLine(Contract):

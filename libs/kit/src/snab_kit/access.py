@@ -76,6 +76,7 @@ ACCESS: dict[str, Access] = {
             "quote.received",
             "request.reminder",
             "request.timeout",
+            "request.escalation",
             "request.failed",
             "document.requested",
             "mail.send",
@@ -88,7 +89,6 @@ ACCESS: dict[str, Access] = {
             "rpc.categories.>",
             "rpc.analytics.>",
         ),
-        calls=("rpc.mail.get",),
     ),
     "documents": Access(
         consumes=("document.requested",),

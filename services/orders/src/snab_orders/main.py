@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from snab_kit.service import Service
 from snab_orders.db.tables import messaging, metadata
-from snab_orders.handlers import events, rpc, sweeper
+from snab_orders.handlers import events, rates, rpc, sweeper
 from snab_orders.settings import OrdersSettings
 
 
@@ -16,4 +16,5 @@ def build(settings: OrdersSettings | None = None, *, sweep: bool = True) -> Serv
     rpc.register(service, settings)
     if sweep:
         sweeper.register(service, settings)
+        rates.register(service, settings)
     return service

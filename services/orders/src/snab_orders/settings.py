@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Annotated
@@ -10,6 +11,28 @@ from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import NoDecode
 
 from snab_kit.settings import Mailbox, ServiceSettings
+from snab_orders.domain.rates import CBR_PUBLIC_URL
+
+DEFAULT_CATEGORY_KEYWORDS = (
+    "Крепёж=болт|гайк|шайб|винт|шуруп|саморез|шпильк|анкер|дюбел;"
+    "Кабель и провод=кабел|провод;"
+    "Трубы и фитинги=труб|фитинг|отвод|муфт|тройник;"
+    "Электротехника=автомат|выключател|розетк|лампа|светильник"
+)
+
+
+def parse_keywords(value: str) -> dict[str, list[str]]:
+    """``"Крепёж=болт|гайк;Кабель=кабел"`` → ``{"Крепёж": ["болт", "гайк"], ...}``."""
+    found: dict[str, list[str]] = {}
+    for part in value.split(";"):
+        if not part.strip():
+            continue
+        name, sep, stems = part.partition("=")
+        words = [w.strip().lower().replace("ё", "е") for w in stems.split("|") if w.strip()]
+        if not sep or not name.strip() or not words:
+            raise ValueError(f"category keywords {part!r} are not NAME=stem|stem")
+        found[name.strip()] = words
+    return found
 
 
 def parse_rates(value: str) -> dict[str, Decimal]:
@@ -50,6 +73,26 @@ class OrdersSettings(ServiceSettings):
         default_factory=lambda: parse_rates("USD=95.5,EUR=103.2,CNY=13.1"),
         description="Roubles for one unit of each currency: CURRENCY_RATES=USD=95.5,EUR=103.2",
     )
+    category_keywords: Annotated[dict[str, list[str]], NoDecode] = Field(
+        default_factory=lambda: parse_keywords(DEFAULT_CATEGORY_KEYWORDS),
+        description="Categories of items by the start of a word of their name: "
+        "CATEGORY_KEYWORDS='Крепёж=болт|гайк;Кабель=кабел|провод'",
+    )
+    min_quotes: int = Field(
+        default=2, ge=1, description="Fewer answered quotes at a timeout: escalate."
+    )
+    auto_escalate: bool = Field(
+        default=False, description="Send requests to the escalation's suppliers at once."
+    )
+    escalate_suppliers: int = Field(
+        default=2, ge=1, le=20, description="How many next suppliers an escalation names."
+    )
+    cbr_rates_url: str = Field(
+        default=CBR_PUBLIC_URL,
+        description="The CBR daily rates (XML_daily); 'off': no fetching, CURRENCY_RATES only.",
+    )
+    cbr_refresh_hours: float = Field(default=24.0, gt=0, description="How often to fetch.")
+    cbr_timeout_seconds: float = Field(default=10.0, gt=0)
     duplicate_window_hours: float = Field(default=72.0, ge=0)
     default_markup_percent: Decimal = Field(default=Decimal(20), ge=0, le=1000)
     min_margin_percent: Decimal = Field(default=Decimal(5), ge=0, lt=100)
@@ -94,6 +137,15 @@ class OrdersSettings(ServiceSettings):
 
     order_batch_size: int = Field(default=100, ge=0, description="order.parsed per transaction.")
 
+    @field_validator("category_keywords", mode="before")
+    @classmethod
+    def _keywords(cls, value: object) -> object:
+        if isinstance(value, str) and value.lstrip().startswith("{"):
+            return json.loads(value)
+        if isinstance(value, str):
+            return parse_keywords(value)
+        return value
+
     @field_validator("currency_rates", mode="before")
     @classmethod
     def _rates(cls, value: object) -> object:
@@ -109,6 +161,10 @@ class OrdersSettings(ServiceSettings):
                 "COMPANY_BANK_NAME, COMPANY_BANK_BIK and COMPANY_BANK_ACCOUNT go together"
             )
         return self
+
+    @property
+    def cbr_enabled(self) -> bool:
+        return self.cbr_rates_url.strip().lower() not in ("", "off")
 
     @property
     def document_timeout(self) -> timedelta:

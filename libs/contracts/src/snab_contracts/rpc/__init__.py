@@ -5,11 +5,23 @@ from __future__ import annotations
 from typing import Any
 
 from snab_contracts.base import RpcRequest
-from snab_contracts.rpc import analytics, directory, documents, mail, orders
+from snab_contracts.rpc import (
+    analytics,
+    clarifications,
+    directory,
+    documents,
+    escalation,
+    mail,
+    orders,
+    rates,
+)
 from snab_contracts.rpc.common import Deleted, ErrorCode, RpcError, RpcReply, reply_model
 
 REQUESTS: tuple[type[RpcRequest[Any]], ...] = (
     *orders.REQUESTS,
+    *clarifications.REQUESTS,
+    *rates.REQUESTS,
+    *escalation.REQUESTS,
     *directory.REQUESTS,
     *analytics.REQUESTS,
     *documents.REQUESTS,

@@ -96,6 +96,7 @@ class SupplierRequestView(Contract):
 class QuoteLineView(QuoteLine):
     quote_line_id: UUID
     item_id: UUID | None = Field(default=None, description="The order item this line prices.")
+    analogue: bool = Field(default=False, description="An analogue of the item, per a manager.")
 
 
 class QuoteView(Contract):
@@ -109,6 +110,9 @@ class QuoteView(Contract):
     received_at: UtcDatetime
     currency: Currency = "RUB"
     vat_included: bool | None = None
+    vat_label: str | None = Field(
+        default=None, description="«с НДС», «без НДС» or «НДС не указан»."
+    )
     lead_time_days: int | None = Field(default=None, ge=0)
     payment_terms: str | None = None
     valid_until: date | None = None
@@ -121,6 +125,11 @@ class ExchangeRate(Contract):
     currency: Currency
     rate: PositiveDecimal = Field(description="Units of the comparison currency for one unit.")
     as_of: date | None = None
+    source: Literal["manual", "cbr", "setting"] | None = Field(
+        default=None,
+        description="manual: a manager's override for that date; cbr: the Central Bank's rate "
+        "of as_of; setting: the static CURRENCY_RATES (the CBR rate was not available).",
+    )
 
 
 class ComparisonCell(Contract):
@@ -143,6 +152,12 @@ class ComparisonCell(Contract):
     best_price: bool = False
     fastest: bool = False
     chosen: bool = False
+    analogue: bool = Field(default=False, description="The supplier offers an analogue.")
+    vat_rule: str | None = Field(
+        default=None,
+        description="How the price was brought to «with VAT», in Russian: e.g. «НДС не "
+        "указан: цена принята как включающая НДС 22 %».",
+    )
 
 
 class ComparisonRow(Contract):
@@ -497,6 +512,9 @@ class OrdersMapQuoteLine(RpcRequest[QuoteView]):
 
     quote_line_id: UUID
     item_id: UUID | None = Field(description="None: the line prices no item of the order.")
+    analogue: bool | None = Field(
+        default=None, description="True: an analogue of the item, not the item; None: as is."
+    )
 
 
 MailOutcomeKind = Literal["order", "quote", "unmatched"]

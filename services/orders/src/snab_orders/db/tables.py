@@ -146,6 +146,7 @@ orders = Table(
     Column("status", Text, nullable=False),
     Column("client_id", Uuid, ForeignKey("orders.clients.id", ondelete="SET NULL")),
     Column("source_mail_id", Uuid, unique=True),
+    Column("source_message_id", Text),
     Column("mail_subject", Text, nullable=False, server_default=""),
     Column("from_email", Text),
     Column("from_name", Text),
@@ -177,6 +178,7 @@ orders = Table(
     Index("ix_orders_status_created_at", "status", "created_at"),
     Index("ix_orders_client_id_created_at", "client_id", "created_at"),
     Index("ix_orders_fingerprint", "fingerprint"),
+    Index("ix_orders_source_message_id", "source_message_id"),
     # Browsing (rpc.orders.browse): keyset slices and full-text search.
     Index("ix_orders_created_at_id", "created_at", "id"),
     Index("ix_orders_updated_at_id", "updated_at", "id"),
@@ -195,6 +197,8 @@ order_items = Table(
     Column("unit", Text, nullable=False),
     Column("note", Text),
     Column("source_line", Text),
+    Column("quantity_stated", Boolean, nullable=False, server_default=text("true")),
+    Column("unit_stated", Boolean, nullable=False, server_default=text("true")),
     Column("category_id", Uuid, ForeignKey("orders.categories.id", ondelete="SET NULL")),
     Index("ix_order_items_order_id_position", "order_id", "position"),
     Index("ix_order_items_search", text(ITEM_VECTOR), postgresql_using="gin"),
@@ -277,6 +281,7 @@ quote_lines = Table(
     Column("lead_time_days", Integer),
     Column("item_id", Uuid, ForeignKey("orders.order_items.id", ondelete="SET NULL")),
     Column("match_score", Float),
+    Column("analogue", Boolean, nullable=False, server_default=text("false")),
     Index("ix_quote_lines_quote_id", "quote_id"),
     Index("ix_quote_lines_item_id", "item_id"),
 )
@@ -398,4 +403,54 @@ audit_log = Table(
     Column("after", JSONB),
     Column("source_event_id", Uuid),
     Index("ix_audit_log_order_id_id", "order_id", "id"),
+)
+
+clarifications = Table(
+    "clarifications",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("order_id", Uuid, ForeignKey("orders.orders.id", ondelete="CASCADE"), nullable=False),
+    Column("status", Text, nullable=False),
+    Column("gaps", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
+    Column("sent_to", ARRAY(Text), nullable=False, server_default=text("'{}'::text[]")),
+    Column("mail_subject", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("in_reply_to", Text),
+    Column("command_id", Uuid),
+    Column("message_id", Text),
+    _ts("sent_at"),
+    _ts("answered_at"),
+    Column("last_error", Text),
+    Column("created_by", Text),
+    _created(),
+    _updated(),
+    Index("ix_clarifications_order_id", "order_id"),
+    Index("ix_clarifications_message_id", "message_id"),
+)
+
+clarification_answers = Table(
+    "clarification_answers",
+    metadata,
+    Column("mail_id", Uuid, primary_key=True),
+    Column(
+        "clarification_id",
+        Uuid,
+        ForeignKey("orders.clarifications.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("order_id", Uuid, ForeignKey("orders.orders.id", ondelete="CASCADE"), nullable=False),
+    Column("changes", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
+    _created(),
+)
+
+exchange_rates = Table(
+    "exchange_rates",
+    metadata,
+    Column("currency", Text, nullable=False),
+    Column("on_date", Date, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("rate", Numeric, nullable=False),
+    Column("updated_by", Text),
+    _updated(),
+    PrimaryKeyConstraint("currency", "on_date", "source", name="pk_exchange_rates"),
 )

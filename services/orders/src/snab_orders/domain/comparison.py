@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
 
 from snab_contracts.rpc.orders import ComparisonCell, ComparisonRow, ComparisonView, ExchangeRate
 from snab_contracts.values import Money, Unit
 from snab_orders.domain.errors import RuleViolation
-from snab_orders.domain.money import kopecks, normalise_price
+from snab_orders.domain.money import kopecks, normalise_price, vat_rule
+from snab_orders.domain.rates import RateBook, RateUsed
+from snab_orders.domain.text import MOSCOW
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +42,7 @@ class Offer:
     available: bool | None
     lead_time_days: int | None
     received_at: datetime
+    analogue: bool = False
 
 
 def compare(
@@ -47,33 +50,25 @@ def compare(
     offers: Sequence[Offer],
     *,
     vat_rate: Decimal,
-    rates: Mapping[str, Decimal],
+    rates: Mapping[str, Decimal] | RateBook,
     chosen: Mapping[UUID, UUID] | None = None,
 ) -> ComparisonView:
     """Rows in item order; per row the best price and the fastest offer are marked
-    among offers that have a comparable price and are not declared unavailable."""
+    among offers that have a comparable price and are not declared unavailable. Each
+    offer is converted at the rate of its quote's date (``RateBook.pick``); a plain
+    mapping of rates is the static setting alone."""
+    book = rates if isinstance(rates, RateBook) else RateBook(fallback=rates)
     by_item: dict[UUID, list[Offer]] = {}
     for offer in offers:
         by_item.setdefault(offer.item_id, []).append(offer)
-    used_rates: dict[str, Decimal] = {}
+    used_rates: dict[tuple[str, Decimal, str, date | None], RateUsed] = {}
     rows: list[ComparisonRow] = []
     for item in sorted(items, key=lambda i: i.position):
         cells: list[dict[str, object]] = []
         for offer in sorted(by_item.get(item.item_id, []), key=lambda o: o.supplier_name):
-            normal: Decimal | None = None
-            if offer.unit_price is not None:
-                try:
-                    normal = normalise_price(
-                        offer.unit_price,
-                        currency=offer.currency,
-                        vat_included=offer.vat_included,
-                        vat_rate=vat_rate,
-                        rates=rates,
-                    )
-                    if offer.currency != "RUB":
-                        used_rates[offer.currency] = rates[offer.currency]
-                except RuleViolation:
-                    normal = None
+            normal, used = _normalised(offer, book, vat_rate)
+            if used is not None and used.currency != "RUB":
+                used_rates[(used.currency, used.rate, used.source, used.as_of)] = used
             cells.append(
                 {
                     "supplier_id": offer.supplier_id,
@@ -90,6 +85,8 @@ def compare(
                     "available": offer.available,
                     "chosen": chosen is not None
                     and chosen.get(item.item_id) == offer.quote_line_id,
+                    "analogue": offer.analogue,
+                    "vat_rule": vat_rule(offer.vat_included, vat_rate),
                 }
             )
         eligible = [c for c in cells if c["unit_price"] is not None and c["available"] is not False]
@@ -116,11 +113,37 @@ def compare(
         currency="RUB",
         vat_rate=vat_rate,
         exchange_rates=[
-            ExchangeRate(currency=code, rate=rate)  # type: ignore[arg-type]
-            for code, rate in sorted(used_rates.items())
+            ExchangeRate(
+                currency=u.currency,  # type: ignore[arg-type]
+                rate=u.rate,
+                as_of=u.as_of,
+                source=u.source,
+            )
+            for _, u in sorted(used_rates.items(), key=lambda kv: (kv[0][0], str(kv[0][3])))
         ],
         rows=rows,
     )
+
+
+def _normalised(
+    offer: Offer, book: RateBook, vat_rate: Decimal
+) -> tuple[Decimal | None, RateUsed | None]:
+    """The offer's price in roubles with VAT (None when it has no price or no rate),
+    and the rate of its quote's date that was used."""
+    if offer.unit_price is None:
+        return None, None
+    used = book.pick(offer.currency, offer.received_at.astimezone(MOSCOW).date())
+    try:
+        normal = normalise_price(
+            offer.unit_price,
+            currency=offer.currency,
+            vat_included=offer.vat_included,
+            vat_rate=vat_rate,
+            rates={used.currency: used.rate} if used else {},
+        )
+    except RuleViolation:
+        return None, used
+    return normal, used
 
 
 def default_choice(row: ComparisonRow) -> ComparisonCell | None:

@@ -74,3 +74,21 @@ def normalise_price(
     if vat_included is False:
         value = add_vat(value, vat_rate)
     return kopecks(value)
+
+
+def vat_label(vat_included: bool | None) -> str:
+    """How a quote states VAT, as a manager reads it."""
+    if vat_included is None:
+        return "НДС не указан"
+    return "с НДС" if vat_included else "без НДС"
+
+
+def vat_rule(vat_included: bool | None, vat_rate: Decimal) -> str:
+    """The rule that brought a quoted price to «with VAT» (the one ``normalise_price``
+    applies), shown next to the price: nothing is assumed silently."""
+    rate = format(vat_rate.normalize(), "f")
+    if vat_included is None:
+        return f"НДС не указан: цена принята как включающая НДС {rate} %"
+    if vat_included:
+        return "цена с НДС"
+    return f"цена без НДС: добавлен НДС {rate} %"

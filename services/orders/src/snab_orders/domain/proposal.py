@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from uuid import UUID
 
@@ -220,3 +220,34 @@ def document_timeout_reason(waited: timedelta) -> str:
         f"PDF не сформирован за {minutes} мин: сервис документов не ответил. "
         "Соберите КП заново; если PDF всё же придёт, КП станет готовым к отправке."
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ClientOnProposal:
+    """Who the proposal is addressed to, from the client card and the request."""
+
+    name: str
+    inn: str | None
+    contact: str | None
+
+
+def proposal_client(
+    *,
+    client_name: str | None,
+    client_inn: str | None,
+    company: str | None,
+    inn: str | None,
+    from_name: str | None,
+    from_email: str | None,
+    contact_name: str | None,
+) -> ClientOnProposal:
+    """The client card first, then what the request said, then the sender."""
+    return ClientOnProposal(
+        name=client_name or company or from_name or from_email or "Клиент",
+        inn=client_inn or inn,
+        contact=contact_name or from_name or None,
+    )
+
+
+def valid_until(today: date, valid_days: int) -> date:
+    return today + timedelta(days=valid_days)

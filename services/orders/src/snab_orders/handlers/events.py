@@ -7,7 +7,15 @@ from snab_contracts.mail import MailClassified, MailFailed, MailSent
 from snab_contracts.parsing import OrderParsed, QuoteParsed
 from snab_kit.consume import Tx
 from snab_kit.service import Service
-from snab_orders.services import orders, proposals, quotes, requests
+from snab_orders.services import (
+    clarifications,
+    orders,
+    proposal_documents,
+    proposal_sending,
+    quotes,
+    requests,
+    unmatched,
+)
 from snab_orders.settings import OrdersSettings
 
 
@@ -31,26 +39,30 @@ def register(service: Service, settings: OrdersSettings) -> None:
 
     @service.on(MailClassified)
     async def on_mail_classified(event: MailClassified, tx: Tx) -> None:
-        await quotes.on_mail_classified(tx=tx, event=event)
+        await unmatched.on_mail_classified(tx=tx, event=event)
 
     @service.on(MailSent)
     async def on_mail_sent(event: MailSent, tx: Tx) -> None:
         if event.purpose in ("rfq", "reminder") and event.request_id is not None:
             await requests.on_rfq_sent(tx=tx, event=event)
         elif event.purpose == "proposal" and event.proposal_id is not None:
-            await proposals.on_proposal_sent(tx=tx, event=event)
+            await proposal_sending.on_proposal_sent(tx=tx, event=event)
+        elif event.purpose == "clarification":
+            await clarifications.on_clarification_mail(tx=tx, event=event)
 
     @service.on(MailFailed)
     async def on_mail_failed(event: MailFailed, tx: Tx) -> None:
         if event.purpose in ("rfq", "reminder") and event.request_id is not None:
             await requests.on_rfq_failed(tx=tx, event=event)
         elif event.purpose == "proposal" and event.proposal_id is not None:
-            await proposals.on_proposal_failed(tx=tx, event=event)
+            await proposal_sending.on_proposal_failed(tx=tx, event=event)
+        elif event.purpose == "clarification":
+            await clarifications.on_clarification_mail(tx=tx, event=event)
 
     @service.on(DocumentGenerated)
     async def on_document_generated(event: DocumentGenerated, tx: Tx) -> None:
-        await proposals.on_document_generated(tx=tx, event=event)
+        await proposal_documents.on_document_generated(tx=tx, event=event)
 
     @service.on(DocumentFailed)
     async def on_document_failed(event: DocumentFailed, tx: Tx) -> None:
-        await proposals.on_document_failed(tx=tx, event=event)
+        await proposal_documents.on_document_failed(tx=tx, event=event)

@@ -9,36 +9,40 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from typing import Any
-from uuid import UUID
 
-from sqlalchemy import select, text
+from sqlalchemy import text
 
 from snab_contracts.base import Contract, RpcRequest
 from snab_contracts.rpc import analytics as a
+from snab_contracts.rpc import clarifications as c
 from snab_contracts.rpc import directory as d
+from snab_contracts.rpc import escalation as e
 from snab_contracts.rpc import orders as o
-from snab_contracts.rpc.mail import MailGet
+from snab_contracts.rpc import rates as fx
 from snab_kit.consume import Tx
-from snab_kit.logging import get_logger
-from snab_kit.rpc import RpcFailure
 from snab_kit.service import Service
-from snab_orders.db.tables import orders as orders_table
-from snab_orders.db.tables import proposals as proposals_table
 from snab_orders.services import (
     analytics,
     browse,
+    categories,
+    clarifications,
+    clients,
     desk_counters,
-    directory,
+    escalation,
     line_mapping,
     mail_outcomes,
+    markups,
+    order_edits,
     orders,
+    proposal_sending,
     proposals,
-    quotes,
+    rates,
     requests,
+    suggestions,
+    suppliers,
+    unmatched,
 )
 from snab_orders.settings import OrdersSettings
-
-log = get_logger(__name__)
 
 UseCase = Callable[[Any, Tx], Awaitable[Contract]]
 
@@ -61,42 +65,57 @@ def routes(settings: OrdersSettings) -> dict[type[RpcRequest[Any]], UseCase]:
                 audit_limit=r.audit_limit,
             )
         ),
-        o.OrdersUpdate: lambda r, tx: orders.update_order(tx=tx, req=r, settings=s),
-        o.OrdersMarkOutcome: lambda r, tx: orders.mark_outcome(tx=tx, req=r),
+        o.OrdersUpdate: lambda r, tx: order_edits.update_order(tx=tx, req=r, settings=s),
+        o.OrdersMarkOutcome: lambda r, tx: order_edits.mark_outcome(tx=tx, req=r),
         o.OrdersBrowse: lambda r, tx: browse.browse_orders(session=tx.session, req=r),
         o.OrdersDeskCounters: lambda r, tx: desk_counters.desk_counters(session=tx.session),
         o.OrdersMailOutcomes: lambda r, tx: mail_outcomes.mail_outcomes(session=tx.session, req=r),
         # supplier requests and quotes
-        o.OrdersSuggestSuppliers: lambda r, tx: requests.suggest_suppliers(
-            session=tx.session, req=r
+        o.OrdersSuggestSuppliers: lambda r, tx: suggestions.suggest_suppliers(
+            session=tx.session, req=r, settings=s
         ),
         o.OrdersSendRequests: lambda r, tx: requests.send_requests(tx=tx, req=r, settings=s),
-        o.OrdersLinkMail: lambda r, tx: quotes.link_mail(tx=tx, req=r, settings=s),
-        o.OrdersUnmatchedMail: lambda r, tx: quotes.list_unmatched(session=tx.session, req=r),
+        o.OrdersLinkMail: lambda r, tx: unmatched.link_mail(tx=tx, req=r, settings=s),
+        o.OrdersUnmatchedMail: lambda r, tx: unmatched.list_unmatched(session=tx.session, req=r),
         o.OrdersMapQuoteLine: lambda r, tx: line_mapping.map_quote_line(tx=tx, req=r),
         # proposals
-        o.OrdersSetMarkup: lambda r, tx: proposals.set_markup(session=tx.session, req=r),
-        o.OrdersListMarkups: lambda r, tx: proposals.list_markups(session=tx.session),
+        o.OrdersSetMarkup: lambda r, tx: markups.set_markup(session=tx.session, req=r),
+        o.OrdersListMarkups: lambda r, tx: markups.list_markups(session=tx.session),
         o.OrdersBuildProposal: lambda r, tx: proposals.build_proposal(tx=tx, req=r, settings=s),
+        o.OrdersSendProposal: lambda r, tx: proposal_sending.send_proposal(
+            tx=tx, req=r, settings=s
+        ),
+        # clarifications
+        c.OrdersDraftClarification: lambda r, tx: clarifications.draft_clarification(
+            session=tx.session, req=r, settings=s
+        ),
+        c.OrdersSendClarification: lambda r, tx: clarifications.send_clarification(
+            tx=tx, req=r, settings=s
+        ),
+        # escalation
+        e.OrdersEscalate: lambda r, tx: escalation.escalate(tx=tx, req=r, settings=s),
+        # exchange rates
+        fx.OrdersSetRate: lambda r, tx: rates.set_rate(session=tx.session, req=r),
+        fx.OrdersRefreshRates: lambda r, tx: rates.refresh_rates(tx=tx, req=r, settings=s),
         # directory
-        d.CategoriesList: lambda r, tx: directory.list_categories(session=tx.session),
-        d.CategoriesCreate: lambda r, tx: directory.create_category(
+        d.CategoriesList: lambda r, tx: categories.list_categories(session=tx.session),
+        d.CategoriesCreate: lambda r, tx: categories.create_category(
             session=tx.session, name=r.name, parent_id=r.parent_id, actor=actor(r)
         ),
-        d.ClientsList: lambda r, tx: directory.list_clients(
+        d.ClientsList: lambda r, tx: clients.list_clients(
             session=tx.session, query=r.query, page=r.page, page_size=r.page_size
         ),
-        d.ClientsGet: lambda r, tx: directory.get_client(session=tx.session, client_id=r.client_id),
-        d.ClientsCreate: lambda r, tx: directory.create_client(
+        d.ClientsGet: lambda r, tx: clients.get_client(session=tx.session, client_id=r.client_id),
+        d.ClientsCreate: lambda r, tx: clients.create_client(
             session=tx.session, data=r.client, actor=actor(r)
         ),
-        d.ClientsUpdate: lambda r, tx: directory.update_client(
+        d.ClientsUpdate: lambda r, tx: clients.update_client(
             session=tx.session, client_id=r.client_id, data=r.client, actor=actor(r)
         ),
-        d.ClientsDelete: lambda r, tx: directory.delete_client(
+        d.ClientsDelete: lambda r, tx: clients.delete_client(
             session=tx.session, client_id=r.client_id, actor=actor(r)
         ),
-        d.SuppliersList: lambda r, tx: directory.list_suppliers(
+        d.SuppliersList: lambda r, tx: suppliers.list_suppliers(
             session=tx.session,
             query=r.query,
             category_id=r.category_id,
@@ -104,16 +123,16 @@ def routes(settings: OrdersSettings) -> dict[type[RpcRequest[Any]], UseCase]:
             page=r.page,
             page_size=r.page_size,
         ),
-        d.SuppliersGet: lambda r, tx: directory.get_supplier(
+        d.SuppliersGet: lambda r, tx: suppliers.get_supplier(
             session=tx.session, supplier_id=r.supplier_id
         ),
-        d.SuppliersCreate: lambda r, tx: directory.create_supplier(
+        d.SuppliersCreate: lambda r, tx: suppliers.create_supplier(
             session=tx.session, data=r.supplier, actor=actor(r)
         ),
-        d.SuppliersUpdate: lambda r, tx: directory.update_supplier(
+        d.SuppliersUpdate: lambda r, tx: suppliers.update_supplier(
             session=tx.session, supplier_id=r.supplier_id, data=r.supplier, actor=actor(r)
         ),
-        d.SuppliersDelete: lambda r, tx: directory.delete_supplier(
+        d.SuppliersDelete: lambda r, tx: suppliers.delete_supplier(
             session=tx.session, supplier_id=r.supplier_id, actor=actor(r)
         ),
         # analytics
@@ -126,15 +145,6 @@ def routes(settings: OrdersSettings) -> dict[type[RpcRequest[Any]], UseCase]:
 def register(service: Service, settings: OrdersSettings) -> None:
     for request, use_case in routes(settings).items():
         service.rpc(request)(_in_transaction(service, use_case))
-
-    @service.rpc(o.OrdersSendProposal)
-    async def send_proposal(req: o.OrdersSendProposal) -> o.ProposalView:
-        # Asked before the transaction: a slow mail-gateway must not hold the order lock.
-        message_id = await _original_message_id(service, req.proposal_id)
-        async with service.transaction() as tx:
-            return await proposals.send_proposal(
-                tx=tx, req=req, settings=settings, original_message_id=message_id
-            )
 
 
 def snapshot(use_case: UseCase) -> UseCase:
@@ -156,22 +166,3 @@ def _in_transaction(
             return await use_case(req, tx)
 
     return handle
-
-
-async def _original_message_id(service: Service, proposal_id: UUID) -> str | None:
-    """Message-ID of the client's request, so the proposal goes in its thread.
-    Best effort: without an answer from mail-gateway the proposal starts a new thread."""
-    async with service.sessions() as session:
-        mail_id = await session.scalar(
-            select(orders_table.c.source_mail_id)
-            .join(proposals_table, proposals_table.c.order_id == orders_table.c.id)
-            .where(proposals_table.c.id == proposal_id)
-        )
-    if mail_id is None:
-        return None
-    try:
-        view = await service.rpc_client.call(MailGet(mail_id=mail_id), timeout=3.0)
-    except RpcFailure as exc:
-        log.warning("original_message_unknown", mail_id=str(mail_id), error=exc.message)
-        return None
-    return view.message_id

@@ -7,8 +7,8 @@ import asyncio
 
 from snab_kit.logging import get_logger
 from snab_kit.service import Service
-from snab_orders.services.proposals import expire_document_waits
-from snab_orders.services.requests import sweep_once
+from snab_orders.services.proposal_documents import expire_document_waits
+from snab_orders.services.request_timeouts import sweep_once
 from snab_orders.settings import OrdersSettings
 
 log = get_logger(__name__)

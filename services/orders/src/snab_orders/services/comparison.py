@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from snab_contracts.rpc.orders import ComparisonView
 from snab_orders.db.tables import order_items, quote_lines, quotes, suppliers
 from snab_orders.domain.comparison import ItemInfo, Offer, compare
+from snab_orders.services.rates import rate_book
 from snab_orders.settings import OrdersSettings
 
 
@@ -58,6 +59,7 @@ async def load_offers(session: AsyncSession, order_id: UUID) -> list[Offer]:
                 quote_lines.c.item_id,
                 quote_lines.c.unit_price,
                 quote_lines.c.available,
+                quote_lines.c.analogue,
                 func.coalesce(quote_lines.c.lead_time_days, quotes.c.lead_time_days).label("lead"),
                 quotes.c.id.label("quote_id"),
                 quotes.c.supplier_id,
@@ -86,6 +88,7 @@ async def load_offers(session: AsyncSession, order_id: UUID) -> list[Offer]:
             available=r.available,
             lead_time_days=r.lead,
             received_at=r.received_at,
+            analogue=r.analogue,
         )
         for r in rows
     ]
@@ -102,10 +105,11 @@ async def comparison_for(
     if items is None:
         items = await load_items(session, order_id)
     offers = await load_offers(session, order_id)
+    book = await rate_book(session, settings, {o.currency for o in offers})
     return compare(
         item_infos(items),
         offers,
         vat_rate=settings.vat_rate,
-        rates=settings.rates(),
+        rates=book,
         chosen=chosen,
     )

@@ -18,7 +18,7 @@ from snab_orders.db.tables import (
     supplier_requests,
     suppliers,
 )
-from snab_orders.domain.errors import NotFoundError
+from snab_orders.domain.errors import NotFoundError, RuleViolation
 from snab_orders.domain.line_mapping import LineMapping, decide_line_mapping
 from snab_orders.services import views
 from snab_orders.services.common import audit, utcnow
@@ -64,11 +64,19 @@ async def map_quote_line(*, tx: Tx, req: OrdersMapQuoteLine) -> QuoteView:
         order_item_ids=frozenset(item_ids),
         items_taken={r.item_id: r.line_no for r in others},
     )
-    if decide_line_mapping(facts, req.item_id):
+    remap = decide_line_mapping(facts, req.item_id)
+    analogue = line.analogue if req.analogue is None else req.analogue
+    if analogue and req.item_id is None:
+        raise RuleViolation("аналог какой позиции? Укажите позицию заявки")
+    if remap or analogue != line.analogue:
         await session.execute(
             update(quote_lines)
             .where(quote_lines.c.id == line.id)
-            .values(item_id=req.item_id, match_score=None)
+            .values(
+                item_id=req.item_id,
+                analogue=analogue,
+                match_score=None if remap else line.match_score,
+            )
         )
         await session.execute(
             update(orders).where(orders.c.id == order.id).values(updated_at=utcnow())
@@ -80,8 +88,13 @@ async def map_quote_line(*, tx: Tx, req: OrdersMapQuoteLine) -> QuoteView:
             action="quote.line_mapped",
             entity="quote",
             entity_id=quote.id,
-            before={"line_no": line.line_no, "item_id": line.item_id, "score": line.match_score},
-            after={"line_no": line.line_no, "item_id": req.item_id},
+            before={
+                "line_no": line.line_no,
+                "item_id": line.item_id,
+                "score": line.match_score,
+                "analogue": line.analogue,
+            },
+            after={"line_no": line.line_no, "item_id": req.item_id, "analogue": analogue},
         )
     return await quote_view(session, quote.id)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,12 +17,21 @@ from snab_orders.db.tables import (
     unmatched_mail,
 )
 
+Outcomes = dict[object, MailOutcome]
+
 
 async def mail_outcomes(*, session: AsyncSession, req: OrdersMailOutcomes) -> MailOutcomes:
     """An order made from the message comes first, then a quote read from it, then its
     place among unmatched mail (a message linked by hand is both: the quote wins)."""
     wanted = list(dict.fromkeys(req.mail_ids))
     found: dict[object, MailOutcome] = {}
+    await _orders(session, wanted, found)
+    await _quotes(session, wanted, found)
+    await _unmatched(session, wanted, found)
+    return MailOutcomes(items=[found[m] for m in wanted if m in found])
+
+
+async def _orders(session: AsyncSession, wanted: list[UUID], found: Outcomes) -> None:
     items_count = (
         select(func.count())
         .select_from(order_items)
@@ -50,6 +61,9 @@ async def mail_outcomes(*, session: AsyncSession, req: OrdersMailOutcomes) -> Ma
             extractor=row.extractor,
             lines_count=row.items_count,
         )
+
+
+async def _quotes(session: AsyncSession, wanted: list[UUID], found: Outcomes) -> None:
     lines_count = (
         select(func.count())
         .select_from(quote_lines)
@@ -91,6 +105,9 @@ async def mail_outcomes(*, session: AsyncSession, req: OrdersMailOutcomes) -> Ma
                 lines_count=qrow.lines_count,
             ),
         )
+
+
+async def _unmatched(session: AsyncSession, wanted: list[UUID], found: Outcomes) -> None:
     for urow in await session.execute(
         select(unmatched_mail).where(unmatched_mail.c.mail_id.in_(wanted))
     ):
@@ -105,4 +122,3 @@ async def mail_outcomes(*, session: AsyncSession, req: OrdersMailOutcomes) -> Ma
                 review_reasons=[urow.note] if urow.note else [],
             ),
         )
-    return MailOutcomes(items=[found[m] for m in wanted if m in found])

@@ -3,32 +3,27 @@
 from __future__ import annotations
 
 import functools
-import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, delete, exists, func, insert, or_, select, update
+from sqlalchemy import Row, exists, func, insert, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from snab_contracts.orders import OrderCreated, OrderStatus
+from snab_contracts.orders import OrderStatus
 from snab_contracts.parsing import OrderParsed
 from snab_contracts.rpc.orders import (
     OrderDetail,
     OrderPage,
     OrdersList,
-    OrdersMarkOutcome,
     OrderSummary,
-    OrdersUpdate,
 )
 from snab_kit.consume import Tx
 from snab_kit.logging import get_logger
 from snab_orders.db.tables import (
     audit_log,
-    categories,
     clients,
     counters,
     order_items,
@@ -40,21 +35,19 @@ from snab_orders.db.tables import (
     supplier_requests,
     suppliers,
 )
-from snab_orders.domain.clients import request_fingerprint
-from snab_orders.domain.errors import NotAllowedNow, NotFoundError, RuleViolation
-from snab_orders.domain.numbering import ORDER_KIND, order_number
-from snab_orders.domain.states import FINAL_ORDER_STATUSES
+from snab_orders.domain.errors import NotFoundError
+from snab_orders.domain.intake import Intake, NewOrder, first_look, fresh_events, plan_order
+from snab_orders.domain.numbering import ORDER_KIND
 from snab_orders.domain.text import LIKE_ESCAPE, MOSCOW, contains_pattern
 from snab_orders.services import views
-from snab_orders.services.common import SYSTEM, audit, jsonable, lock_order, move_order, utcnow
+from snab_orders.services.clarifications import answered_clarifications, apply_client_answer
+from snab_orders.services.client_matching import ClientResolver
+from snab_orders.services.common import SYSTEM, jsonable, utcnow
 from snab_orders.services.comparison import comparison_for
-from snab_orders.services.directory import ClientMatch, ClientResolver
 from snab_orders.services.order_filters import order_conditions
 from snab_orders.settings import OrdersSettings
 
 log = get_logger(__name__)
-
-NO_ITEMS_REASON = "в письме не найдено ни одной позиции"
 
 
 async def next_number(
@@ -85,58 +78,26 @@ async def create_from_parsed(
     return created
 
 
-@dataclass
-class _Pending:
-    event: OrderParsed
-    client: ClientMatch | None
-    reasons: list[str]
-    fingerprint: str | None
-    duplicate: tuple[UUID, str] | None = None
-
-
-async def create_many_from_parsed(
-    *,
-    tx: Tx,
-    events: Sequence[OrderParsed],
-    settings: OrdersSettings,
-    now: datetime | None = None,
-) -> list[UUID | None]:
-    """Orders from parsed requests, in order; None for an email that already made one.
-
-    Set-based, so that a batch of events costs a handful of statements. A request with no
-    recognised items still becomes an order, in ``needs_review``: a manager decides what it
-    is. A request that repeats an earlier one of the same client (same items) within the
-    duplicate window is flagged with the earlier order. Numbers are taken last, so the
-    counter row is locked for as short a time as possible.
-    """
-    session = tx.session
-    now = now or utcnow()
-    known = set(
+async def _known_mail_ids(session: AsyncSession, events: Sequence[OrderParsed]) -> set[UUID]:
+    return set(
         (
             await session.execute(
                 select(orders.c.source_mail_id).where(
                     orders.c.source_mail_id.in_([e.mail_id for e in events])
                 )
             )
-        )
-        .scalars()
-        .all()
+        ).scalars()
     )
-    fresh: list[OrderParsed] = []
-    for event in events:
-        if event.mail_id in known:
-            log.info("order_already_exists", mail_id=str(event.mail_id))
-            continue
-        known.add(event.mail_id)
-        fresh.append(event)
-    if not fresh:
-        return [None] * len(events)
+
+
+async def _intakes(session: AsyncSession, fresh: Sequence[OrderParsed]) -> list[Intake]:
+    """Each request with its client (found or created) and first look."""
     resolver = ClientResolver(session)
     await resolver.preload(
         emails=[x for e in fresh for x in (e.from_.email if e.from_ else None, e.contact_email)],
         inns=[e.inn for e in fresh],
     )
-    pending: list[_Pending] = []
+    intakes: list[Intake] = []
     for event in fresh:
         sender = event.from_
         client = await resolver.resolve(
@@ -147,129 +108,85 @@ async def create_many_from_parsed(
             contact_name=event.contact_name or (sender.name if sender else None),
             phone=event.contact_phone,
         )
-        reasons = list(dict.fromkeys(event.review_reasons))
-        if not event.items:
-            reasons.append(NO_ITEMS_REASON)
-        fingerprint = request_fingerprint((i.name, i.quantity, i.unit.value) for i in event.items)
-        pending.append(_Pending(event, client, reasons, fingerprint))
+        intakes.append(first_look(event, client))
     await resolver.flush()
-    await _mark_duplicates(session, pending, settings=settings, now=now)
+    return intakes
 
-    year = now.astimezone(MOSCOW).year
-    last = await next_number(session, year=year, count=len(pending))
-    order_rows: list[dict[str, Any]] = []
-    item_rows: list[dict[str, Any]] = []
-    audit_rows: list[dict[str, Any]] = []
-    emitted: list[OrderCreated] = []
-    created: dict[UUID, UUID] = {}
-    for seq, p in enumerate(pending, start=last - len(pending) + 1):
-        event, client = p.event, p.client
-        sender = event.from_
-        number = order_number(year, seq)
-        order_id = uuid.uuid4()
-        created[event.mail_id] = order_id
-        if p.duplicate is not None:
-            p.reasons.append(f"возможный дубль заявки {p.duplicate[1]}")
-        needs_review = event.needs_review or bool(p.reasons)
-        status = OrderStatus.NEEDS_REVIEW if needs_review else OrderStatus.NEW
-        order_rows.append(
+
+async def _write_orders(tx: Tx, planned: Sequence[NewOrder]) -> None:
+    session = tx.session
+    await session.execute(insert(orders), [p.row for p in planned])
+    item_rows = [i for p in planned for i in p.items]
+    if item_rows:
+        await session.execute(insert(order_items), item_rows)
+    await session.execute(
+        insert(audit_log),
+        [
             {
-                "id": order_id,
-                "number": number,
-                "year": year,
-                "seq": seq,
-                "status": status.value,
-                "client_id": client.client_id if client else None,
-                "source_mail_id": event.mail_id,
-                "mail_subject": event.mail_subject,
-                "from_email": sender.email if sender else None,
-                "from_name": sender.name if sender else None,
-                "company": event.company,
-                "inn": event.inn,
-                "kpp": event.kpp,
-                "contact_name": event.contact_name,
-                "contact_phone": event.contact_phone,
-                "contact_email": event.contact_email,
-                "received_at": event.received_at,
-                "deadline": event.deadline,
-                "confidence": event.confidence,
-                "extractor": event.extractor,
-                "needs_review": needs_review,
-                "review_reasons": p.reasons,
-                "text_excerpt": event.text_excerpt,
-                "possible_duplicate_of": p.duplicate[0] if p.duplicate else None,
-                "fingerprint": p.fingerprint,
-                "created_at": now,
-                "updated_at": now,
-            }
-        )
-        item_rows += [
-            {
-                "id": uuid.uuid4(),
-                "order_id": order_id,
-                "position": n,
-                "name": item.name,
-                "article": item.article,
-                "quantity": item.quantity,
-                "unit": item.unit.value,
-                "note": item.note,
-                "source_line": item.source_line,
-                "category_id": None,
-            }
-            for n, item in enumerate(event.items, start=1)
-        ]
-        audit_rows.append(
-            {
-                "order_id": order_id,
+                "order_id": p.order_id,
                 "actor": SYSTEM,
                 "action": "order.created",
                 "entity": "order",
-                "entity_id": str(order_id),
+                "entity_id": str(p.order_id),
                 "before": None,
-                "after": jsonable(
-                    {
-                        "number": number,
-                        "status": status.value,
-                        "items_count": len(event.items),
-                        "client_id": client.client_id if client else None,
-                        "client_created": client.created if client else False,
-                        "review_reasons": p.reasons,
-                    }
-                ),
-                "source_event_id": event.id,
+                "after": jsonable(p.audit_after),
+                "source_event_id": p.source_event_id,
             }
-        )
-        emitted.append(
-            OrderCreated(
-                order_id=order_id,
-                number=number,
-                client_id=client.client_id if client else None,
-                client_name=client.name if client else event.company,
-                items_count=len(event.items),
-                deadline=event.deadline,
-                needs_review=needs_review,
-                review_reasons=p.reasons,
-                possible_duplicate_of=p.duplicate[0] if p.duplicate else None,
-                possible_duplicate_number=p.duplicate[1] if p.duplicate else None,
-                source_mail_id=event.mail_id,
-                correlation_id=str(order_id),
-            )
-        )
-    await session.execute(insert(orders), order_rows)
-    if item_rows:
-        await session.execute(insert(order_items), item_rows)
-    await session.execute(insert(audit_log), audit_rows)
-    await tx.emit(*emitted)
-    log.info("orders_created", count=len(order_rows), last_number=order_rows[-1]["number"])
-    fresh_ids = {id(e) for e in fresh}
-    return [created[e.mail_id] if id(e) in fresh_ids else None for e in events]
+            for p in planned
+        ],
+    )
+    await tx.emit(*(p.created for p in planned))
+
+
+async def create_many_from_parsed(
+    *,
+    tx: Tx,
+    events: Sequence[OrderParsed],
+    settings: OrdersSettings,
+    now: datetime | None = None,
+) -> list[UUID | None]:
+    """Orders from parsed requests, in order; None for an email that already made one,
+    and for the client's answer to a clarification (it completes its order instead).
+
+    Set-based, so that a batch of events costs a handful of statements: load (known
+    emails, clients, earlier orders) → decide (``domain.intake``) → write. A request with
+    no recognised items still becomes an order, in ``needs_review``: a manager decides
+    what it is. A request that repeats an earlier one of the same client (same items)
+    within the duplicate window is flagged with the earlier order. Numbers are taken
+    last, so the counter row is locked for as short a time as possible.
+    """
+    session = tx.session
+    now = now or utcnow()
+    known = await _known_mail_ids(session, events)
+    for event in events:
+        if event.mail_id in known:
+            log.info("order_already_exists", mail_id=str(event.mail_id))
+    answers = await answered_clarifications(session, [e for e in events if e.mail_id not in known])
+    for event in events:
+        if event.mail_id in answers:
+            await apply_client_answer(tx, event=event, clarification=answers[event.mail_id])
+    fresh = fresh_events([e for e in events if e.mail_id not in answers], known)
+    if not fresh:
+        return [None] * len(events)
+    intakes = await _intakes(session, fresh)
+    await _mark_duplicates(session, intakes, settings=settings, now=now)
+    year = now.astimezone(MOSCOW).year
+    last = await next_number(session, year=year, count=len(intakes))
+    first = last - len(intakes) + 1
+    planned = [
+        plan_order(intake, year=year, seq=seq, now=now)
+        for seq, intake in enumerate(intakes, start=first)
+    ]
+    await _write_orders(tx, planned)
+    log.info("orders_created", count=len(planned), last_number=planned[-1].row["number"])
+    created = {id(p.intake_event): p.order_id for p in planned}
+    return [created.get(id(e)) for e in events]
 
 
 async def _mark_duplicates(
-    session: AsyncSession, pending: list[_Pending], *, settings: OrdersSettings, now: datetime
+    session: AsyncSession, pending: list[Intake], *, settings: OrdersSettings, now: datetime
 ) -> None:
-    """Flag requests that repeat an earlier one of the same client within the window
-    (an earlier order, or an earlier request of the same batch)."""
+    """Flag requests that repeat an earlier order of the same client within the window."""
     if settings.duplicate_window_hours <= 0:
         return
     keys = {(p.client.client_id, p.fingerprint) for p in pending if p.client and p.fingerprint}
@@ -342,6 +259,59 @@ async def get_summary(*, session: AsyncSession, order_id: UUID) -> OrderSummary:
     return views.order_summary(row)
 
 
+Grouped = dict[UUID, list[Row[Any]]]
+
+
+async def _quotes_of(session: AsyncSession, oid: UUID) -> tuple[Sequence[Row[Any]], Grouped]:
+    """The order's quotes (oldest first) and their lines by quote."""
+    quote_rows = (
+        await session.execute(
+            select(
+                quotes,
+                suppliers.c.company.label("supplier_name"),
+                supplier_requests.c.rfq_number,
+            )
+            .join(suppliers, suppliers.c.id == quotes.c.supplier_id)
+            .join(supplier_requests, supplier_requests.c.id == quotes.c.request_id)
+            .where(quotes.c.order_id == oid)
+            .order_by(quotes.c.received_at, quotes.c.version)
+        )
+    ).all()
+    lines_by_quote: dict[UUID, list[Row[Any]]] = {}
+    if quote_rows:
+        lines = (
+            await session.execute(
+                select(quote_lines)
+                .where(quote_lines.c.quote_id.in_([q.id for q in quote_rows]))
+                .order_by(quote_lines.c.quote_id, quote_lines.c.line_no)
+            )
+        ).all()
+        lines_by_quote = views.group_by(lines, "quote_id")
+    return quote_rows, lines_by_quote
+
+
+async def _proposals_of(session: AsyncSession, oid: UUID) -> tuple[Sequence[Row[Any]], Grouped]:
+    """The order's proposals (oldest first) and their lines by proposal."""
+    proposal_rows = (
+        await session.execute(
+            select(proposals).where(proposals.c.order_id == oid).order_by(proposals.c.created_at)
+        )
+    ).all()
+    plines: dict[UUID, list[Row[Any]]] = {}
+    if proposal_rows:
+        plines = views.group_by(
+            (
+                await session.execute(
+                    select(proposal_lines)
+                    .where(proposal_lines.c.proposal_id.in_([p.id for p in proposal_rows]))
+                    .order_by(proposal_lines.c.proposal_id, proposal_lines.c.position)
+                )
+            ).all(),
+            "proposal_id",
+        )
+    return proposal_rows, plines
+
+
 async def get_detail(
     *,
     session: AsyncSession,
@@ -376,46 +346,8 @@ async def get_detail(
             .order_by(supplier_requests.c.id)
         )
     ).all()
-    quote_rows = (
-        await session.execute(
-            select(
-                quotes,
-                suppliers.c.company.label("supplier_name"),
-                supplier_requests.c.rfq_number,
-            )
-            .join(suppliers, suppliers.c.id == quotes.c.supplier_id)
-            .join(supplier_requests, supplier_requests.c.id == quotes.c.request_id)
-            .where(quotes.c.order_id == oid)
-            .order_by(quotes.c.received_at, quotes.c.version)
-        )
-    ).all()
-    lines_by_quote: dict[UUID, list[Row[Any]]] = {}
-    if quote_rows:
-        lines = (
-            await session.execute(
-                select(quote_lines)
-                .where(quote_lines.c.quote_id.in_([q.id for q in quote_rows]))
-                .order_by(quote_lines.c.quote_id, quote_lines.c.line_no)
-            )
-        ).all()
-        lines_by_quote = views.group_by(lines, "quote_id")
-    proposal_rows = (
-        await session.execute(
-            select(proposals).where(proposals.c.order_id == oid).order_by(proposals.c.created_at)
-        )
-    ).all()
-    plines: dict[UUID, list[Row[Any]]] = {}
-    if proposal_rows:
-        plines = views.group_by(
-            (
-                await session.execute(
-                    select(proposal_lines)
-                    .where(proposal_lines.c.proposal_id.in_([p.id for p in proposal_rows]))
-                    .order_by(proposal_lines.c.proposal_id, proposal_lines.c.position)
-                )
-            ).all(),
-            "proposal_id",
-        )
+    quote_rows, lines_by_quote = await _quotes_of(session, oid)
+    proposal_rows, plines = await _proposals_of(session, oid)
     audit_rows: Sequence[Row[Any]] = []
     if audit_limit:
         audit_rows = (
@@ -499,168 +431,3 @@ async def list_orders(*, session: AsyncSession, req: OrdersList) -> OrderPage:
         page=req.page,
         page_size=req.page_size,
     )
-
-
-async def update_order(*, tx: Tx, req: OrdersUpdate, settings: OrdersSettings) -> OrderDetail:
-    """A manager's edit; every change is audited in the same transaction."""
-    session = tx.session
-    actor = req.actor or "user:unknown"
-    order = await lock_order(session, req.order_id)
-    status = OrderStatus(order.status)
-    edits = req.items is not None or req.client_id is not None or req.deadline is not None
-    if edits and status in FINAL_ORDER_STATUSES:
-        raise NotAllowedNow(
-            f"заявка {order.number} закрыта ({status.value}): изменять её нельзя",
-            status=status.value,
-        )
-    if req.items is not None:
-        await _replace_items(tx, order, req, actor)
-    changes: dict[str, Any] = {}
-    before: dict[str, Any] = {}
-    if req.client_id is not None and req.client_id != order.client_id:
-        found = await session.scalar(
-            select(clients.c.id).where(
-                clients.c.id == req.client_id, clients.c.deleted_at.is_(None)
-            )
-        )
-        if found is None:
-            raise NotFoundError("клиент не найден", client_id=str(req.client_id))
-        before["client_id"], changes["client_id"] = order.client_id, req.client_id
-    if req.deadline is not None and req.deadline != order.deadline:
-        before["deadline"], changes["deadline"] = order.deadline, req.deadline
-    if changes:
-        await session.execute(
-            update(orders).where(orders.c.id == order.id).values(**changes, updated_at=utcnow())
-        )
-        await audit(
-            session,
-            order_id=order.id,
-            actor=actor,
-            action="order.edited",
-            entity="order",
-            entity_id=order.id,
-            before=before,
-            after=changes,
-        )
-    if req.resolve_review:
-        if status == OrderStatus.NEEDS_REVIEW:
-            await move_order(tx, order, OrderStatus.NEW, actor=actor, reason=req.reason)
-            order = await lock_order(session, order.id)
-        if order.needs_review:
-            await session.execute(
-                update(orders)
-                .where(orders.c.id == order.id)
-                .values(needs_review=False, updated_at=utcnow())
-            )
-            await audit(
-                session,
-                order_id=order.id,
-                actor=actor,
-                action="order.review_resolved",
-                entity="order",
-                entity_id=order.id,
-                before={"needs_review": True, "review_reasons": list(order.review_reasons)},
-                after={"needs_review": False, "reason": req.reason},
-            )
-    if req.cancel:
-        order = await lock_order(session, order.id)
-        await move_order(tx, order, OrderStatus.CANCELLED, actor=actor, reason=req.reason)
-    return await get_detail(session=session, settings=settings, order_id=order.id)
-
-
-async def _replace_items(tx: Tx, order: Row[Any], req: OrdersUpdate, actor: str) -> None:
-    assert req.items is not None
-    session = tx.session
-    current = {
-        r.id: r
-        for r in (
-            await session.execute(select(order_items).where(order_items.c.order_id == order.id))
-        ).all()
-    }
-    given = [i.item_id for i in req.items if i.item_id is not None]
-    foreign = [str(i) for i in given if i not in current]
-    if foreign:
-        raise RuleViolation("позиции не из этой заявки", item_ids=foreign)
-    if len(set(given)) != len(given):
-        raise RuleViolation("одна позиция указана дважды")
-    category_ids = {i.category_id for i in req.items if i.category_id is not None}
-    if category_ids:
-        known = set(
-            (
-                await session.execute(
-                    select(categories.c.id).where(categories.c.id.in_(category_ids))
-                )
-            )
-            .scalars()
-            .all()
-        )
-        missing = [str(c) for c in category_ids - known]
-        if missing:
-            raise NotFoundError("категория не найдена", category_ids=missing)
-    removed = [i for i in current if i not in set(given)]
-    if removed:
-        await session.execute(delete(order_items).where(order_items.c.id.in_(removed)))
-    for position, item in enumerate(req.items, start=1):
-        values = {
-            "position": position,
-            "name": item.name,
-            "article": item.article,
-            "quantity": item.quantity,
-            "unit": item.unit.value,
-            "note": item.note,
-            "category_id": item.category_id,
-        }
-        if item.item_id is None:
-            await session.execute(
-                insert(order_items).values(id=uuid.uuid4(), order_id=order.id, **values)
-            )
-        else:
-            await session.execute(
-                update(order_items).where(order_items.c.id == item.item_id).values(**values)
-            )
-    await session.execute(update(orders).where(orders.c.id == order.id).values(updated_at=utcnow()))
-    await audit(
-        session,
-        order_id=order.id,
-        actor=actor,
-        action="order.items_replaced",
-        entity="order",
-        entity_id=order.id,
-        before={
-            "items": [
-                {"item_id": r.id, "name": r.name, "quantity": r.quantity, "unit": r.unit}
-                for r in sorted(current.values(), key=lambda r: r.position)
-            ]
-        },
-        after={
-            "items": [
-                {"item_id": i.item_id, "name": i.name, "quantity": i.quantity, "unit": i.unit}
-                for i in req.items
-            ],
-            "reason": req.reason,
-        },
-    )
-
-
-async def mark_outcome(*, tx: Tx, req: OrdersMarkOutcome) -> OrderSummary:
-    session = tx.session
-    order = await lock_order(session, req.order_id)
-    target = OrderStatus.WON if req.outcome == "won" else OrderStatus.LOST
-    extra: dict[str, Any] = {}
-    if target == OrderStatus.WON:
-        sent = (
-            await session.execute(
-                select(proposals.c.total, proposals.c.margin_amount)
-                .where(
-                    proposals.c.order_id == order.id, proposals.c.status.in_(["sent", "sending"])
-                )
-                .order_by(proposals.c.created_at.desc())
-                .limit(1)
-            )
-        ).first()
-        if sent is not None:
-            extra = {"revenue": sent.total, "margin": sent.margin_amount}
-    await move_order(
-        tx, order, target, actor=req.actor or "user:unknown", reason=req.reason, extra=extra
-    )
-    return await get_summary(session=session, order_id=order.id)

@@ -22,6 +22,7 @@ from snab_contracts.rpc.orders import (
     SupplierRequestView,
 )
 from snab_contracts.values import Money, Unit
+from snab_orders.domain.money import vat_label
 
 
 def order_summary(row: Row[Any]) -> OrderSummary:
@@ -101,6 +102,7 @@ def quote_line_view(row: Row[Any]) -> QuoteLineView:
         line_total=row.line_total,
         available=row.available,
         lead_time_days=row.lead_time_days,
+        analogue=row.analogue,
     )
 
 
@@ -117,6 +119,7 @@ def quote_view(row: Row[Any], lines: Sequence[Row[Any]]) -> QuoteView:
         received_at=row.received_at,
         currency=row.currency,
         vat_included=row.vat_included,
+        vat_label=vat_label(row.vat_included),
         lead_time_days=row.lead_time_days,
         payment_terms=row.payment_terms,
         valid_until=row.valid_until,

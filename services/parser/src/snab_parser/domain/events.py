@@ -182,6 +182,8 @@ def _order(
                 unit=unit,
                 article=_cut(item.article, 100),
                 note="; ".join(notes) or None,
+                quantity_stated=NOTE_NO_QUANTITY not in notes,
+                unit_stated=item.unit is not None,
             )
         )
     inn = request.inn if request.inn and _INN.match(request.inn) else None
@@ -210,6 +212,9 @@ def _order(
         needs_review=result.needs_review or len(reasons) > len(result.review_reasons),
         review_reasons=list(dict.fromkeys(reasons)),
         text_excerpt=excerpt(text),
+        message_id=mail.message_id,
+        in_reply_to=mail.in_reply_to,
+        references=mail.references,
     )
 
 
