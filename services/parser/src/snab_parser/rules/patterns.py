@@ -241,7 +241,6 @@ TO_ORDER: Final = re.compile(r"(?:под\s+заказ|на\s+заказ|по\s+�
 
 # ---------------------------------------------------------------------------- lead time
 
-_NUM_OR_WORD: Final = r"(?:\d+(?:[.,]\d+)?|" + r"[а-яё]+(?:\s+[а-яё]+)?" + r")"
 # A period may come without a number ("через неделю"): its spaces are then read from the start
 # of their run only, and numbers from their first digit.
 LEAD_RE: Final = re.compile(
@@ -332,13 +331,4 @@ LEAD_CONTEXT: Final = re.compile(
 )
 
 
-def has_number_word(text: str) -> bool:
-    return any(words_to_number(w) is not None for w in text.split())
-
-
 _AMOUNT_RE: Final = re.compile(AMOUNT_PATTERN, re.IGNORECASE)
-
-
-def amount_in(text: str) -> Decimal | None:
-    m = _AMOUNT_RE.search(text)
-    return parse_amount(m.group(0)) if m else None

@@ -630,61 +630,104 @@ def read_quote(
     rfq: list[Item],
     ref: date | None,
 ) -> QuoteDraft:
-    q = QuoteDraft()
-    statements: list[str] = []
-    tables: list[Table] = []
+    """The supplier's answer, read in passes (see ``rules/README.md``).
 
-    # the body: tables and list lines, in the order they stand
+    1. lines: tables and list lines of the body, then of the attachments; what is not a
+       line is kept as a statement ("Цены с НДС", "Срок 5 дней", "позиции 3 и 5 нет").
+    2. references: statements naming lines by number or by name mark them.
+    3. the request: quantities, units and articles the supplier did not restate.
+    4. settling: ambiguous prices, availability of priced lines, line totals.
+    5. quote fields: total, currency, VAT, lead time, payment terms, validity.
+    """
+    q = QuoteDraft()
+    read = _Reading()
+    q.lines = _body_drafts(body_lines, rfq, read, q.unpriced)
+    q.lines.extend(_attachment_drafts(attachments, rfq, read))
+    statement_text = "\n".join(read.statements)
+    header_text = " ".join(" ".join(t.header) for t in read.tables)
+
+    table_total = next((t.total for t in read.tables if t.total is not None), None)
+    q.total = table_total if table_total is not None else _find_total(read.statements)
+    _apply_position_refs(q, read.statements, rfq)
+    _mark_named_unavailable(q, read.statements)
+    _fill_from_rfq(q, rfq)
+    _resolve_ambiguous(q, statement_text + "\n" + header_text)
+    _settle_priced(q)
+    _find_currency(q, read.tables, statement_text)
+    vat = next((t.vat_included for t in read.tables if t.vat_included is not None), None)
+    q.vat_included = vat if vat is not None else vat_statement(statement_text)
+    if q.vat_included is None:
+        q.vat_included = vat_statement("\n".join(body_lines))
+    q.lead_time_days = _find_lead(read.statements)
+    q.payment_terms = _find_payment(read.statements)
+    q.valid_until = _find_validity(read.statements, ref)
+    q.total_consistent = _total_consistent(q)
+    return q
+
+
+@dataclass
+class _Reading:
+    """What the line pass leaves for the later passes: the statements and the tables."""
+
+    statements: list[str] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+
+
+def _body_drafts(
+    body_lines: list[str], rfq: list[Item], read: _Reading, unpriced: list[Draft] | None
+) -> list[Draft]:
+    """Lines of the body's tables and lists, in the order they stand."""
     placed: list[tuple[int, Draft]] = []
     used: set[int] = set()
     for t in tables_in_lines(body_lines):
         used |= t.used
-        tables.append(t)
+        read.tables.append(t)
         first = min(t.used)
         placed.extend((first, d) for d in _table_drafts(t))
     free = merge_continuations([line if i not in used else "" for i, line in enumerate(body_lines)])
     leftovers: list[str] = []
-    text_drafts, line_used = _lines_from_text(free, rfq, leftovers, q.unpriced)
-    statements.extend(leftovers)
+    text_drafts, line_used = _lines_from_text(free, rfq, leftovers, unpriced)
+    read.statements.extend(leftovers)
     placed.extend(text_drafts)
-    statements.extend(line for i, line in enumerate(free) if i not in line_used and line.strip())
+    read.statements.extend(
+        line for i, line in enumerate(free) if i not in line_used and line.strip()
+    )
     placed.sort(key=lambda pair: pair[0])
-    q.lines = [d for _, d in placed]
+    return [d for _, d in placed]
 
-    # attachments
+
+def _attachment_drafts(
+    attachments: list[AttachmentText], rfq: list[Item], read: _Reading
+) -> list[Draft]:
+    """Lines of the attachments' sheets and texts; their other rows become statements."""
+    drafts: list[Draft] = []
     for att in attachments:
         for grid in att.grids:
             found = tables_in_rows(grid)
-            tables.extend(found)
+            read.tables.extend(found)
             for t in found:
-                q.lines.extend(_table_drafts(t))
+                drafts.extend(_table_drafts(t))
             taken = set().union(*(t.used for t in found)) if found else set()
             for i, row in enumerate(grid):
                 if i not in taken and any(c.strip() for c in row):
-                    statements.append(" ".join(c for c in row if c.strip()))
+                    read.statements.append(" ".join(c for c in row if c.strip()))
         if att.lines:
             found_l = tables_in_lines(att.lines)
-            tables.extend(found_l)
+            read.tables.extend(found_l)
             for t in found_l:
-                q.lines.extend(_table_drafts(t))
+                drafts.extend(_table_drafts(t))
             taken_l = set().union(*(t.used for t in found_l)) if found_l else set()
             rest = [ln if i not in taken_l else "" for i, ln in enumerate(att.lines)]
             drafts_l, used_l = _lines_from_text(rest, rfq)
-            q.lines.extend(d for _, d in drafts_l)
-            statements.extend(ln for i, ln in enumerate(rest) if i not in used_l and ln.strip())
+            drafts.extend(d for _, d in drafts_l)
+            read.statements.extend(
+                ln for i, ln in enumerate(rest) if i not in used_l and ln.strip()
+            )
+    return drafts
 
-    statement_text = "\n".join(statements)
-    header_text = " ".join(" ".join(t.header) for t in tables)
 
-    # total
-    table_total = next((t.total for t in tables if t.total is not None), None)
-    q.total = table_total if table_total is not None else _find_total(statements)
-
-    # position references: "позиции 3 и 5 нет в наличии"; refusals naming a line
-    _apply_position_refs(q, statements, rfq)
-    _mark_named_unavailable(q, statements)
-
-    # fill quantity and unit from the request when the supplier did not restate them
+def _fill_from_rfq(q: QuoteDraft, rfq: list[Item]) -> None:
+    """Quantity, unit and article from the request when the supplier did not restate them."""
     for d in q.lines:
         match = _match_rfq(d, rfq)
         if match is not None:
@@ -695,21 +738,20 @@ def read_quote(
             if d.article is None:
                 d.article = match.article
 
-    _resolve_ambiguous(q, statement_text + "\n" + header_text)
 
+def _settle_priced(q: QuoteDraft) -> None:
+    """A priced line is available; its total is price × quantity unless stated."""
     for d in q.lines:
         if d.price is not None:
             d.available = True
             if d.line_total is None and d.quantity:
                 d.line_total = _money(d.price * d.quantity)
-        elif d.available is True and d.lead_time_days is None:
-            pass
 
-    # currency
+
+def _find_currency(q: QuoteDraft, tables: list[Table], statement_text: str) -> None:
+    """The lines' most common currency, else one stated or marked in the text, else RUB."""
     currencies = [d.currency for d in q.lines if d.currency]
-    for t in tables:
-        if t.currency:
-            currencies.append(t.currency)
+    currencies.extend(t.currency for t in tables if t.currency)
     stated = currency_statement(statement_text)
     if currencies:
         q.currency = max(set(currencies), key=currencies.count)
@@ -718,28 +760,21 @@ def read_quote(
         q.currency = stated
         q.currency_found = True
     else:
-        total_prices = find_prices(statement_text)
-        marked = [p.currency for p in total_prices if p.currency]
+        marked = [p.currency for p in find_prices(statement_text) if p.currency]
         if marked:
             q.currency = marked[0]
             q.currency_found = True
 
-    # VAT
-    vat = next((t.vat_included for t in tables if t.vat_included is not None), None)
-    q.vat_included = vat if vat is not None else vat_statement(statement_text)
-    if q.vat_included is None:
-        q.vat_included = vat_statement("\n".join(body_lines))
 
-    q.lead_time_days = _find_lead(statements)
-    q.payment_terms = _find_payment(statements)
-    q.valid_until = _find_validity(statements, ref)
-
-    if q.total is not None:
-        priced = [d for d in q.lines if d.price is not None and d.quantity]
-        if priced:
-            s = sum((d.price * d.quantity for d in priced if d.price and d.quantity), Decimal(0))
-            q.total_consistent = abs(s - q.total) <= max(Decimal("1"), q.total * Decimal("0.01"))
-    return q
+def _total_consistent(q: QuoteDraft) -> bool | None:
+    """Whether the stated total agrees with the priced lines (None: nothing to compare)."""
+    if q.total is None:
+        return None
+    priced = [d for d in q.lines if d.price is not None and d.quantity]
+    if not priced:
+        return None
+    s = sum((d.price * d.quantity for d in priced if d.price and d.quantity), Decimal(0))
+    return abs(s - q.total) <= max(Decimal("1"), q.total * Decimal("0.01"))
 
 
 def _apply_position_refs(q: QuoteDraft, statements: list[str], rfq: list[Item]) -> None:

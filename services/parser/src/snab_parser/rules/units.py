@@ -219,7 +219,6 @@ UNIT_PATTERN: Final[str] = (
     + "|".join(_with_yo(w) for w in _word_forms())
     + r"|мп)(?![а-яёa-z0-9²³])\.?"
 )
-UNIT_RE: Final[re.Pattern[str]] = re.compile(UNIT_PATTERN, re.IGNORECASE)
 
 # units that also describe a size inside a product name ("Гофра 20 мм", "Анкер 300 мл")
 MEASURE_UNITS: Final[frozenset[Unit]] = frozenset({"мм", "м", "г", "л", "кг", "м2", "м3"})
