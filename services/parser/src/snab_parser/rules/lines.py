@@ -309,9 +309,26 @@ _AFTER_QTY_NUMBERS: Final = re.compile(
 )
 
 
+# "есть, 2,15", "ЕСТЬ 310", "под заказ 2 недели, 1,60": status words and a lead time around a
+# bare price; a comma followed by a space separates clauses (a decimal comma has none)
+_STATUS_WORDS: Final = re.compile(
+    r"(?<![а-яё])(?:есть|в\s+наличии|на\s+складе|под\s+заказ|на\s+заказ|со\s+склада)(?![а-яё])"
+    r"|(?:срок\s*+:?\s*+|поставка\s++|отгрузка\s++)?(?:через\s+)?"
+    r"(?:\d{1,3}\s*+[-–]\s*+)?\d{1,3}\s*+(?:раб\.?\s*+|рабочих\s+)?"
+    r"(?:дн(?:я|ей|\.)?|день|недел[ьяи]|нед\.?)(?![а-яё])",
+    re.IGNORECASE,
+)
+_CLAUSE_COMMA: Final = re.compile(r"(?<=\S),\s++")
+
+
 def _bare_prices(rest: str) -> list[Decimal]:
     out: list[Decimal] = []
     for seg in _SEGMENT_SPLIT.split(rest):
+        if not _BARE_PRICE.match(seg) and _STATUS_WORDS.search(seg):
+            pieces = [_STATUS_WORDS.sub(" ", piece) for piece in _CLAUSE_COMMA.split(seg)]
+            pieces = [piece for piece in pieces if piece.strip(" ,.")]
+            if len(pieces) == 1:
+                seg = pieces[0]
         m = _BARE_PRICE.match(seg)
         if m:
             value = parse_number(m.group("n"))
