@@ -444,6 +444,10 @@ def _name_stops(text: str, prices: list[Price], mode: Mode) -> list[int]:
     status = _status_start(text)
     if status is not None:
         stops.append(status)
+        # "3RV2011-1EA10 - 4850 в наличии": a bare price before the status word
+        before = _TRAILING_PRICE.search(text[:status])
+        if not prices and before and has_letters(text[: before.start()]):
+            stops.append(before.start("n"))
     if not stops:
         trailing = _TRAILING_PRICE.search(text) or _AFTER_QTY_NUMBERS.search(text)
         value = parse_number(trailing.group("n")) if trailing else None

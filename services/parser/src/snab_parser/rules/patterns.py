@@ -185,7 +185,7 @@ _FOR_QUANTITY: Final = re.compile(
 _VAT_TRUE: Final = re.compile(
     r"(?:с\s+ндс|в\s*т\.?\s*ч\.?\s*(?:и\s+)?ндс|включая\s+ндс|с\s+уч[её]том\s+ндс|ндс\s+включ[её]н"
     r"|включ(?:ен|ён|ая|ают|ает|ены)\s+ндс|вкл\.?\s*ндс|в\s+том\s+числе\s+ндс|цены?\s+с\s+ндс|with\s+vat"
-    r"|incl\.?\s+vat|including\s+vat)",
+    r"|incl\.?\s+vat|including\s+vat|ндс\s+вкл\w*)",
     re.IGNORECASE,
 )
 _VAT_FALSE: Final = re.compile(
@@ -193,7 +193,7 @@ _VAT_FALSE: Final = re.compile(
     r"|плюс\s+ндс|ндс\s+сверху|не\s+плательщик\w{0,30}\s+ндс|без\s+налога|ндс\s+не\s+предусмотрен"
     r"|ндс\s+не\s+(?:применя|начисля|взима)\w*|ндс\s+0\s*%|освобожд\w{0,30}\s+от\s+(?:уплаты\s+)?ндс"
     r"|\+\s*\d{1,2}\s*%\s*ндс|ндс\s+\d{1,2}\s*%\s+сверху"
-    r"|ндс\s+нет|excl\.?\s+vat|excluding\s+vat|without\s+vat|vat\s+not\s+included|\+\s*vat"
+    r"|ндс\s+нет|ндс\s+не\s+плат\w*|не\s+плат\w{0,30}\s+ндс|начисля\w{0,30}\s+сверху|excl\.?\s+vat|excluding\s+vat|without\s+vat|vat\s+not\s+included|\+\s*vat"
     r"|plus\s+vat)",
     re.IGNORECASE,
 )

@@ -651,6 +651,7 @@ def read_quote(
     _apply_position_refs(q, read.statements, rfq)
     _mark_named_unavailable(q, read.statements)
     _fill_from_rfq(q, rfq)
+    q.lines = _merge_same_items(q.lines)
     _resolve_ambiguous(q, statement_text + "\n" + header_text)
     _settle_priced(q)
     _find_currency(q, read.tables, statement_text)
@@ -687,6 +688,8 @@ def _body_drafts(
     free = merge_continuations([line if i not in used else "" for i, line in enumerate(body_lines)])
     leftovers: list[str] = []
     text_drafts, line_used = _lines_from_text(free, rfq, leftovers, unpriced)
+    if rfq:
+        text_drafts, line_used = _terse_answers(free, rfq, text_drafts, line_used)
     read.statements.extend(leftovers)
     placed.extend(text_drafts)
     read.statements.extend(
@@ -724,6 +727,121 @@ def _attachment_drafts(
                 ln for i, ln in enumerate(rest) if i not in used_l and ln.strip()
             )
     return drafts
+
+
+# "6205 - 1150, 6305 нет. С ндс": clauses of a short answer, each naming one requested item
+_TERSE_CLAUSE: Final = re.compile(r"(?<=\S),\s++|(?<=\S)(?<![рк])[.;]\s++")
+_ARTICLE_TOKEN: Final = re.compile(r"(?<![\w-])[\w-]*?\d[\w./-]*+")
+_NAME_WORD: Final = re.compile(r"[а-яёa-z]{4,}", re.IGNORECASE)
+_NOT_A_NAME: Final = re.compile(
+    r"^(?:есть|нету|наличи\w*|склад\w*|заказ\w*|цена|цены|руб\w*|штук\w*|метр\w*|недел\w*"
+    r"|дней|день|срок\w*|поставк\w*|будет|можем|только|всего|итого|привез\w*|добр\w+|здравств\w+"
+    r"|спасибо|ваша?|ваши|могу|нужно|надо|сейчас|пока|завтра|ответ\w*|уточн\w*)$",
+    re.IGNORECASE,
+)
+
+
+def _norm_article(text: str) -> str:
+    return text.lower().replace("х", "x").replace("ё", "е")
+
+
+def _named_item(clause: str, rfq: list[Item]) -> tuple[Item, str] | None:
+    """The one requested item a short clause names by an article or a word of its name, and
+    the clause without that name."""
+    names = [_norm_article(i.name + " " + (i.article or "")) for i in rfq]
+    for m in _ARTICLE_TOKEN.finditer(clause):
+        token = _norm_article(m.group(0)).strip(".,-/")
+        if len(re.sub(r"\D", "", token)) < 3:
+            continue
+        hits = [k for k, name in enumerate(names) if token in name]
+        if len(hits) == 1:
+            return rfq[hits[0]], clause[: m.start()] + " " + clause[m.end() :]
+    stems = [[w[:5] for w in _NAME_WORD.findall(name)] for name in names]
+    for m in _NAME_WORD.finditer(clause):
+        word = m.group(0)
+        if _NOT_A_NAME.match(word):
+            continue
+        stem = _norm_article(word)[:5]
+        hits = [k for k, item_stems in enumerate(stems) if stem in item_stems[:3]]
+        if len(hits) == 1:
+            return rfq[hits[0]], clause[m.end() :]
+    return None
+
+
+def _terse_line(line: str, rfq: list[Item]) -> list[Draft]:
+    """Lines of a short answer naming requested items by an article or a fragment."""
+    drafts: list[Draft] = []
+    for clause in _TERSE_CLAUSE.split(line):
+        named = _named_item(clause, rfq)
+        if named is None:
+            continue
+        item, rest = named
+        rest = rest.strip(" .,:;—–-")
+        rest = re.sub(r"^(?:по|у\s+нас|а)\s+", "", rest, flags=re.IGNORECASE)
+        if not rest:
+            continue
+        li = parse_line(f"{item.name} — {rest}", "quote")
+        if li is None or not _is_quote_line(li):
+            continue
+        d = _draft_from_line(li)
+        d.name = item.name
+        d.quantity, d.unit, d.article = item.quantity, item.unit, item.article
+        drafts.append(d)
+    return drafts
+
+
+def _terse_answers(
+    lines: list[str],
+    rfq: list[Item],
+    drafts: list[tuple[int, Draft]],
+    used: set[int],
+) -> tuple[list[tuple[int, Draft]], set[int]]:
+    """Short answers ("Кабель есть 95р метр. Автоматов нету") read against the request:
+    a line whose reading names no requested item is read again clause by clause."""
+    by_line: dict[int, list[Draft]] = {}
+    for idx, d in drafts:
+        by_line.setdefault(idx, []).append(d)
+    out = list(drafts)
+    used = set(used)
+    for idx, line in enumerate(lines):
+        if not line.strip():
+            continue
+        read = by_line.get(idx, [])
+        terse = _terse_line(line, rfq)
+        if not terse or len(terse) < len(read):
+            continue
+        if read and len(terse) == len(read) and all(_match_rfq(d, rfq) for d in read):
+            continue
+        out = [(i, d) for i, d in out if i != idx]
+        out.extend((idx, d) for d in terse)
+        used.add(idx)
+    return out, used
+
+
+def _merge_same_items(lines: list[Draft]) -> list[Draft]:
+    """One line per item: a short answer in the body and a row of the attached offer that
+    name the same requested item become one line (the row first, the answer filling gaps)."""
+    seen: dict[str, Draft] = {}
+    out: list[Draft] = []
+    for d in lines:
+        key = " ".join(d.name.lower().split())
+        first = seen.get(key)
+        if first is None:
+            seen[key] = d
+            out.append(d)
+            continue
+        if (first.price is None) != (d.price is None) or first.price == d.price:
+            kept, other = (first, d) if first.price is not None or d.price is None else (d, first)
+            if kept.available is None:
+                kept.available = other.available
+            if kept.lead_time_days is None:
+                kept.lead_time_days = other.lead_time_days
+            if kept is not first:
+                out[out.index(first)] = kept
+                seen[key] = kept
+            continue
+        out.append(d)  # two prices for one name: both are kept for a manager
+    return out
 
 
 def _fill_from_rfq(q: QuoteDraft, rfq: list[Item]) -> None:
