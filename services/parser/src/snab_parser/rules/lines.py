@@ -134,6 +134,7 @@ class LineItem:
     qty_first: bool = False
     rest: str = ""
     price_on_request: bool = False  # "цена договорная": a line answered without a price
+    analogue: str | None = None  # "FAG нет, можем дать аналог NSK 6206-2RS по 980 р."
 
 
 def strip_bullet(line: str) -> tuple[int | None, str, bool]:
@@ -433,7 +434,35 @@ def parse_line(line: str, mode: Mode = "request") -> LineItem | None:
         if not item.prices:
             item.bare_prices = _bare_prices(rest)
         _status(text[first_stop:] if late_qty or chosen is None else rest, item)
+        _analogue(rest, item)
     return item
+
+
+# "аналог NSK 6206-2RS по 980 р.", "замена — Optibelt A-1250 - 410 р.": another make offered
+_ANALOGUE: Final = re.compile(
+    r"(?<![а-яё])(?:аналог\w{0,3}|замен[аыу]|взамен)(?![а-яё])\s*+[:—–-]?\s*+", re.IGNORECASE
+)
+_ANALOGUE_NAME_END: Final = re.compile(r"(?:\s++(?:по|за|цена|[-—–=])|[,:;])?\s*+$", re.IGNORECASE)
+
+
+def _analogue(rest: str, item: LineItem) -> None:
+    """An analogue offered for the item: its name, and the line is priced by it."""
+    m = _ANALOGUE.search(rest)
+    if m is None:
+        return
+    prices = find_prices(rest[m.end() :])
+    end = prices[0].start if prices else None
+    if end is None:
+        bare = NUMBER_RE.search(rest[m.end() :])
+        end = bare.start() if bare else None
+    if end is None:
+        return
+    name = rest[m.end() : m.end() + end]
+    name = _ANALOGUE_NAME_END.sub("", name).strip(" ,.:;—–-")
+    if not has_letters(name, 2):
+        return
+    item.analogue = name
+    item.available = True
 
 
 def _name_stops(text: str, prices: list[Price], mode: Mode) -> list[int]:

@@ -105,17 +105,40 @@ def _kopecks(text: str) -> str:
 # long run would read the rest of the run each time).
 _DASH_KOPECKS: Final = re.compile(
     r"(?P<pre>(?:^|[—–:|=]|\s-)\s*+|(?<!\s)(?=[^\S\t]*+\t)\s++)"
-    r"(?P<r>\d{1,3}(?:[ \u00a0]\d{3}){1,5}|\d{1,7})-(?P<k>\d{2})"
+    r"(?P<r>\d{1,3}(?:[ \u00a0.]\d{3}){1,5}|\d{1,7})[-=](?P<k>\d{2}|-)"
     r"(?=\s*(?:$|руб|р\.|р(?![а-яё])|₽|за\s|/|[,;]\s|\.\s|\.$|\s[—–-]\s))",
+    re.IGNORECASE,
+)
+# "1250,-": whole roubles; "45р.50к.", "38 р. 50 к.": roubles and kopecks
+_WHOLE_ROUBLES: Final = re.compile(r"(?<=\d),-(?![\d-])")
+_ROUBLES_KOPECKS: Final = re.compile(
+    r"(?<![\d.,])(?P<r>\d{1,3}(?:[ \u00a0]\d{3}){1,5}|\d{1,7})\s?(?:р|руб)\.?\s?(?P<k>\d{2})\s?"
+    r"(?:к|коп)\.?(?![а-яё])",
     re.IGNORECASE,
 )
 
 
+def _dashed(m: re.Match[str]) -> str:
+    kopecks = "00" if m.group("k") == "-" else m.group("k")
+    return f"{m.group('pre')}{m.group('r')},{kopecks}".ljust(len(m.group(0)))
+
+
+def _roubles_kopecks(m: re.Match[str]) -> str:
+    value = f"{m.group('r')},{m.group('k')} р."
+    return value + " " * (len(m.group(0)) - len(value))
+
+
 def dash_kopecks(text: str) -> str:
-    """'— 289-00 за пачку', 'Итого: 59 597-60' -> '289,00', '59 597,60' (same length)."""
-    if "-" not in text:
-        return text
-    return _DASH_KOPECKS.sub(lambda m: f"{m.group('pre')}{m.group('r')},{m.group('k')}", text)
+    """Kopecks as suppliers type them, rewritten in place (same length, so positions hold):
+    '— 289-00 за пачку', 'Итого: 59 597-60', '640=50', '1250,-', '45р.50к.' ->
+    '289,00', '59 597,60', '640,50', '1250,0', '45,50 р.'."""
+    if "-" in text or "=" in text:
+        text = _DASH_KOPECKS.sub(_dashed, text)
+        if ",-" in text:
+            text = _WHOLE_ROUBLES.sub(",0", text)
+    if "к" in text or "К" in text:
+        text = _ROUBLES_KOPECKS.sub(_roubles_kopecks, text)
+    return text
 
 
 def find_prices(text: str, *, bare: bool = False) -> list[Price]:

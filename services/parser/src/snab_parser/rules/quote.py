@@ -122,6 +122,7 @@ class Draft:
     position: int | None = None
     currency: Currency | None = None
     article: str | None = None
+    analogue: str | None = None  # the name of an analogue offered instead of the item
 
 
 @dataclass
@@ -152,6 +153,7 @@ class QuoteDraft:
                     lead_time_days=d.lead_time_days,
                     article=d.article,
                     line_total=d.line_total,
+                    analogue=d.analogue,
                 )
             )
         return out
@@ -178,6 +180,7 @@ def _draft_from_line(li: LineItem) -> Draft:
         lead_time_days=li.lead_time_days,
         position=li.position,
         article=find_article(li.name),
+        analogue=li.analogue,
     )
     per_unit = [p for p in li.prices if p.per_unit]
     other = [p for p in li.prices if not p.per_unit]
@@ -810,7 +813,7 @@ def _terse_answers(
         terse = _terse_line(line, rfq)
         if not terse or len(terse) < len(read):
             continue
-        if read and len(terse) == len(read) and all(_match_rfq(d, rfq) for d in read):
+        if read and all(_match_rfq(d, rfq) for d in read):
             continue
         out = [(i, d) for i, d in out if i != idx]
         out.extend((idx, d) for d in terse)
@@ -820,7 +823,8 @@ def _terse_answers(
 
 def _merge_same_items(lines: list[Draft]) -> list[Draft]:
     """One line per item: a short answer in the body and a row of the attached offer that
-    name the same requested item become one line (the row first, the answer filling gaps)."""
+    name the same requested item become one line (the priced one first, the other filling
+    gaps)."""
     seen: dict[str, Draft] = {}
     out: list[Draft] = []
     for d in lines:
@@ -830,18 +834,24 @@ def _merge_same_items(lines: list[Draft]) -> list[Draft]:
             seen[key] = d
             out.append(d)
             continue
-        if (first.price is None) != (d.price is None) or first.price == d.price:
-            kept, other = (first, d) if first.price is not None or d.price is None else (d, first)
-            if kept.available is None:
-                kept.available = other.available
-            if kept.lead_time_days is None:
-                kept.lead_time_days = other.lead_time_days
-            if kept is not first:
-                out[out.index(first)] = kept
-                seen[key] = kept
+        first_price, price = _offered(first), _offered(d)
+        if first_price is not None and price is not None and first_price != price:
+            out.append(d)  # two prices for one name: both are kept for a manager
             continue
-        out.append(d)  # two prices for one name: both are kept for a manager
+        kept, other = (d, first) if first_price is None and price is not None else (first, d)
+        if kept.available is None and kept.price is None and kept.ambiguous is None:
+            kept.available = other.available
+        if kept.lead_time_days is None:
+            kept.lead_time_days = other.lead_time_days
+        kept.analogue = kept.analogue or other.analogue
+        if kept is not first:
+            out[out.index(first)] = kept
+            seen[key] = kept
     return out
+
+
+def _offered(d: Draft) -> Decimal | None:
+    return d.price if d.price is not None else d.ambiguous
 
 
 def _fill_from_rfq(q: QuoteDraft, rfq: list[Item]) -> None:
