@@ -34,6 +34,7 @@ from snab_parser.rules.contacts import (
     form_field,
     looks_like_person,
 )
+from snab_parser.rules.corrections import apply_corrections, is_correction
 from snab_parser.rules.dates import DATE_PATTERN, date_from_match, end_of_period
 from snab_parser.rules.items import Item, items_from_attachment, items_from_lines, merge_items
 from snab_parser.rules.quote import QuoteDraft, read_quote
@@ -245,11 +246,20 @@ def _other(reason: OtherReason, confidence: float, reasons: list[str]) -> ParseR
 
 
 def _request_items(body: Body, attachments: list[AttachmentText]) -> list[Item]:
+    """Items of every segment and attachment, then the corrections written after the list."""
     items: list[Item] = []
+    corrections: list[str] = []
     for segment in body.segments:
-        items = merge_items(items, items_from_lines(segment.body))
+        lines = []
+        for line in segment.body:
+            if is_correction(line):
+                corrections.append(line)
+                line = ""  # keeps the line numbers
+            lines.append(line)
+        items = merge_items(items, items_from_lines(lines))
     for att in attachments:
         items = merge_items(items, items_from_attachment(att))
+    apply_corrections(items, corrections)
     return items
 
 
