@@ -21,7 +21,7 @@ from snab_parser.rules import RuleExtractor
 from snab_parser.rules.units import normalize_unit
 
 HERE = Path(__file__).resolve().parent
-CORPORA = ("corpus", "corpus_dev", "corpus_blind", "corpus_blind2")
+CORPORA = ("corpus", "corpus_dev", "corpus_blind", "corpus_blind2", "corpus_blind3")
 BASELINE = HERE / "corpus_counts.json"
 
 

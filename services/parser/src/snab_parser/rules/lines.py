@@ -322,7 +322,23 @@ _STATUS_WORDS: Final = re.compile(
 _CLAUSE_COMMA: Final = re.compile(r"(?<=\S),\s++")
 
 
+# "40 шт x 1 260,00 = 50 400,00": the unit price times the quantity, then the line total
+_TIMES_EQUALS: Final = re.compile(
+    r"^\s*+[xх×*]\s*+(?P<p>"
+    + NUMBER_PATTERN
+    + r")\s*+(?:руб\.?|р\.?|₽)?\s*+=\s*+(?P<t>"
+    + NUMBER_PATTERN
+    + r")",
+    re.IGNORECASE,
+)
+
+
 def _bare_prices(rest: str) -> list[Decimal]:
+    times = _TIMES_EQUALS.match(rest)
+    if times:
+        price, total = parse_number(times.group("p")), parse_number(times.group("t"))
+        if price is not None and total is not None:
+            return [price, total]
     out: list[Decimal] = []
     for seg in _SEGMENT_SPLIT.split(rest):
         if not _BARE_PRICE.match(seg) and _STATUS_WORDS.search(seg):
