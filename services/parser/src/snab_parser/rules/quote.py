@@ -54,6 +54,14 @@ _STATEMENT_LINE: Final = re.compile(
     r"|в\s+том\s+числе|курс|рубл[её]в\w*\s+цен|справочн|вс[её]\s+цен|доставк)",
     re.IGNORECASE,
 )
+# the supplier can offer nothing of the request: a statement, never a line
+_FULL_REFUSAL: Final = re.compile(
+    r"ничего\s+(?:не\s+)?(?:можем\s+|сможем\s+)?(?:предложить|не\s+можем|поставить)"
+    r"|(?:предложить|поставить)\s+нечего|не\s+(?:можем|сможем)\s+(?:ничего\s+)?(?:предложить|поставить)"
+    r"(?:\s+по\s+(?:вашему\s+)?запросу)?\s*+[.:!]?\s*+$"
+    r"|(?:не\s+поставляем|не\s+работаем)\b.{0,40}(?:предложить\s+нечего|ничего)",
+    re.IGNORECASE,
+)
 # "Оплата: 50 % предоплата" (the terms after the label), else a line naming payment terms.
 _PAYMENT_TERMS: Final = re.compile(r"(?:условия\s+)?оплат[аы]\s*+[:—–-]\s*(?P<t>.+)", re.IGNORECASE)
 _PAYMENT_TERMS_LATER: Final = re.compile(
@@ -608,7 +616,11 @@ def _lines_from_text(
             drafts.append((idx, positioned))
             used.add(idx)
             continue
-        if _STATEMENT_LINE.match(strip_bullet(text)[1]) or _TOTAL_KEY.match(text.strip()):
+        if (
+            _STATEMENT_LINE.match(strip_bullet(text)[1])
+            or _TOTAL_KEY.match(text.strip())
+            or _FULL_REFUSAL.search(text)
+        ):
             continue
         li = parse_line(text, "quote")
         if (
@@ -654,6 +666,7 @@ def read_quote(
     q.total = table_total if table_total is not None else _find_total(read.statements)
     _apply_position_refs(q, read.statements, rfq)
     _mark_named_unavailable(q, read.statements)
+    _refuse_everything(q, read.statements, rfq)
     _fill_from_rfq(q, rfq)
     q.lines = _merge_same_items(q.lines)
     _resolve_ambiguous(q, statement_text + "\n" + header_text)
@@ -772,14 +785,35 @@ def _named_item(clause: str, rfq: list[Item]) -> tuple[Item, str] | None:
     return None
 
 
+def _terse_clauses(line: str) -> list[str]:
+    """Clauses of a short answer; "Гофру и коробки не возим" is one clause per item."""
+    out: list[str] = []
+    for clause in _TERSE_CLAUSE.split(line):
+        refusal = NOT_AVAILABLE.search(clause)
+        parts = _AND.split(clause[: refusal.start()]) if refusal else [clause]
+        if refusal and len(parts) > 1:
+            out.extend(f"{part} {clause[refusal.start() :]}" for part in parts)
+        else:
+            out.append(clause)
+    return out
+
+
+_AND: Final = re.compile(r"\s++и\s++", re.IGNORECASE)
+
+
 def _terse_line(line: str, rfq: list[Item]) -> list[Draft]:
     """Lines of a short answer naming requested items by an article or a fragment."""
     drafts: list[Draft] = []
-    for clause in _TERSE_CLAUSE.split(line):
+    for clause in _terse_clauses(line):
         named = _named_item(clause, rfq)
         if named is None:
             continue
         item, rest = named
+        if PENDING.search(rest) and not find_prices(rest):
+            drafts.append(
+                Draft(name=item.name, quantity=item.quantity, unit=item.unit, article=item.article)
+            )
+            continue
         rest = rest.strip(" .,:;—–-")
         rest = re.sub(r"^(?:по|у\s+нас|а)\s+", "", rest, flags=re.IGNORECASE)
         if not rest:
@@ -906,8 +940,56 @@ def _total_consistent(q: QuoteDraft) -> bool | None:
     return abs(s - q.total) <= max(Decimal("1"), q.total * Decimal("0.01"))
 
 
+# "ответим завтра", "цену сообщу позже", "уточняем": a line answered later (availability unknown)
+PENDING: Final = re.compile(
+    r"(?:ответ\w{0,6}|сообщ\w{1,6}|уточн\w{1,6}|дадим\s+ответ|ответ\s+дадим|пришл\w{1,4}|напиш\w{1,4})"
+    r"(?:\s++\w+){0,3}?\s++(?:завтра|позже|позднее|после\s+\w+|в\s+течени\w+\s+\w+|на\s+неделе)"
+    r"|(?:завтра|позже)\s++(?:ответим|сообщим|уточним|напишем|пришлём|пришлем)",
+    re.IGNORECASE,
+)
+
+
+def _add_pending(q: QuoteDraft, positions: list[int], rfq: list[Item]) -> None:
+    """Requested positions the supplier will answer later: lines with nothing known yet."""
+    for n in positions:
+        if not 1 <= n <= len(rfq) or any(d.position == n for d in q.lines):
+            continue
+        item = rfq[n - 1]
+        if any(d.name == item.name for d in q.lines):
+            continue
+        q.lines.append(
+            Draft(
+                name=item.name,
+                quantity=item.quantity,
+                unit=item.unit,
+                position=n,
+                article=item.article,
+            )
+        )
+
+
+def _refuse_everything(q: QuoteDraft, statements: list[str], rfq: list[Item]) -> None:
+    """ "Ничего предложить не можем": every requested line unavailable, without a price."""
+    if not rfq or any(_offered(d) is not None for d in q.lines):
+        return
+    if not any(_FULL_REFUSAL.search(line) for line in statements):
+        return
+    q.lines = [
+        Draft(
+            name=item.name,
+            quantity=item.quantity,
+            unit=item.unit,
+            available=False,
+            position=idx,
+            article=item.article,
+        )
+        for idx, item in enumerate(rfq, start=1)
+    ]
+
+
 def _apply_position_refs(q: QuoteDraft, statements: list[str], rfq: list[Item]) -> None:
     unavailable: list[int] = []
+    pending: list[int] = []
     rest_available = False
     for line in statements:
         if _REST_AVAILABLE.search(line):
@@ -916,6 +998,9 @@ def _apply_position_refs(q: QuoteDraft, statements: list[str], rfq: list[Item]) 
             after = line[m.end() : m.end() + 60]
             if NOT_AVAILABLE.search(after) or NOT_AVAILABLE.search(line[: m.start()][-25:]):
                 unavailable.extend(_position_numbers(m.group("nums")))
+            elif PENDING.search(after):
+                pending.extend(_position_numbers(m.group("nums")))
+    _add_pending(q, pending, rfq)
     if not unavailable:
         return
     q.position_refs = True
