@@ -51,7 +51,17 @@ _TOTAL_KEY: Final = re.compile(
 _STATEMENT_LINE: Final = re.compile(
     r"^\s*(?:итого|всего|общая|сумма|в\s*т\.?\s*ч|ндс|срок|доставк|оплат|услови|цен[аы]\b"
     r"|предложени|скидк|гаранти|примечани|отгрузк|поставк|наличи|предоплат|поз(?:иц|\.)"
-    r"|в\s+том\s+числе|курс|рубл[её]в\w*\s+цен|справочн|вс[её]\s+цен|доставк)",
+    r"|в\s+том\s+числе|курс|рубл[её]в\w*\s+(?:цен|эквивалент)|справочн|вс[её]\s+цен|доставк)",
+    re.IGNORECASE,
+)
+# "по курсу 98,40 руб./EUR": an exchange rate, never a line
+_EXCHANGE_RATE: Final = re.compile(
+    r"по\s+курсу|(?:руб\.?|₽)\s*+/\s*+(?:usd|eur|cny|\$|€|¥)", re.IGNORECASE
+)
+# "12 400 за всё": a total written after its amount
+_TOTAL_AFTER: Final = re.compile(
+    r"(?P<n>\d{1,3}(?:[ \u00a0]\d{3})+(?:[.,]\d{1,2})?|\d{1,9}(?:[.,]\d{1,2})?)"
+    r"(?:\s*+(?:руб\w{0,5}\.?|р\.?|₽))?\s++за\s++(?:вс[её](?![а-яё])|весь\s+объ[её]м|всю\s+партию)",
     re.IGNORECASE,
 )
 # the supplier can offer nothing of the request: a statement, never a line
@@ -340,6 +350,11 @@ _TOTAL_WORD: Final = re.compile(r"итого|всего", re.IGNORECASE)
 def _find_total(lines: list[str]) -> Decimal | None:
     for raw in lines:
         line = dash_kopecks(raw)
+        after = _TOTAL_AFTER.search(line)
+        if after:
+            value = parse_number(after.group("n"))
+            if value is not None and value > 0:
+                return value
         m = _TOTAL_KEY.search(line)
         if not m:
             continue
@@ -620,6 +635,7 @@ def _lines_from_text(
             _STATEMENT_LINE.match(strip_bullet(text)[1])
             or _TOTAL_KEY.match(text.strip())
             or _FULL_REFUSAL.search(text)
+            or _EXCHANGE_RATE.search(text)
         ):
             continue
         li = parse_line(text, "quote")
