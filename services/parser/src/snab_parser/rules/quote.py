@@ -54,6 +54,38 @@ _STATEMENT_LINE: Final = re.compile(
     r"|в\s+том\s+числе|курс|рубл[её]в\w*\s+(?:цен|эквивалент)|справочн|вс[её]\s+цен|доставк)",
     re.IGNORECASE,
 )
+# "прайсовая 2 350 р., вам отдадим по 2 068 р.": a list price, then the price offered
+_LIST_PRICE: Final = re.compile(
+    r"(?<![а-яё])(?:прайсов\w{0,4}(?:\s+цена)?|по\s+прайсу|прайс(?:-лист\w{0,3})?|розничн\w{0,4}"
+    r"(?:\s+цена)?|базов\w{0,4}\s+цена|цена\s+без\s+скидки|стар\w{0,4}\s+цена)(?![а-яё])",
+    re.IGNORECASE,
+)
+_OFFERED_PRICE: Final = re.compile(
+    r"(?<![а-яё])(?:ваша\s+цена|для\s+вас|вам\s+(?:отдадим|сделаем|дадим|будет)|отдадим"
+    r"|со\s+скидкой(?:\s+\d{1,2}\s*+%)?(?:\s+(?:будет|получится|выйдет))?|цена\s+со\s+скидкой"
+    r"|спеццена|по\s+акции)(?![а-яё])",
+    re.IGNORECASE,
+)
+
+
+def _offered_only(line: str) -> str:
+    """A line stating a list price and the price offered, with the list price left out:
+    "Грунт 10 л: по прайсу 890, для вас 783,20" -> "Грунт 10 л — 783,20"."""
+    listed = _LIST_PRICE.search(line)
+    if listed is None:
+        return line
+    offered = _OFFERED_PRICE.search(line, listed.end())
+    if offered is None:
+        return line
+    name = line[: listed.start()].rstrip(" ,.:;—–-")
+    name = re.sub(r"^\s*+по\s+", "", name, flags=re.IGNORECASE)
+    tail = line[offered.end() :].strip(" ,.:;—–-")
+    tail = re.sub(r"^(?:по|за)\s+", "", tail, flags=re.IGNORECASE)
+    if not name or not tail:
+        return line
+    return f"{name} — {tail}"
+
+
 # "по курсу 98,40 руб./EUR": an exchange rate, never a line
 _EXCHANGE_RATE: Final = re.compile(
     r"по\s+курсу|(?:руб\.?|₽)\s*+/\s*+(?:usd|eur|cny|\$|€|¥)", re.IGNORECASE
@@ -605,7 +637,7 @@ def _lines_from_text(
     for idx, line in enumerate(lines):
         if not line.strip():
             continue
-        line = _ordinal_positions(line)
+        line = _ordinal_positions(_offered_only(line))
         parts = _split_items(line)
         if len(parts) > 1:
             for part in parts:
@@ -861,7 +893,7 @@ def _terse_answers(
         if not line.strip():
             continue
         read = by_line.get(idx, [])
-        terse = _terse_line(line, rfq)
+        terse = _terse_line(_offered_only(line), rfq)
         if not terse or len(terse) < len(read):
             continue
         if read and all(_match_rfq(d, rfq) for d in read):
