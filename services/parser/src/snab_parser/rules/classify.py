@@ -164,3 +164,15 @@ def supplier_vocabulary(text: str) -> bool:
 
 def declines(text: str) -> bool:
     return bool(_DECLINE.search(text))
+
+
+# "Уточните, какой нужен класс прочности?": a question, not an answer
+_QUESTION: Final = re.compile(
+    r"\?|(?<![а-яё])(?:уточните|подскажите|поясните|вопрос|какой|какая|какие|каким|нужен\s+ли"
+    r"|нужна\s+ли|нужно\s+ли|можно\s+ли|допустим\w*\s+ли)(?![а-яё])",
+    re.IGNORECASE,
+)
+
+
+def asks_question(text: str) -> bool:
+    return bool(_QUESTION.search(text))

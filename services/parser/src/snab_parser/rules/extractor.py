@@ -183,7 +183,11 @@ class RuleExtractor:
                 return _other("auto_reply", _auto_confidence(auto), [])
             if classify.declines(written):
                 return _quote(draft, tag, msg_id, extra_reasons=["declined_without_lines"])
-            return _other("not_procurement", REPLY_WITHOUT_PRICES, ["reply_without_prices"])
+            # a supplier's question about our request: for a manager, in the request's thread
+            why = "supplier_question" if classify.asks_question(written) else "reply_without_prices"
+            return _other("not_procurement", REPLY_WITHOUT_PRICES, [why]).model_copy(
+                update={"quote": Quote(rfq_tag=tag, rfq_message_id=msg_id)}
+            )
 
         if auto >= AUTO_REPLY_ALONE or (
             auto >= AUTO_REPLY_WITH_WORDING and classify.ooo_wording(written)
@@ -205,7 +209,8 @@ class RuleExtractor:
             (not classify.asks_for_goods(written) or classify.complains(written))
             and classify.not_procurement_score(mail, everything) >= NOT_PROCUREMENT_SIGNALS
         ):
-            return _request(mail, body, items, ref)
+            doubts = classify.not_procurement_score(mail, everything) + spam
+            return _request(mail, body, items, ref, doubtful=doubts > 0)
         if auto >= AUTO_REPLY_WITH_WORDING:
             return _other("auto_reply", AUTO_REPLY_WEAK, [])
         if supplier:
@@ -284,7 +289,11 @@ def _signed_by(signature: str, name: str | None) -> bool:
     return all(w in lowered for w in words)
 
 
-def _request(mail: ParsedMail, body: Body, items: list[Item], ref: date | None) -> ParseResult:
+def _request(
+    mail: ParsedMail, body: Body, items: list[Item], ref: date | None, *, doubtful: bool = False
+) -> ParseResult:
+    """A client's request; ``doubtful`` when the mail also reads like accounting or marketing
+    mail: it then goes to a manager rather than silently becoming a new order."""
     segments = _contact_segments(mail, body)
     own_domains = {domain_of(a.email) for a in [*mail.to, *mail.cc]} - {""}
     sender = mail.from_addr
@@ -355,6 +364,8 @@ def _request(mail: ParsedMail, body: Body, items: list[Item], ref: date | None) 
         reasons.append("item_without_quantity")
     if not (phone or email):
         reasons.append("no_contact")
+    if doubtful:
+        reasons.append("maybe_not_a_request")
     confidence = min(confidence, CEILING)
     return ParseResult(
         kind="request",
