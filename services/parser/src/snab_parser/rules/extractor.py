@@ -210,7 +210,7 @@ class RuleExtractor:
             and classify.not_procurement_score(mail, everything) >= NOT_PROCUREMENT_SIGNALS
         ):
             doubts = classify.not_procurement_score(mail, everything) + spam
-            return _request(mail, body, items, ref, doubtful=doubts > 0)
+            return _request(mail, body, items, ref, doubtful=doubts > 0, attachments=attachments)
         if auto >= AUTO_REPLY_WITH_WORDING:
             return _other("auto_reply", AUTO_REPLY_WEAK, [])
         if supplier:
@@ -268,6 +268,15 @@ def _request_items(body: Body, attachments: list[AttachmentText]) -> list[Item]:
     return items
 
 
+def _attachment_lines(attachments: list[AttachmentText]) -> list[str]:
+    """The text of attached files: sheet rows as lines, then document lines."""
+    lines: list[str] = []
+    for att in attachments:
+        lines.extend(" ".join(c for c in row if c.strip()) for grid in att.grids for row in grid)
+        lines.extend(att.lines)
+    return [line for line in lines if line.strip()]
+
+
 def _contact_segments(mail: ParsedMail, body: Body) -> list[Segment]:
     """Where the client's details are: a forwarded letter first, unless we forwarded it."""
     own_domains = {domain_of(a.email) for a in [*mail.to, *mail.cc]} - {""}
@@ -290,7 +299,13 @@ def _signed_by(signature: str, name: str | None) -> bool:
 
 
 def _request(
-    mail: ParsedMail, body: Body, items: list[Item], ref: date | None, *, doubtful: bool = False
+    mail: ParsedMail,
+    body: Body,
+    items: list[Item],
+    ref: date | None,
+    *,
+    doubtful: bool = False,
+    attachments: list[AttachmentText] | None = None,
 ) -> ParseResult:
     """A client's request; ``doubtful`` when the mail also reads like accounting or marketing
     mail: it then goes to a manager rather than silently becoming a new order."""
@@ -312,6 +327,17 @@ def _request(
             kpp = kpp or kpp_found
         if phone is None:
             phones = [p for t in texts for p in find_phones(t)]
+            phone = phones[0] if phones else None
+    # a request sent as a file ("заявка во вложении") carries its requisites there too
+    attached = _attachment_lines(attachments or [])
+    if attached and not (company and inn and phone):
+        joined = "\n".join(attached)
+        company = company or find_company(joined)
+        if inn is None:
+            inn, kpp_found = find_inn(joined)
+            kpp = kpp or kpp_found
+        if phone is None:
+            phones = find_phones(joined)
             phone = phones[0] if phones else None
 
     email: str | None = None
@@ -336,7 +362,7 @@ def _request(
         if contact_name is None:
             contact_name = form_field(text, NAME_FIELD)
     lines = [line for seg in body.segments for line in seg.body]
-    deadline = _deadline(lines, mail.subject, ref)
+    deadline = _deadline(lines, mail.subject, ref) or _deadline(attached, "", ref)
 
     request = Request(
         items=[

@@ -806,6 +806,9 @@ _NOT_A_NAME: Final = re.compile(
 )
 
 
+_ALNUM_RUN: Final = re.compile(r"[^\W_]+")
+
+
 def _norm_article(text: str) -> str:
     return text.lower().replace("х", "x").replace("ё", "е")
 
@@ -814,11 +817,15 @@ def _named_item(clause: str, rfq: list[Item]) -> tuple[Item, str] | None:
     """The one requested item a short clause names by an article or a word of its name, and
     the clause without that name."""
     names = [_norm_article(i.name + " " + (i.article or "")) for i in rfq]
+    runs = [set(_ALNUM_RUN.findall(name)) for name in names]
     for m in _ARTICLE_TOKEN.finditer(clause):
         token = _norm_article(m.group(0)).strip(".,-/")
         if len(re.sub(r"\D", "", token)) < 3:
             continue
-        hits = [k for k, name in enumerate(names) if token in name]
+        # "18215" is a whole run of the name ("5004" does not answer "500"); "3rv2011-1ea10"
+        # with its separators is a part of the name
+        whole = _ALNUM_RUN.fullmatch(token) is not None
+        hits = [k for k, name in enumerate(names) if (token in runs[k] if whole else token in name)]
         if len(hits) == 1:
             return rfq[hits[0]], clause[: m.start()] + " " + clause[m.end() :]
     stems = [[w[:5] for w in _NAME_WORD.findall(name)] for name in names]
@@ -853,6 +860,8 @@ def _terse_line(line: str, rfq: list[Item]) -> list[Draft]:
     """Lines of a short answer naming requested items by an article or a fragment."""
     drafts: list[Draft] = []
     for clause in _terse_clauses(line):
+        if _TOTAL_AFTER.search(clause):
+            continue  # "31 500 за всё": the total
         named = _named_item(clause, rfq)
         if named is None:
             continue
