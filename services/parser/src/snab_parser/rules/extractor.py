@@ -41,7 +41,8 @@ from snab_parser.rules.quote import QuoteDraft, read_quote
 from snab_parser.rules.text import Body, Segment, split_message
 
 _DEADLINE: Final = re.compile(
-    r"(?:(?<![а-яё])до|не\s+позднее|не\s+позже|(?<![а-яё])к|крайний\s+срок"
+    r"(?:(?<![а-яё])до:?|не\s+позднее|не\s+позже|(?<![а-яё])к|крайний\s+срок"
+    r"|(?:required\s+)?delivery\s+(?:date\s*+:?|by)|deliver\w{0,3}\s+(?:by|before)|no\s+later\s+than"
     r"|срок\w{0,30}(?:\s+поставки)?\s*+[:—–-]\s*+(?:до\s++)?"
     r"|дат[аы]\s+(?:поставки|отгрузки|доставки)\s*+[:—–-]?\s*+(?:до\s++)?"
     r"|deadline\s*+:?\s*+(?:до\s++)?|due\s+date\s*+:?)\s*+(?:\d{1,2}:\d{2}\s++)?" + DATE_PATTERN,
