@@ -27,9 +27,11 @@ _CORRECTION: Final = re.compile(
     + r")",
     re.IGNORECASE,
 )  # fmt: skip
-_CLAUSE: Final = re.compile(r"(?<=\S)[.;!]\s++|\s++и\s++(?=[а-яё]+\s)", re.IGNORECASE)
-_TOKEN: Final = re.compile(r"[\w-]*\d[\w,./-]*+")
+_CLAUSE: Final = re.compile(r"(?<=\S)[.;!]\s++|(?<!\s)\s++и\s++(?=[а-яё])", re.IGNORECASE)
+# a run of word characters and separators; it names an item when it holds a digit
+_TOKEN: Final = re.compile(r"(?<![\w,./-])[\w,./-]++")
 _WORD: Final = re.compile(r"[а-яёa-z]{4,}", re.IGNORECASE)
+_NUMBER_IN_NAME: Final = re.compile(r"(?<![\d,.])\d++(?:[.,]\d++)?+(?![\d,])")
 _FILLER: Final = re.compile(
     r"^(?:нужно|надо|нужен|нужна|нужны|поправка|одна|остальное|прошу|исправ\w*|уточн\w*|ошиб\w*)$",
     re.IGNORECASE,
@@ -49,7 +51,7 @@ def _named(subject: str, items: list[Item]) -> Item | None:
     names = [_norm(i.name) for i in items]
     for m in _TOKEN.finditer(subject):
         token = _norm(m.group(0)).strip(".,-/")
-        if len(token) < 2:
+        if len(token) < 2 or not any(ch.isdigit() for ch in token):
             continue
         hits = [k for k, name in enumerate(names) if token in name]
         if len(hits) == 1:
@@ -85,7 +87,7 @@ def _correct(
     if item.quantity == old and (unit is None or unit == item.unit):
         item.quantity = new
         return
-    in_name = re.search(r"(?<![\d,.])" + re.escape(old_s) + r"(?![\d,])", item.name)
+    in_name = next((m for m in _NUMBER_IN_NAME.finditer(item.name) if m.group(0) == old_s), None)
     if in_name:
         item.name = item.name[: in_name.start()] + new_s + item.name[in_name.end() :]
     elif item.quantity == old:

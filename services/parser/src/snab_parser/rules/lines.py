@@ -458,7 +458,17 @@ def parse_line(line: str, mode: Mode = "request") -> LineItem | None:
 _ANALOGUE: Final = re.compile(
     r"(?<![а-яё])(?:аналог\w{0,3}|замен[аыу]|взамен)(?![а-яё])\s*+[:—–-]?\s*+", re.IGNORECASE
 )
-_ANALOGUE_NAME_END: Final = re.compile(r"(?:\s++(?:по|за|цена|[-—–=])|[,:;])?\s*+$", re.IGNORECASE)
+_ANALOGUE_NAME_TAIL: Final = frozenset({"по", "за", "цена", "-", "—", "–", "="})
+
+
+def _analogue_name(text: str) -> str:
+    """The analogue's name without the words that lead to its price ("по", "за", "-")."""
+    words = text.replace("\t", " ").split()
+    while words and (
+        words[-1].lower().strip(",:;") in _ANALOGUE_NAME_TAIL or not words[-1].strip(",:;")
+    ):
+        words.pop()
+    return " ".join(words).strip(" ,.:;—–-")
 
 
 def _analogue(rest: str, item: LineItem) -> None:
@@ -474,7 +484,7 @@ def _analogue(rest: str, item: LineItem) -> None:
     if end is None:
         return
     name = rest[m.end() : m.end() + end]
-    name = _ANALOGUE_NAME_END.sub("", name).strip(" ,.:;—–-")
+    name = _analogue_name(name)
     if not has_letters(name, 2):
         return
     item.analogue = name

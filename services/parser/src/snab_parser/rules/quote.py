@@ -68,6 +68,11 @@ _OFFERED_PRICE: Final = re.compile(
 )
 
 
+_LEADING_PO: Final = re.compile(r"^\s*+по\s++", re.IGNORECASE)
+_LEADING_PO_ZA: Final = re.compile(r"^(?:по|за)\s++", re.IGNORECASE)
+_LEADING_FILLER: Final = re.compile(r"^(?:по|у\s++нас|а)\s++", re.IGNORECASE)
+
+
 def _offered_only(line: str) -> str:
     """A line stating a list price and the price offered, with the list price left out:
     "Грунт 10 л: по прайсу 890, для вас 783,20" -> "Грунт 10 л — 783,20"."""
@@ -78,9 +83,9 @@ def _offered_only(line: str) -> str:
     if offered is None:
         return line
     name = line[: listed.start()].rstrip(" ,.:;—–-")
-    name = re.sub(r"^\s*+по\s+", "", name, flags=re.IGNORECASE)
+    name = _LEADING_PO.sub("", name)
     tail = line[offered.end() :].strip(" ,.:;—–-")
-    tail = re.sub(r"^(?:по|за)\s+", "", tail, flags=re.IGNORECASE)
+    tail = _LEADING_PO_ZA.sub("", tail)
     if not name or not tail:
         return line
     return f"{name} — {tail}"
@@ -92,6 +97,7 @@ _EXCHANGE_RATE: Final = re.compile(
 )
 # "12 400 за всё": a total written after its amount
 _TOTAL_AFTER: Final = re.compile(
+    r"(?<![\d.,])(?<!\d[ \u00a0])"
     r"(?P<n>\d{1,3}(?:[ \u00a0]\d{3})+(?:[.,]\d{1,2})?|\d{1,9}(?:[.,]\d{1,2})?)"
     r"(?:\s*+(?:руб\w{0,5}\.?|р\.?|₽))?\s++за\s++(?:вс[её](?![а-яё])|весь\s+объ[её]м|всю\s+партию)",
     re.IGNORECASE,
@@ -820,7 +826,7 @@ def _named_item(clause: str, rfq: list[Item]) -> tuple[Item, str] | None:
     runs = [set(_ALNUM_RUN.findall(name)) for name in names]
     for m in _ARTICLE_TOKEN.finditer(clause):
         token = _norm_article(m.group(0)).strip(".,-/")
-        if len(re.sub(r"\D", "", token)) < 3:
+        if sum(ch.isdigit() for ch in token) < 3:
             continue
         # "18215" is a whole run of the name ("5004" does not answer "500"); "3rv2011-1ea10"
         # with its separators is a part of the name
@@ -853,7 +859,7 @@ def _terse_clauses(line: str) -> list[str]:
     return out
 
 
-_AND: Final = re.compile(r"\s++и\s++", re.IGNORECASE)
+_AND: Final = re.compile(r"(?<!\s)\s++и\s++", re.IGNORECASE)
 
 
 def _terse_line(line: str, rfq: list[Item]) -> list[Draft]:
@@ -872,7 +878,7 @@ def _terse_line(line: str, rfq: list[Item]) -> list[Draft]:
             )
             continue
         rest = rest.strip(" .,:;—–-")
-        rest = re.sub(r"^(?:по|у\s+нас|а)\s+", "", rest, flags=re.IGNORECASE)
+        rest = _LEADING_FILLER.sub("", rest)
         if not rest:
             continue
         li = parse_line(f"{item.name} — {rest}", "quote")
