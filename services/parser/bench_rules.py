@@ -4,7 +4,7 @@
 
 Prints the mean, median, p99 and max milliseconds per message (parsing the MIME message and
 extracting), after one warm-up pass that loads the morphology dictionary. Default folders:
-the parser's own corpus and, when present, the shared dev corpus.
+every labelled corpus under tests/ (corpus, corpus_dev, corpus_blind*).
 """
 
 from __future__ import annotations
@@ -19,10 +19,7 @@ from snab_mailparse import parse_message
 from snab_parser.rules import RuleExtractor
 
 HERE = Path(__file__).resolve().parent
-DEFAULT_FOLDERS = [
-    HERE / "tests" / "corpus",
-    HERE.parents[1] / ".." / "shared" / "corpus" / "dev",
-]
+DEFAULT_FOLDERS = sorted(HERE.joinpath("tests").glob("corpus*/"))
 
 
 def main(argv: list[str] | None = None) -> int:

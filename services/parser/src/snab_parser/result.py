@@ -80,6 +80,8 @@ class QuoteLine(_Model):
     lead_time_days: int | None = None
     article: str | None = None
     line_total: Num | None = None
+    #: the supplier offers this analogue instead of the item the line names
+    analogue: str | None = None
 
 
 class Quote(_Model):

@@ -13,16 +13,21 @@ installed (it is in the workspace for the documents service).
 
 from __future__ import annotations
 
-import io
-import json
+import sys
 from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from corpus_builders import docx as shared_docx
+from corpus_builders import item, line, other, quote, request, write_pairs
+from corpus_builders import xlsx as shared_xlsx
+
 HERE = Path(__file__).resolve().parent
 MSK = timezone(timedelta(hours=3))
+STAMP = datetime(2026, 12, 1, 9, 0)  # the save time of every attachment
 BROKER = "Ольга Миронова <zakupki@broker.example>"
 BROKER_SIG = """С уважением,
 Ольга Миронова
@@ -88,83 +93,17 @@ def message(
 
 
 def xlsx(rows: list[list[Any]], title: str = "Лист1") -> bytes:
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = title
-    for row in rows:
-        ws.append(row)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return shared_xlsx(rows, STAMP, title=title)
 
 
 def docx(paragraphs: list[str], table: list[list[str]]) -> bytes:
-    from docx import Document
-
-    doc = Document()
-    for p in paragraphs:
-        doc.add_paragraph(p)
-    t = doc.add_table(rows=len(table), cols=len(table[0]))
-    for r, row in enumerate(table):
-        for c, value in enumerate(row):
-            t.cell(r, c).text = value
-    buf = io.BytesIO()
-    doc.save(buf)
-    return buf.getvalue()
+    return shared_docx(paragraphs, table, STAMP)
 
 
 def pdf(html: str) -> bytes:
     import weasyprint
 
     return weasyprint.HTML(string=html).write_pdf()
-
-
-def item(name: str, qty: float | int, unit: str, article: str | None = None) -> dict[str, Any]:
-    return {"name": name, "quantity": qty, "unit": unit, "article": article}
-
-
-def line(
-    name: str,
-    price: float | None,
-    qty: float | int | None,
-    unit: str | None,
-    available: bool | None = True,
-    lead: int | None = None,
-) -> dict[str, Any]:
-    return {
-        "name": name,
-        "unit_price": price,
-        "quantity": qty,
-        "unit": unit,
-        "available": available,
-        "lead_time_days": lead,
-    }
-
-
-def request_label(items: list[dict[str, Any]], **fields: Any) -> dict[str, Any]:
-    req = {"items": items, "deadline": None, "company": None, "inn": None, "contact_phone": None}
-    req.update(fields)
-    return {"kind": "request", "request": req}
-
-
-def quote_label(lines: list[dict[str, Any]], **fields: Any) -> dict[str, Any]:
-    q = {
-        "currency": "RUB",
-        "vat_included": None,
-        "lines": lines,
-        "lead_time_days": None,
-        "payment_terms": None,
-        "valid_until": None,
-        "total": None,
-    }
-    q.update(fields)
-    return {"kind": "quote", "quote": q}
-
-
-def other_label(reason: str) -> dict[str, Any]:
-    return {"kind": "other", "other_reason": reason}
 
 
 CASES: list[tuple[EmailMessage, dict[str, Any]]] = []
@@ -208,7 +147,7 @@ case(
 тел. +7 (8552) 47-19-30
 """,
     ),
-    request_label(
+    request(
         [
             item("Подшипник 6205-2RS SKF", 40, "шт", "6205-2RS"),
             item("Подшипник 6305 ZZ", 20, "шт", "6305 ZZ"),
@@ -219,7 +158,7 @@ case(
         deadline="2026-12-14",
         company="ООО «КамаПромСервис»",
         inn="1650123450",
-        contact_phone="+78552471930",
+        phone="+78552471930",
     ),
 )
 
@@ -250,7 +189,7 @@ case(
 моб. 8-902-471-22-90</p>
 </body></html>""",
     ),
-    request_label(
+    request(
         [
             item("Труба стальная ВГП Ду20х2,8 ГОСТ 3262-75", 120, "м", "ГОСТ 3262-75"),
             item("Отвод стальной 90° Ду50", 30, "шт"),
@@ -262,7 +201,7 @@ case(
         deadline="2026-12-21",
         company="ООО «СтройУралМонтаж»",
         inn="5902123458",
-        contact_phone="+79024712290",
+        phone="+79024712290",
     ),
 )
 
@@ -294,7 +233,7 @@ case(
 Тел.: +7 (4872) 70-31-15
 """,
     ),
-    request_label(
+    request(
         [
             item("Автоматический выключатель S201 C16", 40, "шт", "2CDS251001R0164"),
             item("Автоматический выключатель S203 C25", 12, "шт", "2CDS253001R0254"),
@@ -305,7 +244,7 @@ case(
         deadline="2026-12-10",
         company='ООО "ЭнергоСервис-Тула"',
         inn="7104123458",
-        contact_phone="+74872703115",
+        phone="+74872703115",
     ),
 )
 
@@ -329,7 +268,7 @@ case(
 +7 917 255-81-04
 """,
     ),
-    request_label(
+    request(
         [
             item("Эмаль ПФ-115 серая", 120, "кг"),
             item("Растворитель 646", 40, "л"),
@@ -339,7 +278,7 @@ case(
         deadline="2026-12-16",
         company="ИП Галимов М.Р.",
         inn="165712345615",
-        contact_phone="+79172558104",
+        phone="+79172558104",
     ),
 )
 
@@ -371,7 +310,7 @@ case(
 тел. 8 (495) 223-45-67 доб. 104
 """,
     ),
-    request_label(
+    request(
         [
             item("Бумага офисная А4 80 г/м2, 500 л.", 60, "уп"),
             item("Скотч упаковочный прозрачный 48 мм х 66 м", 72, "рул"),
@@ -383,7 +322,7 @@ case(
         deadline=None,
         company="ООО «Логистика Плюс»",
         inn="7751234566",
-        contact_phone="+74952234567",
+        phone="+74952234567",
     ),
 )
 
@@ -423,7 +362,7 @@ case(
             )
         ],
     ),
-    request_label(
+    request(
         [
             item("Перчатки нитриловые, размер L", 10000, "пар"),
             item("Респиратор 3M 8112 FFP1", 2000, "шт", "8112"),
@@ -434,7 +373,7 @@ case(
         deadline="2026-12-25",
         company="АО «НефтеМаш-Самара»",
         inn="6312123457",
-        contact_phone="+78462021488",
+        phone="+78462021488",
     ),
 )
 
@@ -469,7 +408,7 @@ To: Игорь Соболев <sobolev@vostokstroy.example>
 Прораб Кулагин П.
 """,
     ),
-    request_label(
+    request(
         [
             item("Болт М12х40 DIN 933 8.8", 300, "шт", "DIN 933"),
             item("Гайка М12 DIN 934 8", 300, "шт", "DIN 934"),
@@ -479,7 +418,7 @@ To: Игорь Соболев <sobolev@vostokstroy.example>
         deadline=None,
         company="ООО «ВостокСтрой»",
         inn="2540123459",
-        contact_phone="+74232401192",
+        phone="+74232401192",
     ),
 )
 
@@ -519,7 +458,7 @@ case(
             )
         ],
     ),
-    request_label(
+    request(
         [
             item("Ремень клиновой SPB 2000", 24, "шт", "SPB2000"),
             item("Подшипник 6206-2RS", 50, "шт", "6206-2RS"),
@@ -529,7 +468,7 @@ case(
         deadline="2026-12-18",
         company="ООО «ТехноАгро»",
         inn="3662123458",
-        contact_phone="+74732617044",
+        phone="+74732617044",
     ),
 )
 
@@ -556,7 +495,7 @@ case(
         text=_t009,
         html="<html><body>" + _t009.replace("\n", "<br>\n") + "</body></html>",
     ),
-    request_label(
+    request(
         [
             item("Хомут стальной червячный 20-32 мм", 100, "шт"),
             item('Шланг ПВХ армированный 3/4"', 50, "м"),
@@ -567,7 +506,7 @@ case(
         deadline=None,
         company="ООО «АкваТехМонтаж»",
         inn=None,
-        contact_phone="+78619920317",
+        phone="+78619920317",
     ),
 )
 
@@ -597,7 +536,7 @@ case(
 +7 383 311-45-09
 """,
     ),
-    request_label(
+    request(
         [
             item("Кабель КГ 3х2,5", 250, "м"),
             item("Кабель АВВГ 4х16", 180, "м"),
@@ -607,7 +546,7 @@ case(
         deadline="2026-12-23",
         company="ООО «ЭлМонт»",
         inn="5406123450",
-        contact_phone="+73833114509",
+        phone="+73833114509",
     ),
 )
 
@@ -654,12 +593,12 @@ case(
 тел. (812) 643-22-10
 """,
     ),
-    request_label(
+    request(
         [item(n, v, u, "221-413" if "WAGO" in n else None) for n, _, v, u in _lines011],
         deadline="2026-12-28",
         company="ООО «СветМонтаж»",
         inn="7802123458",
-        contact_phone="+78126432210",
+        phone="+78126432210",
     ),
 )
 
@@ -690,7 +629,7 @@ case(
 """,
         attachments=[("zayavka_77.pdf", "application/pdf", _pdf012)],
     ),
-    request_label(
+    request(
         [
             item("Краска фасадная акриловая белая", 450, "кг"),
             item("Грунтовка глубокого проникновения", 200, "л"),
@@ -700,7 +639,7 @@ case(
         deadline=None,
         company="ООО «ФасадСтрой»",
         inn="7811123454",
-        contact_phone="+78124075531",
+        phone="+78124075531",
     ),
 )
 
@@ -715,7 +654,7 @@ case(
         text="""Добрый день, нужны перчатки х/б с ПВХ точкой — 500 пар, каски оранжевые — 25 шт и жилеты сигнальные — 25 шт. Счёт на ООО «ДорМастер», ИНН 3525123456. Тел. 8 921 730 44 18
 """,
     ),
-    request_label(
+    request(
         [
             item("Перчатки х/б с ПВХ точкой", 500, "пар"),
             item("Каски оранжевые", 25, "шт"),
@@ -724,7 +663,7 @@ case(
         deadline=None,
         company="ООО «ДорМастер»",
         inn="3525123456",
-        contact_phone="+79217304418",
+        phone="+79217304418",
     ),
 )
 
@@ -765,16 +704,16 @@ case(
 """
         + quoted(rfq_body(_rfq101)),
     ),
-    quote_label(
-        [
+    quote(
+        lines=[
             line("Подшипник 6205-2RS SKF", 385.0, 40, "шт"),
             line("Подшипник 6305 ZZ", 240.0, 20, "шт"),
             line("Подшипник роликовый 22212 EK", None, 4, "шт", available=False),
             line("Подшипник 6308-2Z/C3", 690.0, 12, "шт"),
             line("Корпус подшипника UCP 208", None, 6, "шт", available=False),
         ],
-        vat_included=True,
-        lead_time_days=2,
+        vat=True,
+        lead=2,
     ),
 )
 
@@ -811,17 +750,17 @@ case(
         ).replace("\n", "<br>\n")
         + "</blockquote></body></html>",
     ),
-    quote_label(
-        [
+    quote(
+        lines=[
             line("Насос циркуляционный UPS 25-60 180", 1250.0, 6, "шт"),
             line("Насос дренажный Unilift KP 250", 412.5, 2, "шт"),
             line("Реле давления PM 2", 96.8, 4, "шт"),
         ],
         currency="EUR",
-        vat_included=False,
-        lead_time_days=56,
-        payment_terms="50% предоплата, 50% по уведомлению о готовности",
-        valid_until="2026-12-18",
+        vat=False,
+        lead=56,
+        payment="50% предоплата, 50% по уведомлению о готовности",
+        valid="2026-12-18",
         total=8712.2,
     ),
 )
@@ -865,16 +804,16 @@ Subject: Запрос цен [RFQ-2026-0103-1]
             ]
         ),
     ),
-    quote_label(
-        [
+    quote(
+        lines=[
             line("Подшипник 6206-2RS", 2.35, 50, "шт"),
             line("Ремень клиновой SPB 2000", 14.9, 24, "шт"),
             line("Цепь приводная ПР-19,05", 8.6, 15, "м"),
         ],
         currency="USD",
-        vat_included=False,
-        lead_time_days=28,
-        payment_terms="100% предоплата по курсу ЦБ на день оплаты",
+        vat=False,
+        lead=28,
+        payment="100% предоплата по курсу ЦБ на день оплаты",
         total=604.1,
     ),
 )
@@ -934,15 +873,15 @@ case(
             )
         ],
     ),
-    quote_label(
-        [
+    quote(
+        lines=[
             line("Выключатель автоматический ABB S201 C16", 612.4, 40, "шт"),
             line("Выключатель автоматический ABB S203 C25", 2088.0, 12, "шт"),
             line("Автомат защиты двигателя Siemens 3RV2011-1EA10", 7450.5, 6, "шт"),
         ],
-        vat_included=False,
-        lead_time_days=10,
-        payment_terms="отсрочка 30 дней",
+        vat=False,
+        lead=10,
+        payment="отсрочка 30 дней",
         total=94255.0,
     ),
 )
@@ -979,11 +918,11 @@ case(
             ]
         ),
     ),
-    quote_label(
-        [],
-        vat_included=True,
-        lead_time_days=14,
-        valid_until="2026-12-20",
+    quote(
+        lines=[],
+        vat=True,
+        lead=14,
+        valid="2026-12-20",
         total=245600.0,
     ),
 )
@@ -1024,15 +963,15 @@ case(
             )
         ),
     ),
-    quote_label(
-        [
+    quote(
+        lines=[
             line("Хомут стальной червячный 20-32 мм", 24.5, 100, "шт"),
             line('Шланг ПВХ армированный 3/4"', 138.0, 50, "м"),
             line("Фланец стальной Ду100 Ру16", 650.0, 8, "шт"),
             line("Задвижка 30с41нж Ду80", 2100.0, 2, "шт"),
         ],
-        vat_included=False,
-        lead_time_days=3,
+        vat=False,
+        lead=3,
         total=18750.0,
     ),
 )
@@ -1074,16 +1013,16 @@ case(
         ),
         attachments=[("ceny.csv", "text/csv", _csv020)],
     ),
-    quote_label(
-        [
+    quote(
+        lines=[
             line("Кабель КГ 3х2,5", 118.4, 250, "м"),
             line("Кабель АВВГ 4х16", 265.0, 180, "м"),
             line("Провод СИП-4 2х16", 54.9, 600, "м"),
             line("Зажим анкерный DN 123", None, 40, "шт", available=False),
         ],
-        vat_included=True,
-        lead_time_days=7,
-        valid_until="2026-12-31",
+        vat=True,
+        lead=7,
+        valid="2026-12-31",
     ),
 )
 
@@ -1121,15 +1060,15 @@ case(
             )
         ),
     ),
-    quote_label(
-        [
+    quote(
+        lines=[
             line("Болт М12х40 DIN 933 8.8", 18.4, 300, "шт"),
             line("Гайка М12 DIN 934 8", 6.1, 300, "шт"),
             line("Шайба М12 DIN 125", None, 600, "шт", available=False),
             line("Анкерный болт 12х100", 54.0, 80, "шт"),
         ],
-        vat_included=False,
-        lead_time_days=0,
+        vat=False,
+        lead=0,
     ),
 )
 
@@ -1156,16 +1095,16 @@ case(
 Zhejiang Tools Co.
 """,
     ),
-    quote_label(
-        [
+    quote(
+        lines=[
             line("Перфоратор аккумуляторный 18 В", 265.0, 100, "шт"),
             line("Шуруповёрт аккумуляторный 12 В", 148.0, 200, "шт"),
             line("Набор бит 32 предмета", 19.5, 500, "компл"),
         ],
         currency="CNY",
-        vat_included=False,
-        lead_time_days=30,
-        payment_terms="30% предоплата, 70% против копии коносамента",
+        vat=False,
+        lead=30,
+        payment="30% предоплата, 70% против копии коносамента",
     ),
 )
 
@@ -1199,16 +1138,16 @@ case(
 """,
         attachments=[("KP_1512.pdf", "application/pdf", _pdf023)],
     ),
-    quote_label(
-        [
+    quote(
+        lines=[
             line("Краска фасадная акриловая белая", 212.0, 450, "кг"),
             line("Грунтовка глубокого проникновения", 96.5, 200, "л"),
             line("Лента малярная 50 мм", 74.0, 60, "рул"),
             line("Кисть плоская 75 мм", 88.0, 40, "шт"),
         ],
-        vat_included=True,
-        lead_time_days=1,
-        payment_terms="100% предоплата",
+        vat=True,
+        lead=1,
+        payment="100% предоплата",
         total=122660.0,
     ),
 )
@@ -1234,16 +1173,16 @@ case(
 <p>Оплата по счёту, отсрочка 14 дней.</p><p>С уважением,<br>Гусева Мария<br>ООО «СИЗ-Опт»</p>
 </body></html>""",
     ),
-    quote_label(
-        [
+    quote(
+        lines=[
             line("Перчатки нитриловые, размер L", 18.9, 10000, "пар", lead=0),
             line("Респиратор 3M 8112 FFP1", 96.0, 2000, "шт", lead=21),
             line("Каска защитная белая", 410.0, 150, "шт", lead=0),
             line("Костюм рабочий летний, р. 52-54", 1890.0, 80, "компл", lead=10),
             line("Очки защитные открытые прозрачные", None, 300, "шт", available=False),
         ],
-        vat_included=True,
-        payment_terms="по счёту, отсрочка 14 дней",
+        vat=True,
+        payment="по счёту, отсрочка 14 дней",
     ),
 )
 
@@ -1263,7 +1202,7 @@ case(
 По срочным вопросам обращайтесь к Светлане Ивановой: ivanova@promkomplekt.example.
 """,
     ),
-    other_label("auto_reply"),
+    other("auto_reply"),
 )
 
 # 026: a ticket-system acknowledgement without the header
@@ -1282,7 +1221,7 @@ case(
 Не отвечайте на это письмо.
 """,
     ),
-    other_label("auto_reply"),
+    other("auto_reply"),
 )
 
 # 027: a bounce in Russian (multipart/report)
@@ -1298,7 +1237,7 @@ _bounce.set_content(
 )
 _bounce.make_mixed()
 _bounce.replace_header("Content-Type", 'multipart/report; report-type="delivery-status"')
-case(_bounce, other_label("bounce"))
+case(_bounce, other("bounce"))
 
 # 028: marketing with item-like lines and prices
 case(
@@ -1320,7 +1259,7 @@ case(
 Вы получили это письмо, так как подписаны на рассылку. Отписаться: https://officemarket-news.example/unsub
 """,
     ),
-    other_label("spam"),
+    other("spam"),
 )
 
 # 029: an invoice letter from a supplier (not a request or quote)
@@ -1341,7 +1280,7 @@ case(
 бухгалтерия ООО «Сибкабель-Опт»
 """,
     ),
-    other_label("not_procurement"),
+    other("not_procurement"),
 )
 
 # 030: holiday schedule announcement from a partner
@@ -1362,7 +1301,7 @@ case(
 Поздравляем с наступающим Новым годом!
 """,
     ),
-    other_label("not_procurement"),
+    other("not_procurement"),
 )
 
 
@@ -1397,7 +1336,7 @@ case(
 """,
         html=_h031,
     ),
-    request_label(
+    request(
         [
             item("Саморез по дереву 4,5х50 жёлтый", 3000, "шт"),
             item("Саморез по металлу 4,2х25 сверло", 5000, "шт"),
@@ -1406,7 +1345,7 @@ case(
         ],
         company="ООО «ДомСтрой-Калуга»",
         inn="4027123455",
-        contact_phone="+74842556071",
+        phone="+74842556071",
     ),
 )
 
@@ -1428,7 +1367,7 @@ case(
 </ol>
 <p>С уважением,<br>Савельев Илья<br>ООО «МеталлКонструкция»<br>ИНН 7017123451<br>+7 (3822) 90-14-15</p></body></html>""",
     ),
-    request_label(
+    request(
         [
             item("Уголок стальной 50х50х5 ст3", 2.5, "т"),
             item("Швеллер 12П", 18, "м"),
@@ -1439,7 +1378,7 @@ case(
         deadline="2026-12-24",
         company="ООО «МеталлКонструкция»",
         inn="7017123451",
-        contact_phone="+73822901415",
+        phone="+73822901415",
     ),
 )
 
@@ -1455,7 +1394,7 @@ case(
 Андрей, 8-914-200-11-22
 """,
     ),
-    request_label(
+    request(
         [
             item("Кабель ВВГ 3х1,5", 2, "бух"),
             item("Розетки Legrand Valena белые", 10, "шт"),
@@ -1463,7 +1402,7 @@ case(
         ],
         company="ИП Ким А.В.",
         inn="272312345621",
-        contact_phone="+79142001122",
+        phone="+79142001122",
     ),
 )
 
@@ -1483,7 +1422,7 @@ case(
 тел. 8 (3532) 43-21-09
 """,
     ),
-    request_label(
+    request(
         [
             item("Подшипник 6204-2RS", 10, "шт", "6204-2RS"),
             item("Подшипник 6205-2RS", 10, "шт", "6205-2RS"),
@@ -1492,7 +1431,7 @@ case(
         deadline="2026-12-21",
         company="ООО «АгроРемонт»",
         inn="5612123456",
-        contact_phone="+73532432109",
+        phone="+73532432109",
     ),
 )
 
@@ -1520,7 +1459,7 @@ case(
 +7 (8452) 39-90-12
 """,
     ),
-    request_label(
+    request(
         [
             item("Радиатор биметаллический 500/80 10с", 24, "шт"),
             item('Кран Маевского 1/2"', 24, "шт"),
@@ -1529,7 +1468,7 @@ case(
         ],
         company="ООО «ТеплоДом»",
         inn="6453123450",
-        contact_phone="+78452399012",
+        phone="+78452399012",
     ),
 )
 
@@ -1544,13 +1483,13 @@ case(
         text="""Добрый день, нужно три тонны цемента М400 в мешках по 50 кг и пять кубов песка сеяного. Доставка в Мытищи до 19 декабря. Тел 8 926 111 22 33
 """,
     ),
-    request_label(
+    request(
         [
             item("Цемент М400 в мешках по 50 кг", 3, "т"),
             item("Песок сеяный", 5, "м3"),
         ],
         deadline="2026-12-19",
-        contact_phone="+79261112233",
+        phone="+79261112233",
     ),
 )
 
@@ -1577,7 +1516,7 @@ case(
 +7 (8442) 26-00-71
 """,
     ),
-    request_label(
+    request(
         [
             item("Bearing NSK 6204-2RS", 200, "шт", "6204-2RS"),
             item("Bearing NSK 6305-2Z", 120, "шт", "6305-2Z"),
@@ -1586,7 +1525,7 @@ case(
         deadline="2026-12-30",
         company="АО «ВолгаДизель»",
         inn="3443123455",
-        contact_phone="+78442260071",
+        phone="+78442260071",
     ),
 )
 
@@ -1627,16 +1566,16 @@ case(
             )
         ),
     ),
-    quote_label(
-        [
+    quote(
+        lines=[
             line("Радиатор биметаллический 500/80 10с", 5840.0, 24, "шт"),
             line('Кран Маевского 1/2"', 95.0, 24, "шт"),
             line("Труба металлопластиковая 16х2,0", 64.3, 300, "м"),
             line("Фитинг пресс угольник 16х16", 142.0, 120, "шт"),
         ],
-        vat_included=True,
-        lead_time_days=5,
-        payment_terms="100% предоплата",
+        vat=True,
+        lead=5,
+        payment="100% предоплата",
         total=178770.0,
     ),
 )
@@ -1663,16 +1602,16 @@ Best regards,
 Олег Ганиев
 """,
     ),
-    quote_label(
-        [
+    quote(
+        lines=[
             line("Bearing NSK 6204-2RS", 1.95, 200, "шт"),
             line("Bearing NSK 6305-2Z", 3.4, 120, "шт"),
             line("Oil seal 35x52x7 NBR", 0.42, 300, "шт"),
         ],
         currency="USD",
-        vat_included=False,
-        lead_time_days=42,
-        payment_terms="предоплата 100%",
+        vat=False,
+        lead=42,
+        payment="предоплата 100%",
         total=924.0,
     ),
 )
@@ -1702,17 +1641,17 @@ case(
 ООО «МеталлТорг»
 """,
     ),
-    quote_label(
-        [
+    quote(
+        lines=[
             line("Уголок стальной 50х50х5 ст3", 78900.0, 2.5, "т"),
             line("Швеллер 12П", 1150.0, 18, "м"),
             line("Лист г/к 3 мм 1250х2500", 6480.0, 15, "лист"),
             line("Труба профильная 40х20х2", 142.0, 240, "м", lead=21),
             line("Арматура А500С ф14", 69500.0, 1.2, "т"),
         ],
-        vat_included=False,
-        payment_terms="50/50",
-        valid_until="2026-12-25",
+        vat=False,
+        payment="50/50",
+        valid="2026-12-25",
         total=406650.0,
     ),
 )
@@ -1732,13 +1671,13 @@ case(
 Отправлено с iPhone
 """,
     ),
-    quote_label(
-        [
+    quote(
+        lines=[
             line("Цемент М400", 430.0, None, None),
             line("Песок сеяный", 1200.0, None, None),
         ],
-        vat_included=False,
-        lead_time_days=1,
+        vat=False,
+        lead=1,
     ),
 )
 
@@ -1763,14 +1702,14 @@ case(
 Лариса Петрова
 """,
     ),
-    quote_label(
-        [
+    quote(
+        lines=[
             line("Кабель ВВГ 3х1,5", 3450.0, 2, "бух", lead=0),
             line("Розетка Legrand Valena белая", 412.0, 10, "шт", lead=0),
             line("Выключатель двухклавишный Legrand Valena", 455.0, 5, "шт", lead=10),
         ],
-        vat_included=True,
-        valid_until="2026-12-31",
+        vat=True,
+        valid="2026-12-31",
     ),
 )
 
@@ -1787,7 +1726,7 @@ case(
 <p>Каталог: https://shveyprom-promo.example/catalog</p>
 <p style="font-size:10px">Чтобы отписаться от рассылки, нажмите <a href="#">здесь</a>.</p></body></html>""",
     ),
-    other_label("spam"),
+    other("spam"),
 )
 
 # 044: a price increase notice (not a request, not a quote)
@@ -1807,7 +1746,7 @@ case(
 ООО «ТД «Крепёж-Профи»
 """,
     ),
-    other_label("not_procurement"),
+    other("not_procurement"),
 )
 
 # 045: an auto-reply whose subject says so, no Auto-Submitted header
@@ -1821,7 +1760,7 @@ case(
         text="""Добрый день! С 18 по 25 декабря я на больничном. По всем вопросам: info@snabcentr.example.
 """,
     ),
-    other_label("auto_reply"),
+    other("auto_reply"),
 )
 
 
@@ -1857,7 +1796,7 @@ case(
 тел. +7 (4912) 25-18-30
 """,
     ),
-    request_label(
+    request(
         [
             item("Насос циркуляционный Wilo Star-RS 25/6", 3, "шт"),
             item("Насос погружной дренажный Unipump Vort 401", 2, "шт"),
@@ -1866,7 +1805,7 @@ case(
         deadline="2026-12-29",
         company="МУП «Водоканал-Рязань»",
         inn="6227123456",
-        contact_phone="+74912251830",
+        phone="+74912251830",
     ),
 )
 
@@ -1881,14 +1820,14 @@ case(
         text="""Здравствуйте. Нужно: труба ПНД 32 мм — 200 м, муфта ПНД 32 — 20 шт, отвод ПНД 32 — 10 шт. Надо к 10 декабря, КФХ Алиев, тел. 8 988 123 45 67
 """,
     ),
-    request_label(
+    request(
         [
             item("Труба ПНД 32 мм", 200, "м"),
             item("Муфта ПНД 32", 20, "шт"),
             item("Отвод ПНД 32", 10, "шт"),
         ],
         deadline="2026-12-10",
-        contact_phone="+79881234567",
+        phone="+79881234567",
     ),
 )
 
@@ -1910,7 +1849,7 @@ case(
 <p>Поставка до 15.12.2026.</p>
 <p>--<br>Лебедев Артём<br>ООО «РемСтрой»<br>ИНН 3664123453<br>+7 (473) 200-45-45</p></body></html>""",
     ),
-    request_label(
+    request(
         [
             item("Гипсокартон Knauf ГКЛ 12,5 мм 2500х1200", 180, "лист"),
             item("Профиль ПП 60х27 3 м", 420, "шт"),
@@ -1920,7 +1859,7 @@ case(
         deadline="2026-12-15",
         company="ООО «РемСтрой»",
         inn="3664123453",
-        contact_phone="+74732004545",
+        phone="+74732004545",
     ),
 )
 
@@ -1948,7 +1887,7 @@ case(
 +7 (495) 771-02-30
 """,
     ),
-    request_label(
+    request(
         [
             item("Лампа светодиодная Т8 18 Вт 4000К", 150, "шт"),
             item("Светильник ЛПО 2х36 IP65", 40, "шт"),
@@ -1956,7 +1895,7 @@ case(
         ],
         company="ООО «Склад-Сервис»",
         inn="5029123452",
-        contact_phone="+74957710230",
+        phone="+74957710230",
     ),
 )
 
@@ -1987,14 +1926,14 @@ case(
 Смирнов Алексей
 """,
     ),
-    quote_label(
-        [
+    quote(
+        lines=[
             line("Насос циркуляционный Wilo Star-RS 25/6", 12400.0, 3, "шт", lead=0),
             line("Насос погружной дренажный Unipump Vort 401", 7950.0, 2, "шт", lead=10),
             line("Гидроаккумулятор 100 л вертикальный", None, 1, "шт", available=False),
         ],
-        vat_included=True,
-        payment_terms="по счёту",
+        vat=True,
+        payment="по счёту",
     ),
 )
 
@@ -2019,14 +1958,14 @@ case(
 Менеджер Котова Е.
 """,
     ),
-    quote_label(
-        [
+    quote(
+        lines=[
             line("Лампа светодиодная Т8 18 Вт 4000К", 48.5, 150, "шт"),
             line("Светильник ЛПО 2х36 IP65", 1215.0, 40, "шт"),
             line("Прожектор светодиодный 50 Вт", 990.9, 12, "шт"),
         ],
-        vat_included=True,
-        lead_time_days=3,
+        vat=True,
+        lead=3,
         total=72366.3,
     ),
 )
@@ -2050,16 +1989,16 @@ case(
 <p>Доставка по Воронежу бесплатно. Срок поставки 2 дня. Предложение действует 5 рабочих дней.</p>
 </body></html>""",
     ),
-    quote_label(
-        [
+    quote(
+        lines=[
             line("Гипсокартон Knauf ГКЛ 12,5 мм", 459.0, 180, "лист"),
             line("Профиль ПП 60х27 3 м", 168.0, 420, "шт"),
             line("Шпаклёвка Knauf Fugen 25 кг", 712.0, 40, "меш"),
             line("Лента серпянка 45 мм", 96.0, 25, "рул"),
         ],
-        vat_included=True,
-        lead_time_days=2,
-        valid_until="2026-12-11",
+        vat=True,
+        lead=2,
+        valid="2026-12-11",
         total=184060.0,
     ),
 )
@@ -2080,7 +2019,7 @@ case(
 Звоните: 8 800 555-00-00
 """,
     ),
-    other_label("spam"),
+    other("spam"),
 )
 
 # 054: a supplier's question back instead of a quote
@@ -2102,7 +2041,7 @@ case(
 """
         + quoted(rfq_body(["Кабель КГ 3х2,5 — 250 м", "Кабель АВВГ — 180 м"])),
     ),
-    other_label("not_procurement"),
+    other("not_procurement"),
 )
 
 # 055: request with an XLSX whose rows have no header
@@ -2130,7 +2069,7 @@ case(
             )
         ],
     ),
-    request_label(
+    request(
         [
             item("Масло моторное М-10ДМ 20 л", 30, "шт"),
             item("Фильтр масляный КАМАЗ 740.1012040", 24, "шт"),
@@ -2138,21 +2077,26 @@ case(
         ],
         company="АО «Агрофирма Рассвет»",
         inn="2308123457",
-        contact_phone="+78612553310",
+        phone="+78612553310",
     ),
 )
 
 
+def as_bytes(num: int, msg: EmailMessage) -> bytes:
+    """The message with boundaries named after its number, so that a rerun changes no byte."""
+    for i, part in enumerate(msg.walk()):
+        if part.is_multipart():
+            part.set_boundary(f"=_part_{num:03d}_{i}")
+    return bytes(msg)
+
+
+def write(out: Path) -> int:
+    """Write every message and label into ``out``; the same bytes on every run."""
+    return write_pairs(out, ((as_bytes(n, m), label) for n, (m, label) in enumerate(CASES, 1)))
+
+
 def main() -> None:
-    for old in HERE.glob("[0-9][0-9][0-9].*"):
-        old.unlink()
-    for num, (msg, label) in enumerate(CASES, start=1):
-        stem = f"{num:03d}"
-        (HERE / f"{stem}.eml").write_bytes(bytes(msg))
-        (HERE / f"{stem}.json").write_text(
-            json.dumps(label, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-        )
-    print(f"wrote {len(CASES)} pairs to {HERE}")
+    print(f"wrote {write(HERE)} pairs to {HERE}")
 
 
 if __name__ == "__main__":

@@ -15,10 +15,8 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 import random
-import re
-import zipfile
+import sys
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from email import charset as email_charset
@@ -31,6 +29,9 @@ from email.policy import compat32
 from email.utils import format_datetime, formataddr
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from corpus_builders import fixed_zip, item, line, other, quote, request, write_pairs
 
 HERE = Path(__file__).resolve().parent
 MSK = timezone(timedelta(hours=3))
@@ -198,74 +199,6 @@ def finish(
 
 
 # --------------------------------------------------------------------------- labels
-
-
-def item(name: str, qty: float, unit: str, article: str | None = None) -> dict[str, Any]:
-    return {"name": name, "quantity": qty, "unit": unit, "article": article}
-
-
-def request(
-    items: list[dict[str, Any]],
-    deadline: str | None = None,
-    company: str | None = None,
-    inn: str | None = None,
-    phone: str | None = None,
-) -> dict[str, Any]:
-    return {
-        "kind": "request",
-        "request": {
-            "items": items,
-            "deadline": deadline,
-            "company": company,
-            "inn": inn,
-            "contact_phone": phone,
-        },
-    }
-
-
-def line(
-    name: str,
-    price: float | None,
-    qty: float | None,
-    unit: str | None,
-    available: bool | None = True,
-    lead: int | None = None,
-) -> dict[str, Any]:
-    return {
-        "name": name,
-        "unit_price": price,
-        "quantity": qty,
-        "unit": unit,
-        "available": available,
-        "lead_time_days": lead,
-    }
-
-
-def quote(
-    currency: str,
-    vat: bool | None,
-    lines: list[dict[str, Any]],
-    lead: int | None = None,
-    payment: str | None = None,
-    valid: str | None = None,
-    total: float | None = None,
-) -> dict[str, Any]:
-    return {
-        "kind": "quote",
-        "quote": {
-            "currency": currency,
-            "vat_included": vat,
-            "lines": lines,
-            "lead_time_days": lead,
-            "payment_terms": payment,
-            "valid_until": valid,
-            "total": total,
-        },
-    }
-
-
-def other(reason: str) -> dict[str, Any]:
-    return {"kind": "other", "other_reason": reason}
 
 
 Built = tuple[MIMEBase, dict[str, Any], bool]  # message, label, CRLF line ends
@@ -1446,18 +1379,7 @@ def m024() -> Built:
     wb.properties.modified = datetime(2026, 11, 26, 9, 0)
     buf = io.BytesIO()
     wb.save(buf)
-    # fixed member timestamps, so that a rebuild gives the same bytes
-    fixed = io.BytesIO()
-    with zipfile.ZipFile(buf) as zin, zipfile.ZipFile(fixed, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            member = zipfile.ZipInfo(info.filename, date_time=(2026, 11, 26, 9, 0, 0))
-            member.compress_type = zipfile.ZIP_DEFLATED
-            data = zin.read(info.filename)
-            if info.filename == "docProps/core.xml":  # openpyxl stamps the save time
-                data = re.sub(
-                    rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2026-11-26T09:00:00Z", data
-                )
-            zout.writestr(member, data)
+    data = fixed_zip(buf.getvalue(), datetime(2026, 11, 26, 9, 0))
     body = """Добрый день!
 
 Коммерческое предложение во вложении. Цены с НДС, срок поставки 3-5 рабочих дней.
@@ -1468,7 +1390,7 @@ def m024() -> Built:
 +7 (473) 200-50-50
 """
     att = attachment(
-        fixed.getvalue(),
+        data,
         "application",
         "vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "КП_МедСнаб_512.xlsx",
@@ -2198,20 +2120,20 @@ def m040() -> Built:
 # --------------------------------------------------------------------------- main
 
 
-def write(out: Path) -> int:
-    """Write every message and label into ``out``; the same bytes on every run."""
+def build_all() -> list[tuple[bytes, dict[str, Any]]]:
+    """Every message as bytes with its label, in order (the generator is reseeded first)."""
     RNG.seed(SEED)
-    out.mkdir(parents=True, exist_ok=True)
-    for old in out.glob("[0-9][0-9][0-9].*"):
-        old.unlink()
-    for n, build in enumerate(MESSAGES, 1):
+    pairs = []
+    for build in MESSAGES:
         msg, label, crlf = build()
         policy = compat32.clone(linesep="\r\n" if crlf else "\n")
-        (out / f"{n:03d}.eml").write_bytes(msg.as_bytes(policy=policy))
-        (out / f"{n:03d}.json").write_text(
-            json.dumps(label, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-        )
-    return len(MESSAGES)
+        pairs.append((msg.as_bytes(policy=policy), label))
+    return pairs
+
+
+def write(out: Path) -> int:
+    """Write every message and label into ``out``; the same bytes on every run."""
+    return write_pairs(out, build_all())
 
 
 def main() -> None:

@@ -28,15 +28,19 @@ from __future__ import annotations
 
 import argparse
 import base64
-import io
-import json
 import quopri
-import re
-import zipfile
+import sys
+from datetime import datetime
 from email.header import Header
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote as urlquote
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from corpus_builders import item, other, quote, write_pairs
+from corpus_builders import line as ln
+from corpus_builders import request as req
+from corpus_builders import xlsx as shared_xlsx
 
 HERE = Path(__file__).resolve().parent
 BROKER = "Ольга Смирнова <o.smirnova@broker.example>"
@@ -111,31 +115,7 @@ def message(headers: list[tuple[str, str]], body: bytes, crlf: bool = False) -> 
 
 def xlsx(rows: list[list[Any]]) -> bytes:
     """An .xlsx with fixed timestamps, so the corpus rebuilds byte for byte."""
-    from datetime import datetime
-
-    import openpyxl
-
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    for row in rows:
-        ws.append(row)
-    wb.properties.created = datetime(2026, 11, 30, 9, 0, 0)
-    wb.properties.modified = datetime(2026, 11, 30, 9, 0, 0)
-    buf = io.BytesIO()
-    wb.save(buf)
-    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=(2026, 11, 30, 9, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            data = src.read(info.filename)
-            if info.filename == "docProps/core.xml":  # openpyxl stamps the save time here
-                data = re.sub(
-                    rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2026-11-30T09:00:00Z", data
-                )
-            dst.writestr(fixed, data)
-    return out.getvalue()
+    return shared_xlsx(rows, datetime(2026, 11, 30, 9, 0, 0))
 
 
 def html_doc(inner: str) -> str:
@@ -151,74 +131,6 @@ def quoted(text: str, prefix: str = "> ") -> str:
 
 
 # --------------------------------------------------------------------------- labels
-
-
-def item(name: str, qty: float, unit: str, article: str | None = None) -> dict[str, Any]:
-    return {"name": name, "quantity": qty, "unit": unit, "article": article}
-
-
-def req(
-    items: list[dict[str, Any]],
-    deadline: str | None = None,
-    company: str | None = None,
-    inn: str | None = None,
-    phone: str | None = None,
-) -> dict[str, Any]:
-    return {
-        "kind": "request",
-        "request": {
-            "items": items,
-            "deadline": deadline,
-            "company": company,
-            "inn": inn,
-            "contact_phone": phone,
-        },
-    }
-
-
-def ln(
-    name: str,
-    price: float | None,
-    qty: float | None,
-    unit: str | None,
-    available: bool | None = True,
-    lead: int | None = None,
-) -> dict[str, Any]:
-    return {
-        "name": name,
-        "unit_price": price,
-        "quantity": qty,
-        "unit": unit,
-        "available": available,
-        "lead_time_days": lead,
-    }
-
-
-def quote(
-    currency: str,
-    vat: bool | None,
-    lines: list[dict[str, Any]],
-    lead: int | None = None,
-    payment: str | None = None,
-    valid: str | None = None,
-    total: float | None = None,
-) -> dict[str, Any]:
-    return {
-        "kind": "quote",
-        "quote": {
-            "currency": currency,
-            "vat_included": vat,
-            "lines": lines,
-            "lead_time_days": lead,
-            "payment_terms": payment,
-            "valid_until": valid,
-            "total": total,
-        },
-    }
-
-
-def other(reason: str) -> dict[str, Any]:
-    return {"kind": "other", "other_reason": reason}
 
 
 def reply_headers(
@@ -1942,14 +1854,8 @@ MESSAGES = [
 
 
 def write(out: Path) -> int:
-    out.mkdir(parents=True, exist_ok=True)
-    for n, build in enumerate(MESSAGES, start=1):
-        raw, label = build()
-        (out / f"{n:03d}.eml").write_bytes(raw)
-        (out / f"{n:03d}.json").write_text(
-            json.dumps(label, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-        )
-    return len(MESSAGES)
+    """Write every message and label into ``out``; the same bytes on every run."""
+    return write_pairs(out, (build() for build in MESSAGES))
 
 
 def main() -> None:

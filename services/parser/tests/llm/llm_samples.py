@@ -138,6 +138,7 @@ _QUOTE_ANSWER: dict[str, Any] = {
                 "line_total": 1250.0,
                 "available": True,
                 "lead_time_days": None,
+                "analogue": None,
             },
             {
                 "name": "Гайка М8 DIN 934",
@@ -148,6 +149,7 @@ _QUOTE_ANSWER: dict[str, Any] = {
                 "line_total": 800.0,
                 "available": True,
                 "lead_time_days": None,
+                "analogue": None,
             },
         ],
         "lead_time_days": 5,

@@ -94,7 +94,9 @@ def classified(
     extractor: Extractor,
     needs_review: bool,
     text: str,
+    thread: ThreadInfo | None = None,
 ) -> MailClassified:
+    """``thread``: the request a reply belongs to (a supplier's question), else the gateway's."""
     return MailClassified(
         id=output_event_id(mail.id),
         correlation_id=mail.correlation_id,
@@ -105,7 +107,7 @@ def classified(
         from_=_sender(mail),
         mail_subject=clean_text(mail.mail_subject),
         received_at=mail.received_at,
-        thread=mail.thread,
+        thread=thread or mail.thread,
         bounced_message_id=mail.flags.bounced_message_id,
         needs_review=needs_review,
         text_excerpt=excerpt(text),
@@ -151,6 +153,7 @@ def to_event(
         extractor=extractor,
         needs_review=result.needs_review,
         text=text,
+        thread=thread_for(mail, result.quote),
     )
 
 
@@ -241,6 +244,12 @@ def _in_rfq_thread(thread: ThreadInfo) -> bool:
     return thread.request_id is not None or thread.rfq_number is not None
 
 
+def _line_name(name: str, analogue: str | None) -> str:
+    """The line's name; an analogue offered instead is named after the item it replaces."""
+    text = f"{name} (аналог: {analogue})" if analogue else name
+    return " ".join(text.split())[:500]
+
+
 def thread_for(mail: MailReceived, quote: Quote | None) -> ThreadInfo:
     """The gateway's threading when it has any; else what the parser read."""
     if _in_rfq_thread(mail.thread) or quote is None:
@@ -260,7 +269,7 @@ def _quote(
 ) -> QuoteParsed:
     lines = [
         QuoteLine(
-            name=" ".join(line.name.split())[:500],
+            name=_line_name(line.name, line.analogue),
             article=_cut(line.article, 100),
             quantity=line.quantity if line.quantity is not None and line.quantity > 0 else None,
             unit=Unit(line.unit) if line.unit else None,

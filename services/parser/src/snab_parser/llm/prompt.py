@@ -49,6 +49,36 @@ has unit_price null and available false; a priced line has available true.
 - lead_time_days: the upper bound in days ("3-5 дней" is 5, "2 недели" is 14, "в наличии" \
 alone is 0). A line gets one only when that line states it; a general one goes to the quote.
 - total: only when the supplier states an overall sum.
+- Supplier replies as people type them:
+  - answers written under the quoted lines of our request: the quoted line names the item (and \
+its quantity), the short answer under it gives the price, availability or lead time. Quoted \
+text is otherwise not part of the answer.
+  - terse replies ("6205 - 1150, 6305 нет. С ндс"): an item named only by its article or a \
+fragment of its name is the item of our quoted request it matches, with that item's name, \
+quantity and unit. "нет", "нету", "не возим" mean available false; "есть" or "в наличии" mean \
+available true with lead_time_days 0; a VAT or lead-time remark stated once applies to the \
+whole quote.
+  - a list price beside the price offered ("прайс", "розничная" vs "ваша цена", "для вас", "со \
+скидкой"): unit_price is the offered price. With both "без НДС" and "с НДС" columns take the \
+with-VAT price and set vat_included true.
+  - Russian price spellings: "1.250,00" and "1 250-00" are 1250.00, "1250=50" is 1250.50, \
+"1250,-" is 1250, "45р.50к." is 45.50. Other amounts in the text (a rouble equivalent of a \
+foreign price, an exchange rate, a VAT amount, delivery costs, totals) are never line prices.
+  - a supplier who can supply nothing: one line per item of our request, unit_price null and \
+available false. A line the supplier will answer later ("ответим завтра"): unit_price null and \
+available null. An analogue offered instead of an item: the line keeps the requested item's \
+name, unit_price is the analogue's price, available true, and analogue holds the analogue's \
+own name.
+- Requests: a correction written after the list ("P.S. болтов не 100, а 150") changes that item; \
+when the body only points to an attached file (.xlsx, .docx), items, deadline, company, INN and \
+phone come from the attachment; requests may be in English ("pcs", "meters", "LLC", "December \
+18, 2026").
+- Not requests and not quotes (kind "other"): accounting letters with tables of amounts \
+(invoices "счёт на оплату", reconciliations "акт сверки", payment reminders) are \
+"not_procurement"; newsletters and unsolicited commercial offers with price tables (bulk-mail \
+headers, an unsubscribe link, no request wording) and phishing are "spam"; a supplier's \
+clarifying question about our request without prices is "not_procurement". When unsure whether \
+an email is a new request, give a low confidence rather than guessing "request".
 - Dates are ISO (YYYY-MM-DD); a date without a year takes the year of the email's date.
 - contact_phone in E.164 (+7...), inn of 10 or 12 digits, kpp of 9 digits, else null.
 - Never guess: a value the email does not state is null. confidence is your certainty, 0 to 1.

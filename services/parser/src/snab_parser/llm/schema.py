@@ -63,6 +63,9 @@ class LlmQuoteLine(_Strict):
     line_total: Number | None
     available: bool | None
     lead_time_days: int | None
+    analogue: str | None = Field(
+        description="The name of an analogue the supplier offers instead of this item, else null."
+    )
 
 
 class LlmQuote(_Strict):
@@ -155,6 +158,7 @@ def to_parse_result(answer: LlmAnswer) -> ParseResult:
                     line_total=line.line_total,
                     available=line.available,
                     lead_time_days=line.lead_time_days,
+                    analogue=line.analogue,
                 )
                 for line in q.lines
             ],

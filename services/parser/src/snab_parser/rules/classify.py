@@ -56,7 +56,11 @@ _NOT_PROCUREMENT: Final = re.compile(
     r"|не\s+отвечайте\s+на\s+(?:это|данное)\s+письмо|сч[её]т\w{0,30}\s+(?:№\s*\S+\s+)?на\s+оплату"
     r"|просим\s+(?:вас\s+)?оплатить|произвести\s+оплату|сальдо|взаиморасч[её]т"
     r"|выписк\w{0,30}\s+по\s+сч[её]т|остаток|поступлени[ея]\s*:|списани[ея]\s*:"
-    r"|претензи|рекламаци|недопоставк|расхождени|брак\b|пересорт",
+    r"|претензи|рекламаци|недопоставк|расхождени|брак\b|пересорт"
+    # accounting: an invoice or a reconciliation restates goods with amounts, orders nothing
+    r"|(?:всего\s+)?к\s+оплате|оплатить\s+до|(?<![а-яё])р/с(?![а-яё])|расч[её]тный\s+сч[её]т"
+    r"|(?<![а-яё])бик(?![а-яё])|(?<![а-яё])упд(?![а-яё])"
+    r"|дебет|кредит\b",
     re.IGNORECASE,
 )
 # a complaint about a past delivery names goods and quantities but orders nothing new
@@ -160,3 +164,15 @@ def supplier_vocabulary(text: str) -> bool:
 
 def declines(text: str) -> bool:
     return bool(_DECLINE.search(text))
+
+
+# "Уточните, какой нужен класс прочности?": a question, not an answer
+_QUESTION: Final = re.compile(
+    r"\?|(?<![а-яё])(?:уточните|подскажите|поясните|вопрос|какой|какая|какие|каким|нужен\s+ли"
+    r"|нужна\s+ли|нужно\s+ли|можно\s+ли|допустим\w*\s+ли)(?![а-яё])",
+    re.IGNORECASE,
+)
+
+
+def asks_question(text: str) -> bool:
+    return bool(_QUESTION.search(text))

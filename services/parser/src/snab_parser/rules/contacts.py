@@ -11,7 +11,7 @@ import phonenumbers
 log = logging.getLogger(__name__)
 
 _INN_RE: Final = re.compile(
-    r"ИНН(?:\s*+/\s*+КПП)?\s*+[:№]?\s*+(?P<inn>\d{12}|\d{10})(?!\d)"
+    r"(?:ИНН|INN)(?:\s*+/\s*+(?:КПП|KPP))?\s*+[:№]?\s*+(?P<inn>\d{12}|\d{10})(?!\d)"
     r"(?:\s*+/\s*+(?P<kpp>\d{9})(?!\d))?",
     re.IGNORECASE,
 )
@@ -100,6 +100,11 @@ _COMPANY_PLAIN: Final = re.compile(
     r"(?<![А-ЯЁA-Za-zа-яё])(?:ООО|ОАО|ЗАО|ПАО|АО|ТОО)\s+"
     r"(?P<n>[А-ЯЁA-Z][\w-]+(?:[ -][А-ЯЁA-Z][\w-]+)?)"
 )
+# "Caspian Drilling Services LLP", "Baltic Marine Supply Ltd.": an English name before its form
+_COMPANY_EN: Final = re.compile(
+    r"(?<![\w&])[A-Z][A-Za-z&-]{1,30}(?:[ \t][A-Z][A-Za-z&-]{0,30}){0,4}[ \t]"
+    r"(?:LLC|LLP|Ltd\.?|LTD\.?|Limited|JSC|Inc\.|GmbH)(?![A-Za-z])"
+)
 _IP: Final = re.compile(
     r"(?<![А-ЯЁA-Za-zа-яё])(?:ИП|Индивидуальный предприниматель)\s+"
     r"(?P<n>[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?"
@@ -167,6 +172,9 @@ def find_company(text: str, exclude: tuple[str, ...] = ()) -> str | None:
         candidates.append((m.start(), _SPACES.sub(" ", m.group(0)).strip()))
     if not candidates:
         for m in _COMPANY_PLAIN.finditer(text):
+            candidates.append((m.start(), _SPACES.sub(" ", m.group(0)).strip()))
+    if not candidates:
+        for m in _COMPANY_EN.finditer(text):
             candidates.append((m.start(), _SPACES.sub(" ", m.group(0)).strip()))
     # a 1C order names both sides: "Поставщик: ООО «А»", "Покупатель: АО «Б»" - the buyer wrote
     candidates.sort(key=lambda c: (_party_rank(text, c[0]), c[0]))

@@ -34,13 +34,15 @@ from snab_parser.rules.contacts import (
     form_field,
     looks_like_person,
 )
+from snab_parser.rules.corrections import apply_corrections, is_correction
 from snab_parser.rules.dates import DATE_PATTERN, date_from_match, end_of_period
 from snab_parser.rules.items import Item, items_from_attachment, items_from_lines, merge_items
 from snab_parser.rules.quote import QuoteDraft, read_quote
 from snab_parser.rules.text import Body, Segment, split_message
 
 _DEADLINE: Final = re.compile(
-    r"(?:(?<![а-яё])до|не\s+позднее|не\s+позже|(?<![а-яё])к|крайний\s+срок"
+    r"(?:(?<![а-яё])до:?|не\s+позднее|не\s+позже|(?<![а-яё])к|крайний\s+срок"
+    r"|(?:required\s+)?delivery\s+(?:date\s*+:?|by)|deliver\w{0,3}\s+(?:by|before)|no\s+later\s+than"
     r"|срок\w{0,30}(?:\s+поставки)?\s*+[:—–-]\s*+(?:до\s++)?"
     r"|дат[аы]\s+(?:поставки|отгрузки|доставки)\s*+[:—–-]?\s*+(?:до\s++)?"
     r"|deadline\s*+:?\s*+(?:до\s++)?|due\s+date\s*+:?)\s*+(?:\d{1,2}:\d{2}\s++)?" + DATE_PATTERN,
@@ -66,6 +68,39 @@ _SUPPLIER_PHRASE: Final = re.compile(
 )
 _PERSON_WORD: Final = re.compile(r"[А-ЯЁA-Z][а-яёa-z]{2,}")
 _SERVICE_SENDER: Final = re.compile(r"^(?:no-?reply|mailer-daemon|postmaster)@", re.IGNORECASE)
+
+# -- confidences and thresholds ----------------------------------------------------------
+# A result under REVIEW_BELOW goes to a manager whatever its reasons.
+REVIEW_BELOW: Final = 0.6
+CEILING: Final = 0.95  # rules never claim certainty
+UNPARSEABLE: Final = 0.2
+BOUNCE_FLAGGED: Final = 0.95  # the MIME layer saw a delivery report
+BOUNCE_WORDED: Final = 0.8  # only the wording says so
+# auto-reply strength (classify.auto_reply_strength, 0..1): what it takes to be one
+AUTO_REPLY_IN_THREAD: Final = 0.4
+AUTO_REPLY_ALONE: Final = 0.5
+AUTO_REPLY_WITH_WORDING: Final = 0.4
+AUTO_REPLY_WEAK: Final = 0.6  # the confidence of a weak auto-reply without items
+# spam score (classify.spam_score, counted signals)
+SPAM_SIGNALS: Final = 3
+SPAM_SIGNALS_WEAK: Final = 2
+SPAM_WEAK: Final = 0.6
+# not-procurement
+REPLY_WITHOUT_PRICES: Final = 0.4  # a reply in our thread that prices nothing
+NOT_PROCUREMENT_WORDED: Final = 0.7  # its own vocabulary says so
+NOT_PROCUREMENT_GUESS: Final = 0.45  # no items, nothing else
+NOT_PROCUREMENT_SIGNALS: Final = 2  # classify.not_procurement_score that outweighs items
+# requests: a base, a share for items read from lists and tables, and contacts
+REQUEST_BASE: Final = 0.55
+REQUEST_STRUCTURED: Final = 0.3
+REQUEST_CONTACT: Final = 0.05
+REQUEST_COMPANY: Final = 0.05
+# quotes: a base, the link to our RFQ, settled lines, and the total's agreement
+QUOTE_BASE: Final = 0.5
+QUOTE_LINKED: Final = 0.2
+QUOTE_SETTLED: Final = 0.2
+QUOTE_NO_PRICES: Final = 0.2
+QUOTE_TOTAL_AGREES: Final = 0.1
 
 
 def _deadline(lines: list[str], subject: str, ref: date | None) -> date | None:
@@ -113,7 +148,7 @@ class RuleExtractor:
     ) -> ParseResult:
         """The mail's reading; ``attachments`` when they were read already."""
         if mail.unparseable:
-            return _other("not_procurement", 0.2, ["unparseable"])
+            return _other("not_procurement", UNPARSEABLE, ["unparseable"])
         body = split_message(mail)
         if attachments is None:
             attachments = read_attachments(mail.attachments, self.limits)
@@ -134,7 +169,7 @@ class RuleExtractor:
         everything = "\n".join(body.body_lines() + body.own.signature)
 
         if classify.is_bounce(mail, everything):
-            return _other("bounce", 0.95 if mail.bounce else 0.8, [])
+            return _other("bounce", BOUNCE_FLAGGED if mail.bounce else BOUNCE_WORDED, [])
 
         tag, msg_id = classify.rfq_link(mail)
         threaded = bool(tag or msg_id)
@@ -145,20 +180,26 @@ class RuleExtractor:
             draft = read_quote(body.body_lines(), attachments, rfq_items, ref)
             if _has_prices(draft) or any(d.available is False for d in draft.lines):
                 return _quote(draft, tag, msg_id)
-            if auto >= 0.4:
-                return _other("auto_reply", min(0.95, 0.5 + auto / 2), [])
+            if auto >= AUTO_REPLY_IN_THREAD:
+                return _other("auto_reply", _auto_confidence(auto), [])
             if classify.declines(written):
                 return _quote(draft, tag, msg_id, extra_reasons=["declined_without_lines"])
-            return _other("not_procurement", 0.4, ["reply_without_prices"])
+            # a supplier's question about our request: for a manager, in the request's thread
+            why = "supplier_question" if classify.asks_question(written) else "reply_without_prices"
+            return _other("not_procurement", REPLY_WITHOUT_PRICES, [why]).model_copy(
+                update={"quote": Quote(rfq_tag=tag, rfq_message_id=msg_id)}
+            )
 
-        if auto >= 0.5 or (auto >= 0.4 and classify.ooo_wording(written)):
-            return _other("auto_reply", min(0.95, 0.5 + auto / 2), [])
+        if auto >= AUTO_REPLY_ALONE or (
+            auto >= AUTO_REPLY_WITH_WORDING and classify.ooo_wording(written)
+        ):
+            return _other("auto_reply", _auto_confidence(auto), [])
 
         spam = classify.spam_score(mail, everything)
         items = _request_items(body, attachments)
         buyer = bool(items) and classify.asks_for_goods(written)
-        if (spam >= 3 and not buyer) or (classify.has_unsubscribe(mail, everything) and spam >= 3):
-            return _other("spam", min(0.95, 0.55 + 0.05 * spam), [])
+        if spam >= SPAM_SIGNALS and (not buyer or classify.has_unsubscribe(mail, everything)):
+            return _other("spam", min(CEILING, 0.55 + 0.05 * spam), [])
 
         supplier = classify.supplier_vocabulary(written)
         if supplier and not classify.asks_for_goods(_without_supplier(written)):
@@ -167,22 +208,29 @@ class RuleExtractor:
                 return _quote(draft, tag, msg_id)
         if items and not (
             (not classify.asks_for_goods(written) or classify.complains(written))
-            and classify.not_procurement_score(mail, everything) >= 2
+            and classify.not_procurement_score(mail, everything) >= NOT_PROCUREMENT_SIGNALS
         ):
-            return _request(mail, body, items, ref)
-        if auto >= 0.4:
-            return _other("auto_reply", 0.6, [])
+            doubts = classify.not_procurement_score(mail, everything) + spam
+            return _request(mail, body, items, ref, doubtful=doubts > 0, attachments=attachments)
+        if auto >= AUTO_REPLY_WITH_WORDING:
+            return _other("auto_reply", AUTO_REPLY_WEAK, [])
         if supplier:
             draft = read_quote(body.body_lines(), attachments, [], ref)
             if _has_prices(draft):
                 return _quote(draft, tag, msg_id)
-        if spam >= 2:
-            return _other("spam", 0.6, [])
+        if spam >= SPAM_SIGNALS_WEAK:
+            return _other("spam", SPAM_WEAK, [])
         score = classify.not_procurement_score(mail, everything)
         reasons = [] if score else ["no_items"]
         if classify.request_vocabulary(mail, written) and not score:
             reasons = ["request_without_items"]
-        return _other("not_procurement", 0.7 if score else 0.45, reasons)
+        return _other(
+            "not_procurement", NOT_PROCUREMENT_WORDED if score else NOT_PROCUREMENT_GUESS, reasons
+        )
+
+
+def _auto_confidence(strength: float) -> float:
+    return min(CEILING, 0.5 + strength / 2)
 
 
 def _without_supplier(text: str) -> str:
@@ -198,18 +246,36 @@ def _other(reason: OtherReason, confidence: float, reasons: list[str]) -> ParseR
         kind="other",
         other_reason=reason,
         confidence=round(confidence, 2),
-        needs_review=bool(reasons) or confidence < 0.6,
+        needs_review=bool(reasons) or confidence < REVIEW_BELOW,
         review_reasons=reasons,
     )
 
 
 def _request_items(body: Body, attachments: list[AttachmentText]) -> list[Item]:
+    """Items of every segment and attachment, then the corrections written after the list."""
     items: list[Item] = []
+    corrections: list[str] = []
     for segment in body.segments:
-        items = merge_items(items, items_from_lines(segment.body))
+        lines = []
+        for line in segment.body:
+            if is_correction(line):
+                corrections.append(line)
+                line = ""  # keeps the line numbers
+            lines.append(line)
+        items = merge_items(items, items_from_lines(lines))
     for att in attachments:
         items = merge_items(items, items_from_attachment(att))
+    apply_corrections(items, corrections)
     return items
+
+
+def _attachment_lines(attachments: list[AttachmentText]) -> list[str]:
+    """The text of attached files: sheet rows as lines, then document lines."""
+    lines: list[str] = []
+    for att in attachments:
+        lines.extend(" ".join(c for c in row if c.strip()) for grid in att.grids for row in grid)
+        lines.extend(att.lines)
+    return [line for line in lines if line.strip()]
 
 
 def _contact_segments(mail: ParsedMail, body: Body) -> list[Segment]:
@@ -233,7 +299,17 @@ def _signed_by(signature: str, name: str | None) -> bool:
     return all(w in lowered for w in words)
 
 
-def _request(mail: ParsedMail, body: Body, items: list[Item], ref: date | None) -> ParseResult:
+def _request(
+    mail: ParsedMail,
+    body: Body,
+    items: list[Item],
+    ref: date | None,
+    *,
+    doubtful: bool = False,
+    attachments: list[AttachmentText] | None = None,
+) -> ParseResult:
+    """A client's request; ``doubtful`` when the mail also reads like accounting or marketing
+    mail: it then goes to a manager rather than silently becoming a new order."""
     segments = _contact_segments(mail, body)
     own_domains = {domain_of(a.email) for a in [*mail.to, *mail.cc]} - {""}
     sender = mail.from_addr
@@ -252,6 +328,17 @@ def _request(mail: ParsedMail, body: Body, items: list[Item], ref: date | None) 
             kpp = kpp or kpp_found
         if phone is None:
             phones = [p for t in texts for p in find_phones(t)]
+            phone = phones[0] if phones else None
+    # a request sent as a file ("заявка во вложении") carries its requisites there too
+    attached = _attachment_lines(attachments or [])
+    if attached and not (company and inn and phone):
+        joined = "\n".join(attached)
+        company = company or find_company(joined)
+        if inn is None:
+            inn, kpp_found = find_inn(joined)
+            kpp = kpp or kpp_found
+        if phone is None:
+            phones = find_phones(joined)
             phone = phones[0] if phones else None
 
     email: str | None = None
@@ -276,7 +363,7 @@ def _request(mail: ParsedMail, body: Body, items: list[Item], ref: date | None) 
         if contact_name is None:
             contact_name = form_field(text, NAME_FIELD)
     lines = [line for seg in body.segments for line in seg.body]
-    deadline = _deadline(lines, mail.subject, ref)
+    deadline = _deadline(lines, mail.subject, ref) or _deadline(attached, "", ref)
 
     request = Request(
         items=[
@@ -292,11 +379,11 @@ def _request(mail: ParsedMail, body: Body, items: list[Item], ref: date | None) 
         email=email,
     )
     strong = sum(1 for i in items if i.source in ("table", "list"))
-    confidence = 0.55 + 0.3 * strong / len(items)
+    confidence = REQUEST_BASE + REQUEST_STRUCTURED * strong / len(items)
     if phone or email:
-        confidence += 0.05
+        confidence += REQUEST_CONTACT
     if company or inn:
-        confidence += 0.05
+        confidence += REQUEST_COMPANY
     reasons: list[str] = []
     if strong == 0:
         reasons.append("items_from_free_text")
@@ -304,12 +391,14 @@ def _request(mail: ParsedMail, body: Body, items: list[Item], ref: date | None) 
         reasons.append("item_without_quantity")
     if not (phone or email):
         reasons.append("no_contact")
-    confidence = min(confidence, 0.95)
+    if doubtful:
+        reasons.append("maybe_not_a_request")
+    confidence = min(confidence, CEILING)
     return ParseResult(
         kind="request",
         request=request,
         confidence=round(confidence, 2),
-        needs_review=bool(reasons) or confidence < 0.6,
+        needs_review=bool(reasons) or confidence < REVIEW_BELOW,
         review_reasons=reasons,
     )
 
@@ -332,32 +421,33 @@ def _quote(
         rfq_message_id=msg_id,
     )
     reasons = list(extra_reasons or [])
-    confidence = 0.5
+    confidence = QUOTE_BASE
     if tag or msg_id:
-        confidence += 0.2
+        confidence += QUOTE_LINKED
     else:
         reasons.append("unlinked_quote")
     lines = draft.lines
     if lines:
         settled = sum(1 for d in lines if d.price is not None or d.available is False)
-        confidence += 0.2 * settled / len(lines)
+        confidence += QUOTE_SETTLED * settled / len(lines)
         if any(d.price is not None and not d.quantity for d in lines):
             reasons.append("line_without_quantity")
     elif draft.total is None:
         reasons.append("no_prices")
-        confidence = 0.2
+        confidence = QUOTE_NO_PRICES
     if draft.total_consistent is True:
-        confidence += 0.1
+        confidence += QUOTE_TOTAL_AGREES
     elif draft.total_consistent is False and not any(d.available is False for d in lines):
         reasons.append("total_mismatch")
-        confidence -= 0.1
+        confidence -= QUOTE_TOTAL_AGREES
     if not draft.currency_found:
         reasons.append("currency_assumed")
-    confidence = max(0.0, min(confidence, 0.95))
+    confidence = max(0.0, min(confidence, CEILING))
     return ParseResult(
         kind="quote",
         quote=quote,
         confidence=round(confidence, 2),
-        needs_review=bool([r for r in reasons if r != "currency_assumed"]) or confidence < 0.6,
+        needs_review=bool([r for r in reasons if r != "currency_assumed"])
+        or confidence < REVIEW_BELOW,
         review_reasons=reasons,
     )

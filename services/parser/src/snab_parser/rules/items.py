@@ -92,21 +92,6 @@ def _from_table(table: Table) -> list[Item]:
     return out
 
 
-def _paragraphs(lines: list[str], used: set[int]) -> list[list[str]]:
-    groups: list[list[str]] = []
-    current: list[str] = []
-    for idx, line in enumerate(lines):
-        if idx in used or not line.strip():
-            if current:
-                groups.append(current)
-                current = []
-            continue
-        current.append(line)
-    if current:
-        groups.append(current)
-    return groups
-
-
 def _is_multi(rest: str) -> bool:
     """More items after the first one on the line ("болты — 48 шт., гайки — 96 шт.")."""
     for q in find_quantities(rest[:400]):

@@ -134,6 +134,7 @@ class LineItem:
     qty_first: bool = False
     rest: str = ""
     price_on_request: bool = False  # "цена договорная": a line answered without a price
+    analogue: str | None = None  # "FAG нет, можем дать аналог NSK 6206-2RS по 980 р."
 
 
 def strip_bullet(line: str) -> tuple[int | None, str, bool]:
@@ -148,7 +149,9 @@ def strip_bullet(line: str) -> tuple[int | None, str, bool]:
     return (int(num) if num else None), rest, True
 
 
-def _paren_spans(text: str) -> list[tuple[int, int]]:
+def paren_spans(text: str, *, unclosed_to_end: bool = True) -> list[tuple[int, int]]:
+    """The outermost "(...)" groups as (start, end) spans; an unclosed "(" runs to the end
+    unless ``unclosed_to_end`` is false (then it is no group)."""
     spans: list[tuple[int, int]] = []
     depth = 0
     start = 0
@@ -161,12 +164,12 @@ def _paren_spans(text: str) -> list[tuple[int, int]]:
             depth -= 1
             if depth == 0:
                 spans.append((start, i + 1))
-    if depth:
+    if depth and unclosed_to_end:
         spans.append((start, len(text)))
     return spans
 
 
-def _in_spans(pos: int, spans: list[tuple[int, int]]) -> bool:
+def in_spans(pos: int, spans: list[tuple[int, int]]) -> bool:
     return any(a <= pos < b for a, b in spans)
 
 
@@ -179,7 +182,7 @@ _PACK_WORD: Final = re.compile(r"(?:уп|упак|пачк\w{0,30})\.?\s*+$")
 
 def find_quantities(text: str) -> list[Quantity]:
     """Every "number + unit" in the text, flagged when it is in parentheses or a pack size."""
-    spans = _paren_spans(text)
+    spans = paren_spans(text)
     out: list[Quantity] = []
     for m in QTY_RE.finditer(text):
         unit = normalize_unit(m.group("unit"))
@@ -206,7 +209,7 @@ def find_quantities(text: str) -> list[Quantity]:
                 end=m.end(),
                 amount=amount,
                 unit=unit,
-                in_parens=_in_spans(m.start(), spans),
+                in_parens=in_spans(m.start(), spans),
                 pack=pack,
             )
         )
@@ -307,9 +310,42 @@ _AFTER_QTY_NUMBERS: Final = re.compile(
 )
 
 
+# "есть, 2,15", "ЕСТЬ 310", "под заказ 2 недели, 1,60": status words and a lead time around a
+# bare price; a comma followed by a space separates clauses (a decimal comma has none)
+_STATUS_WORDS: Final = re.compile(
+    r"(?<![а-яё])(?:есть|в\s+наличии|на\s+складе|под\s+заказ|на\s+заказ|со\s+склада)(?![а-яё])"
+    r"|(?:срок\s*+:?\s*+|поставка\s++|отгрузка\s++)?(?:через\s+)?"
+    r"(?:\d{1,3}\s*+[-–]\s*+)?\d{1,3}\s*+(?:раб\.?\s*+|рабочих\s+)?"
+    r"(?:дн(?:я|ей|\.)?|день|недел[ьяи]|нед\.?)(?![а-яё])",
+    re.IGNORECASE,
+)
+_CLAUSE_COMMA: Final = re.compile(r"(?<=\S),\s++")
+
+
+# "40 шт x 1 260,00 = 50 400,00": the unit price times the quantity, then the line total
+_TIMES_EQUALS: Final = re.compile(
+    r"^\s*+[xх×*]\s*+(?P<p>"
+    + NUMBER_PATTERN
+    + r")\s*+(?:руб\.?|р\.?|₽)?\s*+=\s*+(?P<t>"
+    + NUMBER_PATTERN
+    + r")",
+    re.IGNORECASE,
+)
+
+
 def _bare_prices(rest: str) -> list[Decimal]:
+    times = _TIMES_EQUALS.match(rest)
+    if times:
+        price, total = parse_number(times.group("p")), parse_number(times.group("t"))
+        if price is not None and total is not None:
+            return [price, total]
     out: list[Decimal] = []
     for seg in _SEGMENT_SPLIT.split(rest):
+        if not _BARE_PRICE.match(seg) and _STATUS_WORDS.search(seg):
+            pieces = [_STATUS_WORDS.sub(" ", piece) for piece in _CLAUSE_COMMA.split(seg)]
+            pieces = [piece for piece in pieces if piece.strip(" ,.")]
+            if len(pieces) == 1:
+                seg = pieces[0]
         m = _BARE_PRICE.match(seg)
         if m:
             value = parse_number(m.group("n"))
@@ -356,7 +392,12 @@ def _status(rest: str, item: LineItem) -> None:
 
 
 def parse_line(line: str, mode: Mode = "request") -> LineItem | None:
-    """Read one list line; None when it holds no item."""
+    """Read one list line; None when it holds no item.
+
+    Passes: the bullet; where the name part ends (the first price or status word, in a
+    quote); which quantity is the line's (``_choose_quantity``); then the name and the rest
+    (``_name_and_rest``), and in a quote the prices and the status after the quantity.
+    """
     position, text, bullet = strip_bullet(line)
     if not has_letters(text, 2):
         return None
@@ -364,22 +405,133 @@ def parse_line(line: str, mode: Mode = "request") -> LineItem | None:
         text = dash_kopecks(text)
     quantities = find_quantities(text)
     prices = find_prices(text) if mode == "quote" else []
-    stops = [p.start for p in prices]
-    if mode == "quote":
-        status = _status_start(text)
-        if status is not None:
-            stops.append(status)
-        if not stops:
-            trailing = _TRAILING_PRICE.search(text) or _AFTER_QTY_NUMBERS.search(text)
-            value = parse_number(trailing.group("n")) if trailing else None
-            if trailing and has_letters(text[: trailing.start()]) and value and value < 10**8:
-                stops.append(trailing.start("n"))
+    stops = _name_stops(text, prices, mode)
     first_stop = min(stops) if stops else len(text)
-    candidates = [q for q in quantities if not q.in_parens and not q.pack and q.start < first_stop]
+    choice = _choose_quantity(text, quantities, first_stop, bullet)
+    if mode == "quote" and choice.chosen is not None and not choice.separated:
+        size = choice.chosen
+        if size.unit in MEASURE_UNITS:
+            # "Ацетонитрил 2,5 л — 14 200 р/шт", "Чашки Петри 90мм — 1150 р/уп": a size
+            per_units = {p.per for p in prices if p.per_unit and p.per and p.start >= size.end}
+            if size.unit == "мм" or (per_units and size.unit not in per_units):
+                choice.chosen = None
+    chosen = choice.chosen
+    if chosen is not None and _VERB_BEFORE.search(text[max(0, chosen.start - 40) : chosen.start]):
+        # "... нужно сто двадцать килограммов эмали": a sentence, read as prose
+        choice.strong = False
+        if has_letters(_LEADING_FILLER.sub("", text[: chosen.start]).strip()):
+            return None
+    if chosen is None and mode == "request":
+        return _unitless_item(text, position)
+    if chosen is None and not stops:
+        return None
+    name, rest = _name_and_rest(text, choice, first_stop)
+    if chosen is None:
+        choice.strong = choice.strong or bool(_SEPARATED.search(text))
+    name = clean_name(name)
+    if not valid_name(name):
+        return None
+    late_qty = False
+    if chosen is None and mode == "quote":
+        chosen = _late_quantity(quantities, prices, first_stop)
+        late_qty = chosen is not None
+    item = LineItem(
+        name=name,
+        quantity=chosen.amount if chosen else None,
+        unit=chosen.unit if chosen else None,
+        position=position,
+        strong=choice.strong,
+        qty_first=choice.qty_first,
+        rest=rest,
+    )
+    if mode == "quote":
+        price_from = chosen.end if chosen is not None and not late_qty else 0
+        item.prices = [p for p in prices if p.start >= price_from]
+        if not item.prices:
+            item.bare_prices = _bare_prices(rest)
+        _status(text[first_stop:] if late_qty or chosen is None else rest, item)
+        _analogue(rest, item)
+    return item
+
+
+# "аналог NSK 6206-2RS по 980 р.", "замена — Optibelt A-1250 - 410 р.": another make offered
+_ANALOGUE: Final = re.compile(
+    r"(?<![а-яё])(?:аналог\w{0,3}|замен[аыу]|взамен)(?![а-яё])\s*+[:—–-]?\s*+", re.IGNORECASE
+)
+_ANALOGUE_NAME_TAIL: Final = frozenset({"по", "за", "цена", "-", "—", "–", "="})
+
+
+def _analogue_name(text: str) -> str:
+    """The analogue's name without the words that lead to its price ("по", "за", "-")."""
+    words = text.replace("\t", " ").split()
+    while words and (
+        words[-1].lower().strip(",:;") in _ANALOGUE_NAME_TAIL or not words[-1].strip(",:;")
+    ):
+        words.pop()
+    return " ".join(words).strip(" ,.:;—–-")
+
+
+def _analogue(rest: str, item: LineItem) -> None:
+    """An analogue offered for the item: its name, and the line is priced by it."""
+    m = _ANALOGUE.search(rest)
+    if m is None:
+        return
+    prices = find_prices(rest[m.end() :])
+    end = prices[0].start if prices else None
+    if end is None:
+        bare = NUMBER_RE.search(rest[m.end() :])
+        end = bare.start() if bare else None
+    if end is None:
+        return
+    name = rest[m.end() : m.end() + end]
+    name = _analogue_name(name)
+    if not has_letters(name, 2):
+        return
+    item.analogue = name
+    item.available = True
+
+
+def _name_stops(text: str, prices: list[Price], mode: Mode) -> list[int]:
+    """Where the name part of a quote line may end: prices, a status word, a bare number."""
+    stops = [p.start for p in prices]
+    if mode != "quote":
+        return stops
+    status = _status_start(text)
+    if status is not None:
+        stops.append(status)
+        # "3RV2011-1EA10 - 4850 в наличии": a bare price before the status word
+        before = _TRAILING_PRICE.search(text[:status])
+        if not prices and before and has_letters(text[: before.start()]):
+            stops.append(before.start("n"))
+    if not stops:
+        trailing = _TRAILING_PRICE.search(text) or _AFTER_QTY_NUMBERS.search(text)
+        value = parse_number(trailing.group("n")) if trailing else None
+        if trailing and has_letters(text[: trailing.start()]) and value and value < 10**8:
+            stops.append(trailing.start("n"))
+    return stops
+
+
+@dataclass
+class _Choice:
+    """The line's quantity, and how sure the reading is that this is a list line."""
 
     chosen: Quantity | None = None
-    strong = bullet
-    qty_first = False
+    strong: bool = False
+    qty_first: bool = False
+    separated: bool = False  # after a separator or "x": never a size in the name
+
+
+def _choose_quantity(
+    text: str, quantities: list[Quantity], first_stop: int, bullet: bool
+) -> _Choice:
+    """The quantity that belongs to the line, from the candidates before the name stops.
+
+    In order: one after a separator ("— 100 шт"), one after "x"/"×", one after a weak
+    separator followed by nothing, one leading the line ("100 шт болтов М8"), the last one
+    followed by nothing; else one alone in parentheses.
+    """
+    candidates = [q for q in quantities if not q.in_parens and not q.pack and q.start < first_stop]
+    choice = _Choice(strong=bullet)
     letters = [m.start() for m in itertools.islice(_LETTERS.finditer(text), 2)]
 
     def named_before(q: Quantity) -> bool:
@@ -400,28 +552,27 @@ def parse_line(line: str, mode: Mode = "request") -> LineItem | None:
         q for q in candidates if named_before(q) and _WEAK_SEP_BEFORE.search(before(q))
     ]
     if with_sep:
-        chosen = with_sep[0]
-        strong = True
+        choice.chosen = with_sep[0]
+        choice.strong = choice.separated = True
         counted = [q for q in with_sep[1:] if q.unit not in MEASURE_UNITS]
-        if chosen.unit in MEASURE_UNITS and counted:
-            chosen = counted[0]  # "Труба 40х20х2 - 6 м - 20 шт": twenty six-metre pieces
+        if choice.chosen.unit in MEASURE_UNITS and counted:
+            choice.chosen = counted[0]  # "Труба 40х20х2 - 6 м - 20 шт": twenty 6-metre pieces
     elif with_times:
-        chosen = with_times[-1]
-        strong = True
+        choice.chosen = with_times[-1]
+        choice.strong = choice.separated = True
     elif (
         with_weak_sep
         and first_stop - with_weak_sep[-1].end <= 120
         and _emptyish(text[with_weak_sep[-1].end : first_stop])
     ):
-        chosen = with_weak_sep[-1]
+        choice.chosen = with_weak_sep[-1]
     elif (
         candidates
         and not text[: candidates[0].start].strip()
         and has_letters(text[candidates[0].end : first_stop])
     ):
-        chosen = candidates[0]
-        qty_first = True
-        strong = True
+        choice.chosen = candidates[0]
+        choice.qty_first = choice.strong = True
     else:
         for q in reversed(candidates):
             if first_stop - q.end > 120:
@@ -429,10 +580,9 @@ def parse_line(line: str, mode: Mode = "request") -> LineItem | None:
             if q.unit in MEASURE_UNITS and _SIZE_BEFORE_TIMES.search(before(q)):
                 break  # "48 мм х 66 м": the end of a size
             if _emptyish(text[q.end : first_stop]) and named_before(q):
-                chosen = q
+                choice.chosen = q
                 break
-
-    if chosen is None and not candidates:
+    if choice.chosen is None and not candidates:
         # "Кабель ВВГ 3х2,5 (200 м) — 15 680 руб.": the quantity alone in parentheses
         for q in quantities:
             if (
@@ -442,86 +592,54 @@ def parse_line(line: str, mode: Mode = "request") -> LineItem | None:
                 and _OPEN_PAREN_BEFORE.search(text[: q.start])
                 and _CLOSE_PAREN_AFTER.match(text[q.end :])
             ):
-                chosen = q
+                choice.chosen = q
                 break
-    if (
-        mode == "quote"
-        and chosen is not None
-        and chosen not in with_sep
-        and chosen not in with_times
-        and chosen.unit in MEASURE_UNITS
-    ):
-        # "Ацетонитрил 2,5 л — 14 200 р/шт", "Чашки Петри 90мм — 1150 р/уп": a size in the name
-        per_units = {p.per for p in prices if p.per_unit and p.per and p.start >= chosen.end}
-        if chosen.unit == "мм" or (per_units and chosen.unit not in per_units):
-            chosen = None
-    if chosen is not None and _VERB_BEFORE.search(text[max(0, chosen.start - 40) : chosen.start]):
-        # "... нужно сто двадцать килограммов эмали": a sentence, read as prose
-        strong = False
-        if has_letters(_LEADING_FILLER.sub("", text[: chosen.start]).strip()):
-            return None
-    if chosen is not None and qty_first:
-        after = text[chosen.end : first_stop]
-        after = after.strip(_EDGE_PUNCTUATION)
-        end = _NAME_AFTER_QTY_END.search(after)
-        after = after[: end.start()] if end else after
-        name = after
-        rest = text[chosen.end :]
-        rest = rest[len(text[chosen.end :]) - len(text[chosen.end :].lstrip(" .,:;—–-")) :]
-        rest = rest[len(after) :] if rest.startswith(after) else rest
-    elif chosen is not None:
-        name = text[: chosen.start]
-        rest = text[chosen.end :]
-    else:
-        if mode == "request":
-            unitless = _UNITLESS.search(text)
-            if not unitless or not has_letters(text[: unitless.start()]):
-                return None
-            amount = parse_number(unitless.group("n"))
-            if amount is None or amount <= 0:
-                return None
-            name = clean_name(text[: unitless.start()])
-            if not valid_name(name):
-                return None
-            return LineItem(name=name, quantity=amount, unit="шт", position=position, strong=True)
-        if not stops:
-            return None
-        name = text[:first_stop]
-        rest = text[first_stop:]
-        strong = strong or bool(_SEPARATED.search(text))
+    return choice
 
-    name = clean_name(name)
+
+def _name_and_rest(text: str, choice: _Choice, first_stop: int) -> tuple[str, str]:
+    """The name part and what follows the quantity (or the name, without a quantity)."""
+    chosen = choice.chosen
+    if chosen is not None and choice.qty_first:
+        after = text[chosen.end : first_stop].strip(_EDGE_PUNCTUATION)
+        end = _NAME_AFTER_QTY_END.search(after)
+        name = after[: end.start()] if end else after
+        tail = text[chosen.end :]
+        rest = tail[len(tail) - len(tail.lstrip(" .,:;—–-")) :]
+        return name, rest[len(name) :] if rest.startswith(name) else rest
+    if chosen is not None:
+        return text[: chosen.start], text[chosen.end :]
+    return text[:first_stop], text[first_stop:]
+
+
+def _unitless_item(text: str, position: int | None) -> LineItem | None:
+    """A request line ending in a bare count: "Болт М8 — 100" (a count of pieces)."""
+    unitless = _UNITLESS.search(text)
+    if not unitless or not has_letters(text[: unitless.start()]):
+        return None
+    amount = parse_number(unitless.group("n"))
+    if amount is None or amount <= 0:
+        return None
+    name = clean_name(text[: unitless.start()])
     if not valid_name(name):
         return None
-    late_qty = False
-    if chosen is None and mode == "quote":
-        price_spans = [(p.start, p.end) for p in prices]
-        for q in quantities:
-            if (
-                q.start >= first_stop
-                and not q.in_parens
-                and not q.pack
-                and not any(a <= q.start < b for a, b in price_spans)
-            ):
-                chosen = q
-                late_qty = True
-                break
-    item = LineItem(
-        name=name,
-        quantity=chosen.amount if chosen else None,
-        unit=chosen.unit if chosen else None,
-        position=position,
-        strong=strong,
-        qty_first=qty_first,
-        rest=rest,
-    )
-    if mode == "quote":
-        price_from = chosen.end if chosen is not None and not late_qty else 0
-        item.prices = [p for p in prices if p.start >= price_from]
-        if not item.prices:
-            item.bare_prices = _bare_prices(rest)
-        _status(text[first_stop:] if late_qty or chosen is None else rest, item)
-    return item
+    return LineItem(name=name, quantity=amount, unit="шт", position=position, strong=True)
+
+
+def _late_quantity(
+    quantities: list[Quantity], prices: list[Price], first_stop: int
+) -> Quantity | None:
+    """In a quote line without a quantity before the price, the first one after it."""
+    price_spans = [(p.start, p.end) for p in prices]
+    for q in quantities:
+        if (
+            q.start >= first_stop
+            and not q.in_parens
+            and not q.pack
+            and not any(a <= q.start < b for a, b in price_spans)
+        ):
+            return q
+    return None
 
 
 _CONTINUATION: Final = re.compile(
@@ -557,7 +675,3 @@ def merge_continuations(lines: list[str]) -> list[str]:
         elif not line.strip():
             target = None
     return out
-
-
-def count_quantities(text: str) -> int:
-    return sum(1 for q in find_quantities(text) if not q.in_parens and not q.pack)

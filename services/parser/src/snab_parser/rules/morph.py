@@ -9,7 +9,6 @@ import re
 from functools import lru_cache
 from typing import Any
 
-_OBLIQUE = frozenset({"gent", "accs", "datv", "ablt", "loct", "gen2", "acc2", "loc2"})
 _CYR_WORD = re.compile(r"^[а-яё]+$", re.IGNORECASE)
 # nouns that follow a number without being goods: dates, periods, money, people, places
 _NOT_COUNTED = frozenset(

@@ -206,8 +206,3 @@ def parse_amount(text: str) -> Decimal | None:
             value *= _SCALES.get(word, 1000)
         return value
     return words_to_number(s)
-
-
-def to_decimal_str(value: Decimal) -> str:
-    """Plain notation without exponent, for logs and names."""
-    return format(value.normalize(), "f")

@@ -105,17 +105,40 @@ def _kopecks(text: str) -> str:
 # long run would read the rest of the run each time).
 _DASH_KOPECKS: Final = re.compile(
     r"(?P<pre>(?:^|[—–:|=]|\s-)\s*+|(?<!\s)(?=[^\S\t]*+\t)\s++)"
-    r"(?P<r>\d{1,3}(?:[ \u00a0]\d{3}){1,5}|\d{1,7})-(?P<k>\d{2})"
+    r"(?P<r>\d{1,3}(?:[ \u00a0.]\d{3}){1,5}|\d{1,7})[-=](?P<k>\d{2}|-)"
     r"(?=\s*(?:$|руб|р\.|р(?![а-яё])|₽|за\s|/|[,;]\s|\.\s|\.$|\s[—–-]\s))",
+    re.IGNORECASE,
+)
+# "1250,-": whole roubles; "45р.50к.", "38 р. 50 к.": roubles and kopecks
+_WHOLE_ROUBLES: Final = re.compile(r"(?<=\d),-(?![\d-])")
+_ROUBLES_KOPECKS: Final = re.compile(
+    r"(?<![\d.,])(?P<r>\d{1,3}(?:[ \u00a0]\d{3}){1,5}|\d{1,7})\s?(?:р|руб)\.?\s?(?P<k>\d{2})\s?"
+    r"(?:к|коп)\.?(?![а-яё])",
     re.IGNORECASE,
 )
 
 
+def _dashed(m: re.Match[str]) -> str:
+    kopecks = "00" if m.group("k") == "-" else m.group("k")
+    return f"{m.group('pre')}{m.group('r')},{kopecks}".ljust(len(m.group(0)))
+
+
+def _roubles_kopecks(m: re.Match[str]) -> str:
+    value = f"{m.group('r')},{m.group('k')} р."
+    return value + " " * (len(m.group(0)) - len(value))
+
+
 def dash_kopecks(text: str) -> str:
-    """'— 289-00 за пачку', 'Итого: 59 597-60' -> '289,00', '59 597,60' (same length)."""
-    if "-" not in text:
-        return text
-    return _DASH_KOPECKS.sub(lambda m: f"{m.group('pre')}{m.group('r')},{m.group('k')}", text)
+    """Kopecks as suppliers type them, rewritten in place (same length, so positions hold):
+    '— 289-00 за пачку', 'Итого: 59 597-60', '640=50', '1250,-', '45р.50к.' ->
+    '289,00', '59 597,60', '640,50', '1250,0', '45,50 р.'."""
+    if "-" in text or "=" in text:
+        text = _DASH_KOPECKS.sub(_dashed, text)
+        if ",-" in text:
+            text = _WHOLE_ROUBLES.sub(",0", text)
+    if "к" in text or "К" in text:
+        text = _ROUBLES_KOPECKS.sub(_roubles_kopecks, text)
+    return text
 
 
 def find_prices(text: str, *, bare: bool = False) -> list[Price]:
@@ -185,7 +208,7 @@ _FOR_QUANTITY: Final = re.compile(
 _VAT_TRUE: Final = re.compile(
     r"(?:с\s+ндс|в\s*т\.?\s*ч\.?\s*(?:и\s+)?ндс|включая\s+ндс|с\s+уч[её]том\s+ндс|ндс\s+включ[её]н"
     r"|включ(?:ен|ён|ая|ают|ает|ены)\s+ндс|вкл\.?\s*ндс|в\s+том\s+числе\s+ндс|цены?\s+с\s+ндс|with\s+vat"
-    r"|incl\.?\s+vat|including\s+vat)",
+    r"|incl\.?\s+vat|including\s+vat|ндс\s+вкл\w*)",
     re.IGNORECASE,
 )
 _VAT_FALSE: Final = re.compile(
@@ -193,7 +216,7 @@ _VAT_FALSE: Final = re.compile(
     r"|плюс\s+ндс|ндс\s+сверху|не\s+плательщик\w{0,30}\s+ндс|без\s+налога|ндс\s+не\s+предусмотрен"
     r"|ндс\s+не\s+(?:применя|начисля|взима)\w*|ндс\s+0\s*%|освобожд\w{0,30}\s+от\s+(?:уплаты\s+)?ндс"
     r"|\+\s*\d{1,2}\s*%\s*ндс|ндс\s+\d{1,2}\s*%\s+сверху"
-    r"|ндс\s+нет|excl\.?\s+vat|excluding\s+vat|without\s+vat|vat\s+not\s+included|\+\s*vat"
+    r"|ндс\s+нет|ндс\s+не\s+плат\w*|не\s+плат\w{0,30}\s+ндс|начисля\w{0,30}\s+сверху|excl\.?\s+vat|excluding\s+vat|without\s+vat|vat\s+not\s+included|\+\s*vat"
     r"|plus\s+vat)",
     re.IGNORECASE,
 )
@@ -223,7 +246,7 @@ NOT_AVAILABLE: Final = re.compile(
     r"|работаем|занимаемся|имеем|предлагаем|возим|производится|поставляется|выпускается)"
     r"|сняты?\w{0,30}\s+с\s+производства|поставить\s+не\s+(?:сможем|можем)|недоступ\w*|нет\s+возможности"
     r"|к\s+сожалению,?\s+нет|out\s+of\s+stock|not\s+available|n/a"
-    r"|(?<![а-яё])нет(?![а-яё]))",
+    r"|(?<![а-яё])нету?(?![а-яё]))",
     re.IGNORECASE,
 )
 IN_STOCK: Final = re.compile(
@@ -241,7 +264,6 @@ TO_ORDER: Final = re.compile(r"(?:под\s+заказ|на\s+заказ|по\s+�
 
 # ---------------------------------------------------------------------------- lead time
 
-_NUM_OR_WORD: Final = r"(?:\d+(?:[.,]\d+)?|" + r"[а-яё]+(?:\s+[а-яё]+)?" + r")"
 # A period may come without a number ("через неделю"): its spaces are then read from the start
 # of their run only, and numbers from their first digit.
 LEAD_RE: Final = re.compile(
@@ -332,13 +354,4 @@ LEAD_CONTEXT: Final = re.compile(
 )
 
 
-def has_number_word(text: str) -> bool:
-    return any(words_to_number(w) is not None for w in text.split())
-
-
 _AMOUNT_RE: Final = re.compile(AMOUNT_PATTERN, re.IGNORECASE)
-
-
-def amount_in(text: str) -> Decimal | None:
-    m = _AMOUNT_RE.search(text)
-    return parse_amount(m.group(0)) if m else None

@@ -20,6 +20,8 @@ from snab_parser.rules.lines import (
     clean_name,
     find_quantities,
     has_letters,
+    in_spans,
+    paren_spans,
     parse_line,
     valid_name,
 )
@@ -50,22 +52,6 @@ _PACK_PARENS: Final = re.compile(r"(?<!\s)\s*+\([^()]*\bпо\s+\d[^()]*\)\s*+$",
 _WORD_DOT_END: Final = re.compile(r"(?<=[а-яёa-z]{4})\.$")
 
 
-def _paren_spans(text: str) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
-    depth = 0
-    start = 0
-    for i, ch in enumerate(text):
-        if ch == "(":
-            if depth == 0:
-                start = i
-            depth += 1
-        elif ch == ")" and depth:
-            depth -= 1
-            if depth == 0:
-                spans.append((start, i + 1))
-    return spans
-
-
 def _without_parens(text: str) -> str:
     """The text without its "(...)" groups, each from a "(" to the first ")" after it.
 
@@ -82,12 +68,12 @@ def _without_parens(text: str) -> str:
 
 def _clauses(text: str) -> list[tuple[str, bool]]:
     """(clause, starts_sentence) pairs; boundaries inside parentheses are ignored."""
-    spans = _paren_spans(text)
+    spans = paren_spans(text, unclosed_to_end=False)
     out: list[tuple[str, bool]] = []
     pos = 0
     new_sentence = True
     for m in _BOUNDARY.finditer(text):
-        if any(a <= m.start() < b for a, b in spans):
+        if in_spans(m.start(), spans):
             continue
         chunk = text[pos : m.start()]
         if chunk.strip():

@@ -50,7 +50,64 @@ _TOTAL_KEY: Final = re.compile(
 )
 _STATEMENT_LINE: Final = re.compile(
     r"^\s*(?:итого|всего|общая|сумма|в\s*т\.?\s*ч|ндс|срок|доставк|оплат|услови|цен[аы]\b"
-    r"|предложени|скидк|гаранти|примечани|отгрузк|поставк|наличи|предоплат|поз(?:иц|\.))",
+    r"|предложени|скидк|гаранти|примечани|отгрузк|поставк|наличи|предоплат|поз(?:иц|\.)"
+    r"|в\s+том\s+числе|курс|рубл[её]в\w*\s+(?:цен|эквивалент)|справочн|вс[её]\s+цен|доставк)",
+    re.IGNORECASE,
+)
+# "прайсовая 2 350 р., вам отдадим по 2 068 р.": a list price, then the price offered
+_LIST_PRICE: Final = re.compile(
+    r"(?<![а-яё])(?:прайсов\w{0,4}(?:\s+цена)?|по\s+прайсу|прайс(?:-лист\w{0,3})?|розничн\w{0,4}"
+    r"(?:\s+цена)?|базов\w{0,4}\s+цена|цена\s+без\s+скидки|стар\w{0,4}\s+цена)(?![а-яё])",
+    re.IGNORECASE,
+)
+_OFFERED_PRICE: Final = re.compile(
+    r"(?<![а-яё])(?:ваша\s+цена|для\s+вас|вам\s+(?:отдадим|сделаем|дадим|будет)|отдадим"
+    r"|со\s+скидкой(?:\s+\d{1,2}\s*+%)?(?:\s+(?:будет|получится|выйдет))?|цена\s+со\s+скидкой"
+    r"|спеццена|по\s+акции)(?![а-яё])",
+    re.IGNORECASE,
+)
+
+
+_LEADING_PO: Final = re.compile(r"^\s*+по\s++", re.IGNORECASE)
+_LEADING_PO_ZA: Final = re.compile(r"^(?:по|за)\s++", re.IGNORECASE)
+_LEADING_FILLER: Final = re.compile(r"^(?:по|у\s++нас|а)\s++", re.IGNORECASE)
+
+
+def _offered_only(line: str) -> str:
+    """A line stating a list price and the price offered, with the list price left out:
+    "Грунт 10 л: по прайсу 890, для вас 783,20" -> "Грунт 10 л — 783,20"."""
+    listed = _LIST_PRICE.search(line)
+    if listed is None:
+        return line
+    offered = _OFFERED_PRICE.search(line, listed.end())
+    if offered is None:
+        return line
+    name = line[: listed.start()].rstrip(" ,.:;—–-")
+    name = _LEADING_PO.sub("", name)
+    tail = line[offered.end() :].strip(" ,.:;—–-")
+    tail = _LEADING_PO_ZA.sub("", tail)
+    if not name or not tail:
+        return line
+    return f"{name} — {tail}"
+
+
+# "по курсу 98,40 руб./EUR": an exchange rate, never a line
+_EXCHANGE_RATE: Final = re.compile(
+    r"по\s+курсу|(?:руб\.?|₽)\s*+/\s*+(?:usd|eur|cny|\$|€|¥)", re.IGNORECASE
+)
+# "12 400 за всё": a total written after its amount
+_TOTAL_AFTER: Final = re.compile(
+    r"(?<![\d.,])(?<!\d[ \u00a0])"
+    r"(?P<n>\d{1,3}(?:[ \u00a0]\d{3})+(?:[.,]\d{1,2})?|\d{1,9}(?:[.,]\d{1,2})?)"
+    r"(?:\s*+(?:руб\w{0,5}\.?|р\.?|₽))?\s++за\s++(?:вс[её](?![а-яё])|весь\s+объ[её]м|всю\s+партию)",
+    re.IGNORECASE,
+)
+# the supplier can offer nothing of the request: a statement, never a line
+_FULL_REFUSAL: Final = re.compile(
+    r"ничего\s+(?:не\s+)?(?:можем\s+|сможем\s+)?(?:предложить|не\s+можем|поставить)"
+    r"|(?:предложить|поставить)\s+нечего|не\s+(?:можем|сможем)\s+(?:ничего\s+)?(?:предложить|поставить)"
+    r"(?:\s+по\s+(?:вашему\s+)?запросу)?\s*+[.:!]?\s*+$"
+    r"|(?:не\s+поставляем|не\s+работаем)\b.{0,40}(?:предложить\s+нечего|ничего)",
     re.IGNORECASE,
 )
 # "Оплата: 50 % предоплата" (the terms after the label), else a line naming payment terms.
@@ -122,6 +179,7 @@ class Draft:
     position: int | None = None
     currency: Currency | None = None
     article: str | None = None
+    analogue: str | None = None  # the name of an analogue offered instead of the item
 
 
 @dataclass
@@ -152,6 +210,7 @@ class QuoteDraft:
                     lead_time_days=d.lead_time_days,
                     article=d.article,
                     line_total=d.line_total,
+                    analogue=d.analogue,
                 )
             )
         return out
@@ -178,6 +237,7 @@ def _draft_from_line(li: LineItem) -> Draft:
         lead_time_days=li.lead_time_days,
         position=li.position,
         article=find_article(li.name),
+        analogue=li.analogue,
     )
     per_unit = [p for p in li.prices if p.per_unit]
     other = [p for p in li.prices if not p.per_unit]
@@ -328,6 +388,11 @@ _TOTAL_WORD: Final = re.compile(r"итого|всего", re.IGNORECASE)
 def _find_total(lines: list[str]) -> Decimal | None:
     for raw in lines:
         line = dash_kopecks(raw)
+        after = _TOTAL_AFTER.search(line)
+        if after:
+            value = parse_number(after.group("n"))
+            if value is not None and value > 0:
+                return value
         m = _TOTAL_KEY.search(line)
         if not m:
             continue
@@ -578,7 +643,7 @@ def _lines_from_text(
     for idx, line in enumerate(lines):
         if not line.strip():
             continue
-        line = _ordinal_positions(line)
+        line = _ordinal_positions(_offered_only(line))
         parts = _split_items(line)
         if len(parts) > 1:
             for part in parts:
@@ -604,7 +669,12 @@ def _lines_from_text(
             drafts.append((idx, positioned))
             used.add(idx)
             continue
-        if _STATEMENT_LINE.match(strip_bullet(text)[1]) or _TOTAL_KEY.match(text.strip()):
+        if (
+            _STATEMENT_LINE.match(strip_bullet(text)[1])
+            or _TOTAL_KEY.match(text.strip())
+            or _FULL_REFUSAL.search(text)
+            or _EXCHANGE_RATE.search(text)
+        ):
             continue
         li = parse_line(text, "quote")
         if (
@@ -630,61 +700,260 @@ def read_quote(
     rfq: list[Item],
     ref: date | None,
 ) -> QuoteDraft:
-    q = QuoteDraft()
-    statements: list[str] = []
-    tables: list[Table] = []
+    """The supplier's answer, read in passes (see ``rules/README.md``).
 
-    # the body: tables and list lines, in the order they stand
+    1. lines: tables and list lines of the body, then of the attachments; what is not a
+       line is kept as a statement ("Цены с НДС", "Срок 5 дней", "позиции 3 и 5 нет").
+    2. references: statements naming lines by number or by name mark them.
+    3. the request: quantities, units and articles the supplier did not restate.
+    4. settling: ambiguous prices, availability of priced lines, line totals.
+    5. quote fields: total, currency, VAT, lead time, payment terms, validity.
+    """
+    q = QuoteDraft()
+    read = _Reading()
+    q.lines = _body_drafts(body_lines, rfq, read, q.unpriced)
+    q.lines.extend(_attachment_drafts(attachments, rfq, read))
+    statement_text = "\n".join(read.statements)
+    header_text = " ".join(" ".join(t.header) for t in read.tables)
+
+    table_total = next((t.total for t in read.tables if t.total is not None), None)
+    q.total = table_total if table_total is not None else _find_total(read.statements)
+    _apply_position_refs(q, read.statements, rfq)
+    _mark_named_unavailable(q, read.statements)
+    _refuse_everything(q, read.statements, rfq)
+    _fill_from_rfq(q, rfq)
+    q.lines = _merge_same_items(q.lines)
+    _resolve_ambiguous(q, statement_text + "\n" + header_text)
+    _settle_priced(q)
+    _find_currency(q, read.tables, statement_text)
+    vat = next((t.vat_included for t in read.tables if t.vat_included is not None), None)
+    q.vat_included = vat if vat is not None else vat_statement(statement_text)
+    if q.vat_included is None:
+        q.vat_included = vat_statement("\n".join(body_lines))
+    q.lead_time_days = _find_lead(read.statements)
+    q.payment_terms = _find_payment(read.statements)
+    q.valid_until = _find_validity(read.statements, ref)
+    q.total_consistent = _total_consistent(q)
+    return q
+
+
+@dataclass
+class _Reading:
+    """What the line pass leaves for the later passes: the statements and the tables."""
+
+    statements: list[str] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+
+
+def _body_drafts(
+    body_lines: list[str], rfq: list[Item], read: _Reading, unpriced: list[Draft] | None
+) -> list[Draft]:
+    """Lines of the body's tables and lists, in the order they stand."""
     placed: list[tuple[int, Draft]] = []
     used: set[int] = set()
     for t in tables_in_lines(body_lines):
         used |= t.used
-        tables.append(t)
+        read.tables.append(t)
         first = min(t.used)
         placed.extend((first, d) for d in _table_drafts(t))
     free = merge_continuations([line if i not in used else "" for i, line in enumerate(body_lines)])
     leftovers: list[str] = []
-    text_drafts, line_used = _lines_from_text(free, rfq, leftovers, q.unpriced)
-    statements.extend(leftovers)
+    text_drafts, line_used = _lines_from_text(free, rfq, leftovers, unpriced)
+    if rfq:
+        text_drafts, line_used = _terse_answers(free, rfq, text_drafts, line_used)
+    read.statements.extend(leftovers)
     placed.extend(text_drafts)
-    statements.extend(line for i, line in enumerate(free) if i not in line_used and line.strip())
+    read.statements.extend(
+        line for i, line in enumerate(free) if i not in line_used and line.strip()
+    )
     placed.sort(key=lambda pair: pair[0])
-    q.lines = [d for _, d in placed]
+    return [d for _, d in placed]
 
-    # attachments
+
+def _attachment_drafts(
+    attachments: list[AttachmentText], rfq: list[Item], read: _Reading
+) -> list[Draft]:
+    """Lines of the attachments' sheets and texts; their other rows become statements."""
+    drafts: list[Draft] = []
     for att in attachments:
         for grid in att.grids:
             found = tables_in_rows(grid)
-            tables.extend(found)
+            read.tables.extend(found)
             for t in found:
-                q.lines.extend(_table_drafts(t))
+                drafts.extend(_table_drafts(t))
             taken = set().union(*(t.used for t in found)) if found else set()
             for i, row in enumerate(grid):
                 if i not in taken and any(c.strip() for c in row):
-                    statements.append(" ".join(c for c in row if c.strip()))
+                    read.statements.append(" ".join(c for c in row if c.strip()))
         if att.lines:
             found_l = tables_in_lines(att.lines)
-            tables.extend(found_l)
+            read.tables.extend(found_l)
             for t in found_l:
-                q.lines.extend(_table_drafts(t))
+                drafts.extend(_table_drafts(t))
             taken_l = set().union(*(t.used for t in found_l)) if found_l else set()
             rest = [ln if i not in taken_l else "" for i, ln in enumerate(att.lines)]
             drafts_l, used_l = _lines_from_text(rest, rfq)
-            q.lines.extend(d for _, d in drafts_l)
-            statements.extend(ln for i, ln in enumerate(rest) if i not in used_l and ln.strip())
+            drafts.extend(d for _, d in drafts_l)
+            read.statements.extend(
+                ln for i, ln in enumerate(rest) if i not in used_l and ln.strip()
+            )
+    return drafts
 
-    statement_text = "\n".join(statements)
-    header_text = " ".join(" ".join(t.header) for t in tables)
 
-    # total
-    table_total = next((t.total for t in tables if t.total is not None), None)
-    q.total = table_total if table_total is not None else _find_total(statements)
+# "6205 - 1150, 6305 нет. С ндс": clauses of a short answer, each naming one requested item
+_TERSE_CLAUSE: Final = re.compile(r"(?<=\S),\s++|(?<=\S)(?<![рк])[.;]\s++")
+_ARTICLE_TOKEN: Final = re.compile(r"(?<![\w-])[\w-]*?\d[\w./-]*+")
+_NAME_WORD: Final = re.compile(r"[а-яёa-z]{4,}", re.IGNORECASE)
+_NOT_A_NAME: Final = re.compile(
+    r"^(?:есть|нету|наличи\w*|склад\w*|заказ\w*|цена|цены|руб\w*|штук\w*|метр\w*|недел\w*"
+    r"|дней|день|срок\w*|поставк\w*|будет|можем|только|всего|итого|привез\w*|добр\w+|здравств\w+"
+    r"|спасибо|ваша?|ваши|могу|нужно|надо|сейчас|пока|завтра|ответ\w*|уточн\w*)$",
+    re.IGNORECASE,
+)
 
-    # position references: "позиции 3 и 5 нет в наличии"; refusals naming a line
-    _apply_position_refs(q, statements, rfq)
-    _mark_named_unavailable(q, statements)
 
-    # fill quantity and unit from the request when the supplier did not restate them
+_ALNUM_RUN: Final = re.compile(r"[^\W_]+")
+
+
+def _norm_article(text: str) -> str:
+    return text.lower().replace("х", "x").replace("ё", "е")
+
+
+def _named_item(clause: str, rfq: list[Item]) -> tuple[Item, str] | None:
+    """The one requested item a short clause names by an article or a word of its name, and
+    the clause without that name."""
+    names = [_norm_article(i.name + " " + (i.article or "")) for i in rfq]
+    runs = [set(_ALNUM_RUN.findall(name)) for name in names]
+    for m in _ARTICLE_TOKEN.finditer(clause):
+        token = _norm_article(m.group(0)).strip(".,-/")
+        if sum(ch.isdigit() for ch in token) < 3:
+            continue
+        # "18215" is a whole run of the name ("5004" does not answer "500"); "3rv2011-1ea10"
+        # with its separators is a part of the name
+        whole = _ALNUM_RUN.fullmatch(token) is not None
+        hits = [k for k, name in enumerate(names) if (token in runs[k] if whole else token in name)]
+        if len(hits) == 1:
+            return rfq[hits[0]], clause[: m.start()] + " " + clause[m.end() :]
+    stems = [[w[:5] for w in _NAME_WORD.findall(name)] for name in names]
+    for m in _NAME_WORD.finditer(clause):
+        word = m.group(0)
+        if _NOT_A_NAME.match(word):
+            continue
+        stem = _norm_article(word)[:5]
+        hits = [k for k, item_stems in enumerate(stems) if stem in item_stems[:3]]
+        if len(hits) == 1:
+            return rfq[hits[0]], clause[m.end() :]
+    return None
+
+
+def _terse_clauses(line: str) -> list[str]:
+    """Clauses of a short answer; "Гофру и коробки не возим" is one clause per item."""
+    out: list[str] = []
+    for clause in _TERSE_CLAUSE.split(line):
+        refusal = NOT_AVAILABLE.search(clause)
+        parts = _AND.split(clause[: refusal.start()]) if refusal else [clause]
+        if refusal and len(parts) > 1:
+            out.extend(f"{part} {clause[refusal.start() :]}" for part in parts)
+        else:
+            out.append(clause)
+    return out
+
+
+_AND: Final = re.compile(r"(?<!\s)\s++и\s++", re.IGNORECASE)
+
+
+def _terse_line(line: str, rfq: list[Item]) -> list[Draft]:
+    """Lines of a short answer naming requested items by an article or a fragment."""
+    drafts: list[Draft] = []
+    for clause in _terse_clauses(line):
+        if _TOTAL_AFTER.search(clause):
+            continue  # "31 500 за всё": the total
+        named = _named_item(clause, rfq)
+        if named is None:
+            continue
+        item, rest = named
+        if PENDING.search(rest) and not find_prices(rest):
+            drafts.append(
+                Draft(name=item.name, quantity=item.quantity, unit=item.unit, article=item.article)
+            )
+            continue
+        rest = rest.strip(" .,:;—–-")
+        rest = _LEADING_FILLER.sub("", rest)
+        if not rest:
+            continue
+        li = parse_line(f"{item.name} — {rest}", "quote")
+        if li is None or not _is_quote_line(li):
+            continue
+        d = _draft_from_line(li)
+        d.name = item.name
+        d.quantity, d.unit, d.article = item.quantity, item.unit, item.article
+        drafts.append(d)
+    return drafts
+
+
+def _terse_answers(
+    lines: list[str],
+    rfq: list[Item],
+    drafts: list[tuple[int, Draft]],
+    used: set[int],
+) -> tuple[list[tuple[int, Draft]], set[int]]:
+    """Short answers ("Кабель есть 95р метр. Автоматов нету") read against the request:
+    a line whose reading names no requested item is read again clause by clause."""
+    by_line: dict[int, list[Draft]] = {}
+    for idx, d in drafts:
+        by_line.setdefault(idx, []).append(d)
+    out = list(drafts)
+    used = set(used)
+    for idx, line in enumerate(lines):
+        if not line.strip():
+            continue
+        read = by_line.get(idx, [])
+        terse = _terse_line(_offered_only(line), rfq)
+        if not terse or len(terse) < len(read):
+            continue
+        if read and all(_match_rfq(d, rfq) for d in read):
+            continue
+        out = [(i, d) for i, d in out if i != idx]
+        out.extend((idx, d) for d in terse)
+        used.add(idx)
+    return out, used
+
+
+def _merge_same_items(lines: list[Draft]) -> list[Draft]:
+    """One line per item: a short answer in the body and a row of the attached offer that
+    name the same requested item become one line (the priced one first, the other filling
+    gaps)."""
+    seen: dict[str, Draft] = {}
+    out: list[Draft] = []
+    for d in lines:
+        key = " ".join(d.name.lower().split())
+        first = seen.get(key)
+        if first is None:
+            seen[key] = d
+            out.append(d)
+            continue
+        first_price, price = _offered(first), _offered(d)
+        if first_price is not None and price is not None and first_price != price:
+            out.append(d)  # two prices for one name: both are kept for a manager
+            continue
+        kept, other = (d, first) if first_price is None and price is not None else (first, d)
+        if kept.available is None and kept.price is None and kept.ambiguous is None:
+            kept.available = other.available
+        if kept.lead_time_days is None:
+            kept.lead_time_days = other.lead_time_days
+        kept.analogue = kept.analogue or other.analogue
+        if kept is not first:
+            out[out.index(first)] = kept
+            seen[key] = kept
+    return out
+
+
+def _offered(d: Draft) -> Decimal | None:
+    return d.price if d.price is not None else d.ambiguous
+
+
+def _fill_from_rfq(q: QuoteDraft, rfq: list[Item]) -> None:
+    """Quantity, unit and article from the request when the supplier did not restate them."""
     for d in q.lines:
         match = _match_rfq(d, rfq)
         if match is not None:
@@ -695,21 +964,20 @@ def read_quote(
             if d.article is None:
                 d.article = match.article
 
-    _resolve_ambiguous(q, statement_text + "\n" + header_text)
 
+def _settle_priced(q: QuoteDraft) -> None:
+    """A priced line is available; its total is price × quantity unless stated."""
     for d in q.lines:
         if d.price is not None:
             d.available = True
             if d.line_total is None and d.quantity:
                 d.line_total = _money(d.price * d.quantity)
-        elif d.available is True and d.lead_time_days is None:
-            pass
 
-    # currency
+
+def _find_currency(q: QuoteDraft, tables: list[Table], statement_text: str) -> None:
+    """The lines' most common currency, else one stated or marked in the text, else RUB."""
     currencies = [d.currency for d in q.lines if d.currency]
-    for t in tables:
-        if t.currency:
-            currencies.append(t.currency)
+    currencies.extend(t.currency for t in tables if t.currency)
     stated = currency_statement(statement_text)
     if currencies:
         q.currency = max(set(currencies), key=currencies.count)
@@ -718,32 +986,73 @@ def read_quote(
         q.currency = stated
         q.currency_found = True
     else:
-        total_prices = find_prices(statement_text)
-        marked = [p.currency for p in total_prices if p.currency]
+        marked = [p.currency for p in find_prices(statement_text) if p.currency]
         if marked:
             q.currency = marked[0]
             q.currency_found = True
 
-    # VAT
-    vat = next((t.vat_included for t in tables if t.vat_included is not None), None)
-    q.vat_included = vat if vat is not None else vat_statement(statement_text)
-    if q.vat_included is None:
-        q.vat_included = vat_statement("\n".join(body_lines))
 
-    q.lead_time_days = _find_lead(statements)
-    q.payment_terms = _find_payment(statements)
-    q.valid_until = _find_validity(statements, ref)
+def _total_consistent(q: QuoteDraft) -> bool | None:
+    """Whether the stated total agrees with the priced lines (None: nothing to compare)."""
+    if q.total is None:
+        return None
+    priced = [d for d in q.lines if d.price is not None and d.quantity]
+    if not priced:
+        return None
+    s = sum((d.price * d.quantity for d in priced if d.price and d.quantity), Decimal(0))
+    return abs(s - q.total) <= max(Decimal("1"), q.total * Decimal("0.01"))
 
-    if q.total is not None:
-        priced = [d for d in q.lines if d.price is not None and d.quantity]
-        if priced:
-            s = sum((d.price * d.quantity for d in priced if d.price and d.quantity), Decimal(0))
-            q.total_consistent = abs(s - q.total) <= max(Decimal("1"), q.total * Decimal("0.01"))
-    return q
+
+# "ответим завтра", "цену сообщу позже", "уточняем": a line answered later (availability unknown)
+PENDING: Final = re.compile(
+    r"(?:ответ\w{0,6}|сообщ\w{1,6}|уточн\w{1,6}|дадим\s+ответ|ответ\s+дадим|пришл\w{1,4}|напиш\w{1,4})"
+    r"(?:\s++\w+){0,3}?\s++(?:завтра|позже|позднее|после\s+\w+|в\s+течени\w+\s+\w+|на\s+неделе)"
+    r"|(?:завтра|позже)\s++(?:ответим|сообщим|уточним|напишем|пришлём|пришлем)",
+    re.IGNORECASE,
+)
+
+
+def _add_pending(q: QuoteDraft, positions: list[int], rfq: list[Item]) -> None:
+    """Requested positions the supplier will answer later: lines with nothing known yet."""
+    for n in positions:
+        if not 1 <= n <= len(rfq) or any(d.position == n for d in q.lines):
+            continue
+        item = rfq[n - 1]
+        if any(d.name == item.name for d in q.lines):
+            continue
+        q.lines.append(
+            Draft(
+                name=item.name,
+                quantity=item.quantity,
+                unit=item.unit,
+                position=n,
+                article=item.article,
+            )
+        )
+
+
+def _refuse_everything(q: QuoteDraft, statements: list[str], rfq: list[Item]) -> None:
+    """ "Ничего предложить не можем": every requested line unavailable, without a price."""
+    if not rfq or any(_offered(d) is not None for d in q.lines):
+        return
+    if not any(_FULL_REFUSAL.search(line) for line in statements):
+        return
+    q.lines = [
+        Draft(
+            name=item.name,
+            quantity=item.quantity,
+            unit=item.unit,
+            available=False,
+            position=idx,
+            article=item.article,
+        )
+        for idx, item in enumerate(rfq, start=1)
+    ]
 
 
 def _apply_position_refs(q: QuoteDraft, statements: list[str], rfq: list[Item]) -> None:
     unavailable: list[int] = []
+    pending: list[int] = []
     rest_available = False
     for line in statements:
         if _REST_AVAILABLE.search(line):
@@ -752,6 +1061,9 @@ def _apply_position_refs(q: QuoteDraft, statements: list[str], rfq: list[Item]) 
             after = line[m.end() : m.end() + 60]
             if NOT_AVAILABLE.search(after) or NOT_AVAILABLE.search(line[: m.start()][-25:]):
                 unavailable.extend(_position_numbers(m.group("nums")))
+            elif PENDING.search(after):
+                pending.extend(_position_numbers(m.group("nums")))
+    _add_pending(q, pending, rfq)
     if not unavailable:
         return
     q.position_refs = True

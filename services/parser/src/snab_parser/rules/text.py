@@ -15,6 +15,7 @@ from typing import Final
 
 from snab_mailparse import ParsedMail
 from snab_parser.rules.html import has_table, html_to_text
+from snab_parser.rules.lines import parse_line
 
 _FORWARD_MARKER: Final = re.compile(
     r"^\s*+(?:-{2,}\s*+)?(?:пересылаемое сообщение|forwarded message|переадресованное сообщение"
@@ -40,7 +41,9 @@ HEADER_LINE: Final = re.compile(
     re.IGNORECASE,
 )
 _ATTRIBUTION_END: Final = re.compile(
-    r"(?:пишет|писал\(а\)|написал\(а\)|написала?|wrote|пишут)\s*+:\s*+$", re.IGNORECASE
+    r"(?:пишет|писал\(а\)|написал\(а\)|написала?|wrote|пишут)\s*+:\s*+$"
+    r"|^\s*+(?:вы\s+писали|you\s+wrote)\b",
+    re.IGNORECASE,
 )
 _ATTRIBUTION_ADDR: Final = re.compile(
     r"^.{0,160}(?:\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{1,2}\s+[а-яa-z]+\.?\s+\d{4}|\d{1,2}:\d{2})"
@@ -68,7 +71,8 @@ _FWD_SUBJECT: Final = re.compile(
 _REPLY_SUBJECT: Final = re.compile(r"^\s*(?:re|ответ|отв|aw)\s*(?:\[\d+\])?\s*:", re.IGNORECASE)
 _BLOCKQUOTE: Final = re.compile(r"<blockquote", re.IGNORECASE)
 _RFQ_IN_SUBJECT: Final = re.compile(r"\bRFQ-\d{4}-\d+", re.IGNORECASE)
-_QUOTE_MARKS: Final = re.compile(r"^\s*+(?:>\s?)+")
+# ">", "> >", and The Bat!'s initials before the mark ("ИК> ")
+_QUOTE_MARKS: Final = re.compile(r"^\s*+(?:(?:[A-ZА-ЯЁ]{1,3})?>\s?)+")
 
 
 # What the rules read of a body: its first characters, lines and, of each line, its first
@@ -164,7 +168,7 @@ def _history_start(lines: list[str], i: int) -> str | None:
     stripped = line.strip()
     if _attribution(line, stripped):
         return "reply"
-    if stripped.startswith(">"):
+    if _is_quoted(line):
         return "quote"
     return None
 
@@ -202,17 +206,22 @@ def _skip_headers(lines: list[str], i: int) -> tuple[int, list[str]]:
     return i, header
 
 
-def _split_signature(segment: Segment, lines: list[str]) -> None:
+def _signature_index(lines: list[str]) -> int:
+    """Where the signature (or a disclaimer) starts; the length when there is none."""
     for idx, line in enumerate(lines):
         if _SIGNATURE_START.match(line) or _DISCLAIMER.search(line):
-            segment.body = lines[:idx]
-            segment.signature = lines[idx:]
-            return
-    segment.body = lines
+            return idx
+    return len(lines)
+
+
+def _split_signature(segment: Segment, lines: list[str]) -> None:
+    idx = _signature_index(lines)
+    segment.body = lines[:idx]
+    segment.signature = lines[idx:]
 
 
 def _is_quoted(line: str) -> bool:
-    return line.strip().startswith(">")
+    return bool(_QUOTE_MARKS.match(line))
 
 
 def _answers_inline(lines: list[str], i: int) -> bool:
@@ -227,6 +236,11 @@ def _answers_inline(lines: list[str], i: int) -> bool:
         if not runs or runs[-1] != quoted:
             runs.append(quoted)
     return runs[:4] == [True, False, True, False]
+
+
+def _names_item(quoted: str) -> bool:
+    """Whether a quoted line is a line of the request (an item with its quantity)."""
+    return parse_line(quoted, "request") is not None
 
 
 def _merge_inline(lines: list[str], i: int, own: list[str], history: list[str]) -> int:
@@ -247,7 +261,7 @@ def _merge_inline(lines: list[str], i: int, own: list[str], history: list[str]) 
             continue
         if line.strip() and _history_start(lines, i) is not None:
             break
-        if line.strip() and last_quoted is not None:
+        if line.strip() and last_quoted is not None and _names_item(last_quoted):
             own.append(f"{last_quoted} — {line.strip()}")
             last_quoted = None
         else:
@@ -290,11 +304,24 @@ def split_body(text: str, *, forward: bool, reply: bool) -> Body:
         if start == "quote" and reply and _answers_inline(lines, i):
             i = _merge_inline(lines, i, current_lines, history)
             continue
+        if start == "reply" and reply:
+            # "… пишет:" or "-----Original Message-----" above a quote answered line by line
+            j, _ = _skip_headers(lines, i)
+            while j < n and not lines[j].strip():
+                j += 1
+            if j < n and _is_quoted(lines[j]) and _answers_inline(lines, j):
+                # the answers belong to the body even when a signature stands above the quote
+                history.extend(_strip_quote(ln) for ln in lines[i:j])
+                answers: list[str] = []
+                i = _merge_inline(lines, j, answers, history)
+                at = _signature_index(current_lines)
+                current_lines[at:at] = answers
+                continue
         if start == "quote":
             # a run of ">" lines
             j = i
             quoted: list[str] = []
-            while j < n and (lines[j].strip().startswith(">") or not lines[j].strip()):
+            while j < n and (_is_quoted(lines[j]) or not lines[j].strip()):
                 quoted.append(_strip_quote(lines[j]))
                 j += 1
             if (

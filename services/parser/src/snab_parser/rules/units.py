@@ -24,6 +24,7 @@ _SYNONYMS: Final[dict[Unit, tuple[str, ...]]] = {
         "piece",
         "pieces",
         "ea",
+        "each",
         "экз",
         # containers sold by the piece
         "банка",
@@ -61,6 +62,10 @@ _SYNONYMS: Final[dict[Unit, tuple[str, ...]]] = {
     "т": ("т", "тн", "тонна", "тонны", "тонн", "тонну", "t", "ton", "tons"),
     "м": (
         "м",
+        "meter",
+        "meters",
+        "metre",
+        "metres",
         "метр",
         "метра",
         "метров",
@@ -184,6 +189,12 @@ _TEXT_FORMS: Final[tuple[str, ...]] = (
     r"м3",
     r"pcs",
     r"pc",
+    r"pieces",
+    r"piece",
+    r"ea",
+    r"each",
+    r"met(?:er|re)s?",
+    r"packs?",
     r"kg",
     r"sqm",
     r"m2",
@@ -219,7 +230,6 @@ UNIT_PATTERN: Final[str] = (
     + "|".join(_with_yo(w) for w in _word_forms())
     + r"|мп)(?![а-яёa-z0-9²³])\.?"
 )
-UNIT_RE: Final[re.Pattern[str]] = re.compile(UNIT_PATTERN, re.IGNORECASE)
 
 # units that also describe a size inside a product name ("Гофра 20 мм", "Анкер 300 мл")
 MEASURE_UNITS: Final[frozenset[Unit]] = frozenset({"мм", "м", "г", "л", "кг", "м2", "м3"})
