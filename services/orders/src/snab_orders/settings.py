@@ -22,8 +22,20 @@ DEFAULT_CATEGORY_KEYWORDS = (
 
 
 def parse_keywords(value: str) -> dict[str, list[str]]:
-    """``"Крепёж=болт|гайк;Кабель=кабел"`` → ``{"Крепёж": ["болт", "гайк"], ...}``."""
+    """``"Крепёж=болт|гайк;Кабель=кабел"`` → ``{"Крепёж": ["болт", "гайк"], ...}``; the
+    same as JSON (``{"Крепёж": ["болт", "гайк"]}``) is read too."""
     found: dict[str, list[str]] = {}
+    if value.lstrip().startswith("{"):
+        try:
+            loaded = json.loads(value)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"category keywords are not valid JSON: {exc}") from None
+        if not isinstance(loaded, dict) or not all(
+            isinstance(stems, list) and all(isinstance(w, str) for w in stems)
+            for stems in loaded.values()
+        ):
+            raise ValueError('category keywords as JSON are {"NAME": ["stem", ...]}')
+        value = ";".join(f"{name}={'|'.join(stems)}" for name, stems in loaded.items())
     for part in value.split(";"):
         if not part.strip():
             continue
@@ -75,8 +87,8 @@ class OrdersSettings(ServiceSettings):
     )
     category_keywords: Annotated[dict[str, list[str]], NoDecode] = Field(
         default_factory=lambda: parse_keywords(DEFAULT_CATEGORY_KEYWORDS),
-        description="Categories of items by the start of a word of their name: "
-        "CATEGORY_KEYWORDS='Крепёж=болт|гайк;Кабель=кабел|провод'",
+        description="Categories of items by the start of a word of their name, written "
+        "'Крепёж=болт|гайк;Кабель=кабел|провод' or as JSON (the default below)",
     )
     min_quotes: int = Field(
         default=2, ge=1, description="Fewer answered quotes at a timeout: escalate."
