@@ -88,3 +88,27 @@ async def test_items_edited_after_parsing_are_complete(app: App) -> None:
     replaced = next(a for a in edited.audit if a.action == "order.items_replaced")
     assert replaced.actor == "user:anna" and replaced.after is not None
     assert replaced.after["reason"] == "уточнили по телефону"
+
+
+async def test_an_analogue_read_from_the_answer_arrives_marked(app: App) -> None:
+    detail, request = await _quoted_order(app)
+    await app.publish(
+        quote_parsed(
+            request_id=request.request_id,  # type: ignore[attr-defined]
+            rfq_number=request.rfq_number,  # type: ignore[attr-defined]
+            email="s@m.example",
+            lines=[
+                {
+                    "position": 1,
+                    "name": "Болт M8x30 DIN933 (аналог: Болт M8x30 ГОСТ 7798)",
+                    "analogue_name": "Болт M8x30 ГОСТ 7798",
+                    "unit_price": "9.50",
+                }
+            ],
+        )
+    )
+    await app.wait_rows("SELECT id FROM orders.quotes", count=2)
+    order = await app.call(OrdersGet(order_id=detail.order.order_id))  # type: ignore[attr-defined]
+    [line] = order.quotes[-1].lines
+    bolt = detail.items[0].item_id  # type: ignore[attr-defined]
+    assert (line.item_id, line.analogue) == (bolt, True)

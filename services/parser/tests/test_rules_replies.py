@@ -7,11 +7,14 @@ The goods are gardening and plumbing supplies; the corpora carry other goods and
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 from decimal import Decimal
 from email.message import EmailMessage
+from uuid import uuid4
 
 import pytest
 
+from snab_contracts.mail import MailReceived
 from snab_mailparse import parse_message
 from snab_parser.domain.events import to_event
 from snab_parser.result import ParseResult, QuoteLine
@@ -245,6 +248,11 @@ def test_analogue_is_recorded_against_the_item() -> None:
         True,
         "Palisad 66150",
     )
+    # ... and reaches orders marked as such, named after the item it replaces.
+    out = to_event(_received(body), result, extractor="rules", text=body)
+    assert out.subject == "quote.parsed"
+    [sent] = [x for x in out.lines if "Gardena" in x.name]
+    assert sent.analogue_name == "Palisad 66150" and "аналог: Palisad 66150" in sent.name
 
 
 # --------------------------------------------------------------------------- requests
@@ -342,15 +350,8 @@ def test_a_suppliers_question_is_other_linked_to_the_thread() -> None:
     assert mail.subject.startswith("Re:")
 
 
-def test_a_suppliers_question_reaches_the_thread_in_its_event() -> None:
-    from datetime import UTC, datetime
-    from uuid import uuid4
-
-    from snab_contracts.mail import MailReceived
-
-    body = "Какой класс прочности нужен?\n\n" + _quoted(RFQ_TEXT)
-    result = _read(_mail(body, reply=True))
-    event = MailReceived(
+def _received(text: str) -> MailReceived:
+    return MailReceived(
         mail_id=uuid4(),
         account="zakupki@broker.example",
         message_id="<r1@sad-opt.example>",
@@ -359,8 +360,14 @@ def test_a_suppliers_question_reaches_the_thread_in_its_event() -> None:
         raw_key="mail/raw/r1.eml",
         raw_sha256="0" * 64,
         size=1,
-        text="Какой класс прочности нужен?",
+        text=text,
     )
+
+
+def test_a_suppliers_question_reaches_the_thread_in_its_event() -> None:
+    body = "Какой класс прочности нужен?\n\n" + _quoted(RFQ_TEXT)
+    result = _read(_mail(body, reply=True))
+    event = _received("Какой класс прочности нужен?")
     out = to_event(event, result, extractor="rules", text="Какой класс прочности нужен?")
     assert out.subject == "mail.classified"
     assert out.thread.rfq_number == "RFQ-2026-0077-2"

@@ -82,6 +82,11 @@ class QuoteLine(Contract):
     line_total: NonNegativeDecimal | None = None
     available: bool | None = None
     lead_time_days: int | None = Field(default=None, ge=0)
+    analogue_name: str | None = Field(
+        default=None,
+        max_length=500,
+        description="What the supplier offers instead of the item named, when it is an analogue.",
+    )
 
 
 class QuoteParsed(Event):

@@ -234,6 +234,7 @@ async def _insert_quote(
                     "line_total": line.line_total,
                     "available": line.available,
                     "lead_time_days": line.lead_time_days,
+                    "analogue": line.analogue_name is not None,
                     "item_id": match.item_id,
                     "match_score": match.score if match.item_id else None,
                 }

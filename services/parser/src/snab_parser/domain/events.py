@@ -277,6 +277,7 @@ def _quote(
             line_total=_non_negative(line.line_total),
             available=line.available,
             lead_time_days=_days(line.lead_time_days),
+            analogue_name=_cut(line.analogue, 500),
         )
         for line in quote.lines
     ]
