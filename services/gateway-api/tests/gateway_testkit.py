@@ -207,6 +207,7 @@ def _service(name: str, common: dict[str, Any], tmp_path: Path) -> Service:
                 _env_file=None,  # type: ignore[call-arg]
                 **common,
                 currency_rates="USD=95.5,EUR=103.2",
+                cbr_rates_url="off",
                 email_from="Снабжение <snab@broker.example>",
             ),
             sweep=False,

@@ -62,6 +62,7 @@ LIVE_EVENTS = frozenset(
         "order.updated",
         "request.failed",
         "request.timeout",
+        "request.escalation",
         "document.generated",
         "document.failed",
     }
