@@ -458,6 +458,67 @@ async def test_hostile_email_is_shown_and_nothing_runs(desk: Desk) -> None:
     await context.close()
 
 
+CABLE_REQUEST = """Добрый день!
+
+Просим выставить счёт:
+1. Болт М8х30 — 100 шт
+2. Кабель ВВГнг — 200 м
+
+С уважением,
+Ирина Соколова
+ООО «Василёк»"""
+
+
+async def test_clarification_asked_from_the_order_page(desk: Desk) -> None:
+    msg = EmailMessage()
+    msg["From"] = "Ирина Соколова <sokolova@vasilek.example>"
+    msg["To"] = OUR_BOX
+    msg["Subject"] = "Заявка: болты и кабель"
+    msg["Date"] = email.utils.format_datetime(email.utils.localtime())
+    client_id = email.utils.make_msgid(domain="vasilek.example")
+    msg["Message-ID"] = client_id
+    msg.set_content(CABLE_REQUEST)
+    outcome = await desk.outcome(await desk.upload(msg.as_bytes()))
+    assert outcome["kind"] == "order"
+
+    context = await new_context(desk)
+    page = await context.new_page()
+    watch = Watch()
+    watch.attach(page)
+    await log_in(page, *MANAGER)
+    await page.goto(f"/admin/orders/{outcome['order_id']}")
+    section = page.locator("#clarify")
+    await pw_expect(section.locator(".gaps li")).to_have_count(1)
+    await pw_expect(section.locator(".gaps li")).to_contain_text("Кабель ВВГнг")
+    await pw_expect(section.locator(".gaps li")).to_contain_text("нужна характеристика")
+    text = page.get_by_label("Текст письма")
+    await pw_expect(text).to_have_value(re.compile("укажите марку и сечение"))
+    await text.fill("Ирина, добрый день! Какое сечение кабеля ВВГнг нужно?")
+    before = len(desk.smtp.messages)
+    send = page.get_by_role("button", name="Отправить уточнение")
+    await send.click()  # the confirmation box is required: nothing is sent
+    assert len(desk.smtp.messages) == before and "?" not in page.url
+    await page.get_by_label("Отправить уточнение клиенту").check()
+    await send.click()
+    await pw_expect(page.locator(".flash.ok")).to_have_text("уточнение отправляется клиенту")
+    received = await desk.smtp.wait_for_async(before + 1, timeout=60)
+    sent = received[before]
+    assert list(sent.rcpt_tos) == ["sokolova@vasilek.example"]
+    assert sent.message["In-Reply-To"] == client_id
+    body = sent.message.get_body(("plain",))
+    assert body is not None and body.get_content().startswith("Ирина, добрый день!")
+
+    async def told() -> bool:
+        await page.reload()
+        return await section.get_by_text("уточнение отправлено клиенту").count() == 1
+
+    await wait_for(told, timeout=60, interval=1)
+    await pw_expect(section.locator(".steps")).to_contain_text(f"({MANAGER[0]})")
+    watch.clean()
+    desk.state["clarify_url"] = f"/admin/orders/{outcome['order_id']}"
+    await context.close()
+
+
 async def test_every_main_page_on_laptop_and_phone(desk: Desk) -> None:
     if "cookies" not in desk.state:
         pytest.fail("the order flow did not finish", pytrace=False)
@@ -486,3 +547,6 @@ async def test_every_main_page_on_laptop_and_phone(desk: Desk) -> None:
     admin_cookies = await context.cookies()
     await context.close()
     await shoot(desk, "users", "/admin/users", admin_cookies)
+    await shoot(desk, "analytics-admin", "/admin/analytics", admin_cookies)
+    if "clarify_url" in desk.state:
+        await shoot(desk, "order-clarify", desk.state["clarify_url"], cookies)
