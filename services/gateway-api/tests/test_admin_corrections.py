@@ -59,7 +59,7 @@ async def test_clarification_from_the_order_page(stack: Stack, tmp_path: Path) -
             return body if "уточнение отправлено клиенту" in body else None
 
         after = await wait_for(told_sent, timeout=20)
-        assert "уточнение отправляется клиенту (anna)" in after
+        assert "уточнение отправлено клиенту (anna)" in after
 
 
 async def test_escalation_banner_asks_the_proposed_suppliers(stack: Stack) -> None:

@@ -318,13 +318,22 @@ CLOSED = frozenset({"won", "lost", "cancelled"})
 
 
 def _clarification_steps(detail: OrderDetail) -> list[dict[str, Any]]:
-    """The order's clarifications as the audit tells them, oldest first."""
-    steps = [
-        {"at": a.at, "actor": a.actor, "action": a.action, "after": a.after or {}}
-        for a in detail.audit
-        if a.action in present.CLARIFICATION_STEP
-    ]
-    return sorted(steps, key=lambda step: step["at"])
+    """The order's clarifications as the audit tells them, oldest first: a sending one
+    that was then sent (or failed) is one step, with the manager who sent it."""
+    steps: list[dict[str, Any]] = []
+    found = sorted(
+        (a for a in detail.audit if a.action in present.CLARIFICATION_STEP), key=lambda a: a.at
+    )
+    for entry in found:
+        step = {"at": entry.at, "actor": entry.actor, "action": entry.action}
+        if (
+            entry.action in ("clarification.sent", "clarification.failed")
+            and steps
+            and steps[-1]["action"] == "clarification.send"
+        ):
+            step["actor"] = steps.pop()["actor"]
+        steps.append(step)
+    return steps
 
 
 def _escalation(detail: OrderDetail) -> dict[str, Any] | None:
@@ -389,7 +398,12 @@ async def _order_context(rt: Runtime, admin: Any, order_id: UUID) -> dict[str, A
         "clarification_steps": _clarification_steps(detail),
         "escalation": _escalation(detail),
         "vat_rules": sorted(
-            {c.vat_rule for r in detail.comparison.rows for c in r.cells if c.vat_rule}
+            {
+                c.vat_rule
+                for r in detail.comparison.rows
+                for c in r.cells
+                if c.vat_rule and c.vat_included is None
+            }
             if detail.comparison
             else set()
         ),
