@@ -557,5 +557,18 @@ async def test_every_main_page_on_laptop_and_phone(desk: Desk) -> None:
     await context.close()
     await shoot(desk, "users", "/admin/users", admin_cookies)
     await shoot(desk, "analytics-admin", "/admin/analytics", admin_cookies)
+    # The quote lines a manager maps by hand, opened, on both sizes.
+    for size in VIEWPORTS:
+        context = await new_context(desk, size)
+        await context.add_cookies(cookies)
+        page = await context.new_page()
+        await page.goto(pages["order"])
+        mapping = page.locator("details.mapping")
+        await mapping.locator("summary").click()
+        await pw_expect(mapping.locator("select[name=item_id]")).to_have_count(6)
+        await mapping.screenshot(path=str(SHOTS / f"quote-lines-{size}.png"))
+        width = await page.evaluate("document.documentElement.scrollWidth")
+        assert width <= VIEWPORTS[size]["width"] + 1, f"quote lines ({size}) are {width} wide"
+        await context.close()
     if "clarify_url" in desk.state:
         await shoot(desk, "order-clarify", desk.state["clarify_url"], cookies)
