@@ -136,6 +136,7 @@ async def desk(
         SMTP_PORT=str(smtp.port),
         SMTP_SECURITY="none",
         OPENAI_API_KEY="",
+        CBR_RATES_URL="off",
         VAT_RATE="22",
         ADMIN_USERNAME="admin",
         ADMIN_PASSWORD=ADMIN_PASSWORD,
@@ -526,6 +527,77 @@ async def test_clarification_asked_from_the_order_page(desk: Desk) -> None:
     watch.clean()
     desk.state["clarify_url"] = f"/admin/orders/{outcome['order_id']}"
     await context.close()
+
+
+QUOTE_USD = (
+    "Добрый день!\n\nЦены в долларах США:\n"
+    "1. Болт М8х30 — 0,15 USD/шт, 100 шт\n"
+    "2. Кабель ВВГнг — 1,20 USD/м, 200 м\n"
+    "Срок поставки 7 дней.\n\nИнструмент-Сервис"
+)
+
+
+async def test_manual_rate_and_an_answer_in_dollars_without_vat(desk: Desk) -> None:
+    if "clarify_url" not in desk.state:
+        pytest.fail("the clarification test did not finish", pytrace=False)
+    order_url = desk.state["clarify_url"]
+    order_id = order_url.rsplit("/", 1)[1]
+    context = await new_context(desk)
+    page = await context.new_page()
+    watch = Watch()
+    watch.attach(page)
+    await log_in(page, "admin", ADMIN_PASSWORD)
+    await page.goto("/admin/analytics")
+    today = await page.get_by_label("Дата").input_value()
+    await page.get_by_label("Валюта").select_option("USD")
+    await page.get_by_label("Рублей за единицу").fill("90,5")
+    await page.get_by_role("button", name="Задать курс вручную").click()
+    shown_day = ".".join(reversed(today.split("-")))
+    await pw_expect(page.locator(".flash.ok")).to_have_text(f"курс USD на {shown_day} сохранён")
+
+    listed = await desk.api.get("/api/v1/suppliers", headers=desk.admin)
+    [supplier] = [s for s in listed.json()["items"] if s["company"] == "Инструмент-Сервис"]
+    before = len(desk.smtp.messages)
+    resp = await desk.api.post(
+        f"/api/v1/orders/{order_id}/requests",
+        json={"supplier_ids": [supplier["supplier_id"]]},
+        headers=desk.admin,
+    )
+    assert resp.status_code == 201, resp.text
+    rfq = (await desk.smtp.wait_for_async(before + 1, timeout=60))[before].message
+    await desk.upload(supplier_reply(rfq, "Инструмент-Сервис <info@instrument.example>", QUOTE_USD))
+
+    await page.goto(order_url)
+    comparison = page.locator("#comparison")
+
+    async def priced() -> bool:
+        await page.reload()
+        return await comparison.locator("table.matrix").count() == 1
+
+    await wait_for(priced, timeout=60, interval=1)
+    rates = comparison.locator(".rates li")
+    await pw_expect(rates).to_have_count(1)
+    await pw_expect(rates).to_contain_text("1 USD = 90,5 ₽")
+    await pw_expect(rates.locator(".chip")).to_have_text("вручную")
+    await pw_expect(rates).to_contain_text(f"на {shown_day}")
+    first = comparison.locator("table.matrix tbody tr").first
+    await pw_expect(first).to_contain_text("НДС не указан")
+    await pw_expect(first).to_contain_text("13,58 ₽")  # 0,15 $ × 90,5 ₽ = 13,575, VAT as included
+    await pw_expect(comparison.locator(".vat-rule")).to_contain_text("НДС")
+    await comparison.screenshot(path=str(SHOTS / "comparison-rates-desktop.png"))
+    watch.clean()
+    cookies = await context.cookies()
+    await context.close()
+    phone = await new_context(desk, "phone")
+    await phone.add_cookies(cookies)
+    phone_page = await phone.new_page()
+    await phone_page.goto(order_url)
+    await phone_page.locator("#comparison").screenshot(
+        path=str(SHOTS / "comparison-rates-phone.png")
+    )
+    width = await phone_page.evaluate("document.documentElement.scrollWidth")
+    assert width <= VIEWPORTS["phone"]["width"] + 1, f"the comparison is {width} wide"
+    await phone.close()
 
 
 async def test_every_main_page_on_laptop_and_phone(desk: Desk) -> None:
