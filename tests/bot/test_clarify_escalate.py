@@ -4,12 +4,24 @@ it; each final press acts once, as the manager."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from snab_contracts.orders import EscalationSupplier, RequestEscalation
 from snab_contracts.rpc.orders import OrdersGet, OrdersList, OrdersSendRequests
 from tests.bot.support import ADMIN, Bots, Desk, add_suppliers, order_parsed, wait_message
+from tests.bot.test_transcript import check_phone_rules
 from tests.peers.telegram import FakeTelegram
 
 DONE_OR_RUNNING = ("Уже сделано.", "Уже выполняется, подождите.")
+
+
+def keep_transcript(telegram: FakeTelegram, name: str, title: str, tmp_path: Path) -> None:
+    """The chat written out (HTML for a screenshot), and what would read badly on a phone."""
+    out = Path(os.environ.get("BOT_TRANSCRIPT_DIR") or tmp_path)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"{name}.html").write_text(telegram.transcript_html([ADMIN], title=title))
+    assert check_phone_rules(telegram.messages(ADMIN)) == []
 
 
 def incomplete_order() -> object:
@@ -20,7 +32,7 @@ def incomplete_order() -> object:
 
 
 async def test_clarification_drafted_edited_and_sent_once(
-    telegram: FakeTelegram, bots: Bots, orders: object, desk: Desk
+    telegram: FakeTelegram, bots: Bots, orders: object, desk: Desk, tmp_path: Path
 ) -> None:
     await bots.start(telegram_admin_ids=[ADMIN])
     await desk.publish(incomplete_order())  # type: ignore[arg-type]
@@ -54,10 +66,11 @@ async def test_clarification_drafted_edited_and_sent_once(
     detail = await desk.call(OrdersGet(order_id=summary.order_id))
     sent = [a.actor for a in detail.audit if a.action == "clarification.send"]
     assert sent == [f"bot:{ADMIN}"]
+    keep_transcript(telegram, "clarification", "Уточнение у клиента", tmp_path)
 
 
 async def test_escalation_notice_asks_the_next_suppliers_in_one_press(
-    telegram: FakeTelegram, bots: Bots, orders: object, desk: Desk
+    telegram: FakeTelegram, bots: Bots, orders: object, desk: Desk, tmp_path: Path
 ) -> None:
     suppliers = await add_suppliers(desk)
     await bots.start(telegram_admin_ids=[ADMIN])
@@ -85,7 +98,7 @@ async def test_escalation_notice_asks_the_next_suppliers_in_one_press(
         )
     )
     notice = await wait_message(telegram, ADMIN, lambda m: "Мало ответов" in m.plain)
-    assert f"Мало ответов по заказу {summary.number}: 0 из 2 нужных." in notice.plain
+    assert f"Мало ответов по заказу {summary.number}\nОтветили 0 из 2 нужных." in notice.plain
     assert "Предлагаю запросить: " + ", ".join(s.company for s in others) in notice.plain
     assert notice.labels[0] == "Запросить"
 
@@ -99,3 +112,4 @@ async def test_escalation_notice_asks_the_next_suppliers_in_one_press(
     assert len(after.requests) == len(suppliers)
     created = [a.actor for a in after.audit if a.action == "request.created"]
     assert created.count(f"bot:{ADMIN}") == len(others)
+    keep_transcript(telegram, "escalation", "Мало ответов", tmp_path)

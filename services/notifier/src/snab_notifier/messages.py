@@ -393,7 +393,7 @@ def request_notice(kind: Kind, n: RequestNotice) -> str:
 
 def escalation_notice(n: EscalationNotice) -> str:
     ref = q(n.number)
-    head = f"📉 <b>Мало ответов по заказу {ref}</b>: {n.answered} из {n.needed} нужных."
+    head = f"📉 <b>Мало ответов по заказу {ref}</b>\nОтветили {n.answered} из {n.needed} нужных."
     names = ", ".join(q(cut(x, 40)) for x in n.suppliers)
     if n.auto:
         return fit([head, f"Запросы уже отправлены: {names}."])
@@ -448,7 +448,8 @@ def clarification_sent(view: ClarificationView) -> str:
     to = ", ".join(view.to) if view.to else "клиенту"
     return fit(
         [
-            f"✉️ <b>Уточнение по {q(view.order_number)} отправляется</b>: {q(to)}.",
+            "✉️ <b>Уточнение отправляется клиенту</b>",
+            f"Заявка {q(view.order_number)}, кому: {q(to)}.",
             "Когда клиент ответит на письмо, недостающее заполнится в заявке само.",
         ]
     )
