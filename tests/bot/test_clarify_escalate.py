@@ -107,6 +107,7 @@ async def test_escalation_notice_asks_the_next_suppliers_in_one_press(
     await telegram.until(lambda: notice.plain.startswith("📨 Запросы отправлены"))
     await telegram.until(lambda: telegram.answer_for(one) and telegram.answer_for(two))
     assert (telegram.answer_for(two) or {}).get("text") in DONE_OR_RUNNING
+    assert f"Заявка {summary.number}:" in notice.plain and notice.labels == ["Открыть заявку"]
 
     after = await desk.call(OrdersGet(order_id=summary.order_id))
     assert len(after.requests) == len(suppliers)

@@ -404,10 +404,11 @@ def escalation_notice(n: EscalationNotice) -> str:
     return fit([head, f"Предлагаю запросить: {names}."])
 
 
-def escalated(sent: SentRequests) -> str:
+def escalated(number_: str, sent: SentRequests) -> str:
     return fit(
         [
             "📨 <b>Запросы отправлены ещё поставщикам</b>",
+            f"Заявка {q(number_)}:",
             *(f"{q(cut(r.supplier_name, 40))} · {q(r.rfq_number)}" for r in sent.requests),
         ]
     )
@@ -428,6 +429,14 @@ ASK_CLARIFICATION_TEXT = (
 CLARIFICATION_PREVIEW = 1500
 
 
+def excerpt(value: str, limit: int) -> str:
+    """At most ``limit`` characters of a letter, its paragraphs kept (blank runs shortened)."""
+    text = re.sub(
+        r"\n{3,}", "\n\n", "\n".join(line.rstrip() for line in value.strip().splitlines())
+    )
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def clarification_draft(view: ClarificationView, *, edited: bool = False) -> str:
     lines = [f"✉️ <b>Уточнение по {q(view.order_number)}</b>"]
     if view.lines:
@@ -440,7 +449,7 @@ def clarification_draft(view: ClarificationView, *, edited: bool = False) -> str
     lines.append("")
     lines.append(f"Кому: {q(to)}{thread}")
     lines.append("Ваш текст:" if edited else "Черновик письма:")
-    lines.append(f"<blockquote>{q(cut(view.text, CLARIFICATION_PREVIEW))}</blockquote>")
+    lines.append(f"<blockquote>{q(excerpt(view.text, CLARIFICATION_PREVIEW))}</blockquote>")
     return fit(lines)
 
 

@@ -180,6 +180,11 @@ def router() -> Router:
             done = True
         finally:
             await actions.finish(token, done=done)
-        await replace(query, m.escalated(sent))
+        detail = await desk.call(
+            query.from_user.id, OrdersGet(order_id=callback_data.id, audit_limit=0)
+        )
+        await replace(
+            query, m.escalated(detail.order.number, sent), kb.open_order(callback_data.id)
+        )
 
     return router
