@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import email
 import email.policy
+import uuid
 from pathlib import Path
 
-from gateway_testkit import CLIENT_MESSAGE_ID, ORDER, Stack, seed_incomplete
+from gateway_testkit import CLIENT_MESSAGE_ID, ORDER, Stack, read_events, seed_incomplete
 
+from snab_contracts.orders import EscalationSupplier, RequestEscalation
 from snab_kit.testing import wait_for
 
 
@@ -93,3 +95,27 @@ async def test_manual_rate_is_for_admins(stack: Stack) -> None:
     assert rate["updated_by"] == "user:admin"
     refreshed = await stack.send("POST", "/api/v1/rates/refresh", {}, headers=await stack.admin())
     assert refreshed["ok"] is False and "выключено" in refreshed["error"]
+
+
+async def test_escalation_reaches_the_event_stream(stack: Stack) -> None:
+    await seed_incomplete(stack)
+    url = "/api/v1/events"
+    event = RequestEscalation(
+        order_id=ORDER,
+        order_number="ORD-2026-0001",
+        request_id=1,
+        rfq_number="RFQ-2026-0001-1",
+        quotes_answered=0,
+        min_quotes=2,
+        suppliers=[EscalationSupplier(supplier_id=uuid.uuid4(), name="ООО «Крепёж»", score=0.7)],
+    )
+    await stack.publish(event)
+    # From the start of every stream: the escalation is among the order's changes.
+    params = {"order_id": ORDER, "last_event_id": "o0.q0.r0.d0"}
+    async with stack.http.stream("GET", url, headers=await stack.manager(), params=params) as s:
+        events = await read_events(
+            s, until=lambda ev: any(e["event"] == "request.escalation" for e in ev)
+        )
+    [told] = [e["data"] for e in events if e["event"] == "request.escalation"]
+    assert told["order_id"] == ORDER and told["quotes_answered"] == 0
+    assert [s["name"] for s in told["suppliers"]] == ["ООО «Крепёж»"]
