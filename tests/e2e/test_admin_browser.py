@@ -575,8 +575,8 @@ async def test_manual_rate_and_an_answer_in_dollars_without_vat(desk: Desk) -> N
         return await comparison.locator("table.matrix").count() == 1
 
     await wait_for(priced, timeout=60, interval=1)
-    rates = comparison.locator(".rates li")
-    await pw_expect(rates).to_have_count(2)  # the label and the one currency
+    await pw_expect(comparison.locator(".rates li")).to_have_count(2)  # a label, one currency
+    rates = comparison.locator(".rates li").filter(has_text="USD")
     await pw_expect(rates).to_contain_text("1 USD = 90,5 ₽")
     await pw_expect(rates.locator(".chip")).to_have_text("вручную")  # the source, legible
     await pw_expect(rates).to_contain_text(f"на {shown_day}")
@@ -585,6 +585,19 @@ async def test_manual_rate_and_an_answer_in_dollars_without_vat(desk: Desk) -> N
     await pw_expect(first).to_contain_text("13,58 ₽")  # 0,15 $ × 90,5 ₽ = 13,575, VAT as included
     await pw_expect(comparison.locator(".vat-rule")).to_contain_text("НДС")
     await comparison.screenshot(path=str(SHOTS / "comparison-rates-desktop.png"))
+
+    # The manager says the cable offered is an analogue: the comparison says so.
+    mapping = comparison.locator("details.mapping")
+    await mapping.locator("summary").click()
+    cable = mapping.locator("form.map-line").filter(
+        has=page.locator(".line-name", has_text="Кабель ВВГнг")
+    )
+    await pw_expect(cable.locator("select")).to_have_value(re.compile("[0-9a-f-]{36}"))
+    await cable.get_by_label("аналог").check()
+    await cable.get_by_role("button", name="Сохранить").click()
+    await pw_expect(page.locator(".flash.ok")).to_have_text("строка ответа сопоставлена")
+    cable_row = comparison.locator("table.matrix tbody tr").nth(1)
+    await pw_expect(cable_row.locator(".chip.warn")).to_have_text("аналог")
     watch.clean()
     cookies = await context.cookies()
     await context.close()
