@@ -9,11 +9,16 @@ import email.policy
 import html
 import json
 import re
+import uuid
+from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 
 from gateway_testkit import ADMIN, ORDER, Stack, seed_incomplete
 from test_admin_pages import session
 
+from snab_contracts.mail import MailAddress
+from snab_contracts.parsing import OrderParsed, RequestItem
 from snab_kit.testing import wait_for
 
 
@@ -60,6 +65,41 @@ async def test_clarification_from_the_order_page(stack: Stack, tmp_path: Path) -
 
         after = await wait_for(told_sent, timeout=20)
         assert "уточнение отправлено клиенту (anna)" in after
+
+        # The client answers in the thread (as the parser reads it): the order is filled.
+        await stack.publish(
+            OrderParsed.model_validate(
+                {
+                    "mail_id": uuid.uuid4(),
+                    "from": MailAddress(email="buyer@client.example", name="Ирина"),
+                    "mail_subject": "Re: Заявка на кабель",
+                    "received_at": datetime.now(UTC),
+                    "in_reply_to": message["Message-ID"],
+                    "items": [
+                        RequestItem(
+                            name="Кабель ВВГнг 3х2,5",
+                            quantity=Decimal(150),
+                            unit="м",
+                            source_line="кабель ВВГнг 3х2,5 — 150 м",
+                        )
+                    ],
+                    "confidence": 0.9,
+                    "extractor": "rules",
+                    "text_excerpt": "Кабель ВВГнг 3х2,5 — 150 м.",
+                }
+            )
+        )
+
+        async def answered() -> str | None:
+            body = (await http.get(f"/admin/orders/{ORDER}")).text
+            return body if "клиент ответил: позиции дополнены" in body else None
+
+        filled = await wait_for(answered, timeout=20)
+        assert 'data-position="2"' not in filled and "Уточнить ещё раз" not in filled
+        [row] = await stack.sql(
+            "SELECT quantity, quantity_stated FROM orders.order_items WHERE position = 2"
+        )
+        assert (row.quantity, row.quantity_stated) == (150, True)
 
 
 async def test_escalation_banner_asks_the_proposed_suppliers(stack: Stack) -> None:
