@@ -136,6 +136,7 @@ async def desk(
         SMTP_PORT=str(smtp.port),
         SMTP_SECURITY="none",
         OPENAI_API_KEY="",
+        CBR_RATES_URL="off",
         VAT_RATE="22",
         ADMIN_USERNAME="admin",
         ADMIN_PASSWORD=ADMIN_PASSWORD,
@@ -458,6 +459,160 @@ async def test_hostile_email_is_shown_and_nothing_runs(desk: Desk) -> None:
     await context.close()
 
 
+CABLE_REQUEST = """Добрый день!
+
+Просим выставить счёт:
+1. Болт М8х30 — 100 шт
+2. Кабель ВВГнг — 200 м
+
+С уважением,
+Ирина Соколова
+ООО «Василёк»"""
+
+
+async def test_clarification_asked_from_the_order_page(desk: Desk) -> None:
+    msg = EmailMessage()
+    msg["From"] = "Ирина Соколова <sokolova@vasilek.example>"
+    msg["To"] = OUR_BOX
+    msg["Subject"] = "Заявка: болты и кабель"
+    msg["Date"] = email.utils.format_datetime(email.utils.localtime())
+    client_id = email.utils.make_msgid(domain="vasilek.example")
+    msg["Message-ID"] = client_id
+    msg.set_content(CABLE_REQUEST)
+    outcome = await desk.outcome(await desk.upload(msg.as_bytes()))
+    assert outcome["kind"] == "order"
+
+    context = await new_context(desk)
+    page = await context.new_page()
+    watch = Watch()
+    watch.attach(page)
+    await log_in(page, *MANAGER)
+    await page.goto(f"/admin/orders/{outcome['order_id']}")
+    section = page.locator("#clarify")
+    await pw_expect(section.locator(".gaps li")).to_have_count(1)
+    await pw_expect(section.locator(".gaps li")).to_contain_text("Кабель ВВГнг")
+    await pw_expect(section.locator(".gaps li")).to_contain_text("нужна характеристика")
+    text = page.get_by_label("Текст письма")
+    await pw_expect(text).to_have_value(re.compile("укажите марку и сечение"))
+    await section.screenshot(path=str(SHOTS / "clarify-draft-desktop.png"))
+    phone = await new_context(desk, "phone")
+    await phone.add_cookies(await context.cookies())
+    phone_page = await phone.new_page()
+    await phone_page.goto(page.url)
+    await phone_page.locator("#clarify").screenshot(path=str(SHOTS / "clarify-draft-phone.png"))
+    width = await phone_page.evaluate("document.documentElement.scrollWidth")
+    assert width <= VIEWPORTS["phone"]["width"] + 1, f"the draft is {width} wide on a phone"
+    await phone.close()
+    await text.fill("Ирина, добрый день! Какое сечение кабеля ВВГнг нужно?")
+    before = len(desk.smtp.messages)
+    send = page.get_by_role("button", name="Отправить уточнение")
+    await send.click()  # the confirmation box is required: nothing is sent
+    assert len(desk.smtp.messages) == before and "?" not in page.url
+    await page.get_by_label("Отправить уточнение клиенту").check()
+    await send.click()
+    await pw_expect(page.locator(".flash.ok")).to_have_text("уточнение отправляется клиенту")
+    received = await desk.smtp.wait_for_async(before + 1, timeout=60)
+    sent = received[before]
+    assert list(sent.rcpt_tos) == ["sokolova@vasilek.example"]
+    assert sent.message["In-Reply-To"] == client_id
+    body = sent.message.get_body(("plain",))
+    assert body is not None and body.get_content().startswith("Ирина, добрый день!")
+
+    async def told() -> bool:
+        await page.reload()
+        return await section.get_by_text("уточнение отправлено клиенту").count() == 1
+
+    await wait_for(told, timeout=60, interval=1)
+    await pw_expect(section.locator(".steps")).to_contain_text(f"({MANAGER[0]})")
+    watch.clean()
+    desk.state["clarify_url"] = f"/admin/orders/{outcome['order_id']}"
+    await context.close()
+
+
+QUOTE_USD = (
+    "Добрый день!\n\nЦены в долларах США:\n"
+    "1. Болт М8х30 — 0,15 USD/шт, 100 шт\n"
+    "2. Кабель ВВГнг — 1,20 USD/м, 200 м\n"
+    "Срок поставки 7 дней.\n\nИнструмент-Сервис"
+)
+
+
+async def test_manual_rate_and_an_answer_in_dollars_without_vat(desk: Desk) -> None:
+    if "clarify_url" not in desk.state:
+        pytest.fail("the clarification test did not finish", pytrace=False)
+    order_url = desk.state["clarify_url"]
+    order_id = order_url.rsplit("/", 1)[1]
+    context = await new_context(desk)
+    page = await context.new_page()
+    watch = Watch()
+    watch.attach(page)
+    await log_in(page, "admin", ADMIN_PASSWORD)
+    await page.goto("/admin/analytics")
+    today = await page.get_by_label("Дата").input_value()
+    await page.get_by_label("Валюта").select_option("USD")
+    await page.get_by_label("Рублей за единицу").fill("90,5")
+    await page.get_by_role("button", name="Задать курс вручную").click()
+    shown_day = ".".join(reversed(today.split("-")))
+    await pw_expect(page.locator(".flash.ok")).to_have_text(f"курс USD на {shown_day} сохранён")
+
+    listed = await desk.api.get("/api/v1/suppliers", headers=desk.admin)
+    [supplier] = [s for s in listed.json()["items"] if s["company"] == "Инструмент-Сервис"]
+    before = len(desk.smtp.messages)
+    resp = await desk.api.post(
+        f"/api/v1/orders/{order_id}/requests",
+        json={"supplier_ids": [supplier["supplier_id"]]},
+        headers=desk.admin,
+    )
+    assert resp.status_code == 201, resp.text
+    rfq = (await desk.smtp.wait_for_async(before + 1, timeout=60))[before].message
+    await desk.upload(supplier_reply(rfq, "Инструмент-Сервис <info@instrument.example>", QUOTE_USD))
+
+    await page.goto(order_url)
+    comparison = page.locator("#comparison")
+
+    async def priced() -> bool:
+        await page.reload()
+        return await comparison.locator("table.matrix").count() == 1
+
+    await wait_for(priced, timeout=60, interval=1)
+    await pw_expect(comparison.locator(".rates li")).to_have_count(2)  # a label, one currency
+    rates = comparison.locator(".rates li").filter(has_text="USD")
+    await pw_expect(rates).to_contain_text("1 USD = 90,5 ₽")
+    await pw_expect(rates.locator(".chip")).to_have_text("вручную")  # the source, legible
+    await pw_expect(rates).to_contain_text(f"на {shown_day}")
+    first = comparison.locator("table.matrix tbody tr").first
+    await pw_expect(first).to_contain_text("НДС не указан")
+    await pw_expect(first).to_contain_text("13,58 ₽")  # 0,15 $ × 90,5 ₽ = 13,575, VAT as included
+    await pw_expect(comparison.locator(".vat-rule")).to_contain_text("НДС")
+    await comparison.screenshot(path=str(SHOTS / "comparison-rates-desktop.png"))
+
+    # The manager says the cable offered is an analogue: the comparison says so.
+    mapping = comparison.locator("details.mapping")
+    await mapping.locator("summary").click()
+    cable = mapping.locator("form.map-line").filter(
+        has=page.locator(".line-name", has_text="Кабель ВВГнг")
+    )
+    await pw_expect(cable.locator("select")).to_have_value(re.compile("[0-9a-f-]{36}"))
+    await cable.get_by_label("аналог").check()
+    await cable.get_by_role("button", name="Сохранить").click()
+    await pw_expect(page.locator(".flash.ok")).to_have_text("строка ответа сопоставлена")
+    cable_row = comparison.locator("table.matrix tbody tr").nth(1)
+    await pw_expect(cable_row.locator(".chip.warn")).to_have_text("аналог")
+    watch.clean()
+    cookies = await context.cookies()
+    await context.close()
+    phone = await new_context(desk, "phone")
+    await phone.add_cookies(cookies)
+    phone_page = await phone.new_page()
+    await phone_page.goto(order_url)
+    await phone_page.locator("#comparison").screenshot(
+        path=str(SHOTS / "comparison-rates-phone.png")
+    )
+    width = await phone_page.evaluate("document.documentElement.scrollWidth")
+    assert width <= VIEWPORTS["phone"]["width"] + 1, f"the comparison is {width} wide"
+    await phone.close()
+
+
 async def test_every_main_page_on_laptop_and_phone(desk: Desk) -> None:
     if "cookies" not in desk.state:
         pytest.fail("the order flow did not finish", pytrace=False)
@@ -486,3 +641,19 @@ async def test_every_main_page_on_laptop_and_phone(desk: Desk) -> None:
     admin_cookies = await context.cookies()
     await context.close()
     await shoot(desk, "users", "/admin/users", admin_cookies)
+    await shoot(desk, "analytics-admin", "/admin/analytics", admin_cookies)
+    # The quote lines a manager maps by hand, opened, on both sizes.
+    for size in VIEWPORTS:
+        context = await new_context(desk, size)
+        await context.add_cookies(cookies)
+        page = await context.new_page()
+        await page.goto(pages["order"])
+        mapping = page.locator("details.mapping")
+        await mapping.locator("summary").click()
+        await pw_expect(mapping.locator("select[name=item_id]")).to_have_count(6)
+        await mapping.screenshot(path=str(SHOTS / f"quote-lines-{size}.png"))
+        width = await page.evaluate("document.documentElement.scrollWidth")
+        assert width <= VIEWPORTS[size]["width"] + 1, f"quote lines ({size}) are {width} wide"
+        await context.close()
+    if "clarify_url" in desk.state:
+        await shoot(desk, "order-clarify", desk.state["clarify_url"], cookies)

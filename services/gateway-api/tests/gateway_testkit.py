@@ -207,6 +207,7 @@ def _service(name: str, common: dict[str, Any], tmp_path: Path) -> Service:
                 _env_file=None,  # type: ignore[call-arg]
                 **common,
                 currency_rates="USD=95.5,EUR=103.2",
+                cbr_rates_url="off",
                 email_from="Снабжение <snab@broker.example>",
             ),
             sweep=False,
@@ -230,6 +231,33 @@ def _service(name: str, common: dict[str, Any], tmp_path: Path) -> Service:
 
         return build_parser(ParserSettings(_env_file=None, **common, openai_api_key=None))  # type: ignore[call-arg]
     raise ValueError(name)
+
+
+ORDER = "00000000-0000-4000-8000-0000000000a1"
+CLIENT_MESSAGE_ID = "<req-1@client.example>"
+
+
+async def seed_incomplete(stack: Stack) -> None:
+    """An order read from an email: the cable's quantity was not stated."""
+    await stack.sql(
+        """
+        INSERT INTO orders.orders (id, number, year, seq, status, mail_subject, from_email,
+            from_name, source_message_id, needs_review, created_at, updated_at)
+        VALUES (:id, 'ORD-2026-0001', 2026, 1, 'new', 'Заявка на кабель',
+            'buyer@client.example', 'Ирина', :mid, false, now(), now())
+        """,
+        id=ORDER,
+        mid=CLIENT_MESSAGE_ID,
+    )
+    await stack.sql(
+        """
+        INSERT INTO orders.order_items (id, order_id, position, name, quantity, unit,
+            quantity_stated)
+        VALUES (gen_random_uuid(), :id, 1, 'Болт М8х30', 100, 'шт', true),
+               (gen_random_uuid(), :id, 2, 'Кабель ВВГнг 3х2,5', 1, 'м', false)
+        """,
+        id=ORDER,
+    )
 
 
 async def read_events(

@@ -68,6 +68,8 @@ async def test_the_document_names_every_protection(stack: Stack) -> None:
     assert unmarked == PUBLIC, "a route without authentication"
     admin_only = {p for m, p, op in ops if op.get("x-required-role") == "admin"}
     assert admin_only == {
+        "/api/v1/rates",
+        "/api/v1/rates/refresh",
         "/api/v1/users",
         "/api/v1/users/{user_id}",
         "/api/v1/users/{user_id}/password",

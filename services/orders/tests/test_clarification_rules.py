@@ -61,6 +61,18 @@ def test_the_email_is_polite_russian_listing_the_lines() -> None:
     assert "Гайка" not in mail.text and "<p>Добрый день, Иван!</p>" in mail.html
 
 
+def test_the_longest_subject_still_fits_a_header_with_its_re() -> None:
+    mail = clarification_email(
+        order_number="ORD-2026-0001",
+        original_subject="З" * 998,
+        contact_name=None,
+        lines=missing(ITEMS, confidence=0.9),
+        items=ITEMS,
+        signature=Signature(company="ООО «Снаб»", manager="Ольга"),
+    )
+    assert mail.subject.startswith("Re: ЗЗЗ") and len(mail.subject) == 998
+
+
 def test_an_answer_fills_only_what_was_missing_and_only_once() -> None:
     answer = [
         AnswerLine("кабель 3х2,5", Decimal(200), "м"),

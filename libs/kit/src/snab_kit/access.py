@@ -103,6 +103,7 @@ ACCESS: dict[str, Access] = {
             "request.reminder",
             "request.timeout",
             "request.failed",
+            "request.escalation",
             "document.generated",
             "document.failed",
             "mail.failed",

@@ -44,7 +44,7 @@ class Feed:
 FEEDS: tuple[Feed, ...] = (
     Feed("o", "ORDERS", ("order.created", "order.updated")),
     Feed("q", "QUOTES", ("quote.received",)),
-    Feed("r", "REQUESTS", ("request.failed", "request.timeout")),
+    Feed("r", "REQUESTS", ("request.failed", "request.timeout", "request.escalation")),
     Feed("d", "DOCUMENTS", ("document.generated", "document.failed")),
 )
 CHANGE_TYPES: tuple[str, ...] = tuple(s for f in FEEDS for s in f.subjects)

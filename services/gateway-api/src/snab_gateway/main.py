@@ -34,6 +34,7 @@ from snab_gateway.api.routes import (
     orders,
     proposals,
     quotes,
+    rates,
     users,
 )
 from snab_gateway.auth import users as user_cases
@@ -133,6 +134,7 @@ def build(settings: GatewaySettings | None = None) -> FastAPI:
         inbox.router,
         documents.router,
         analytics.router,
+        rates.router,
         events.router,
         users.router,
     )

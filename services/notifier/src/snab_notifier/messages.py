@@ -20,6 +20,7 @@ from aiogram import html
 from snab_contracts.labels import ORDER_STATUS, PROPOSAL_STATUS, REQUEST_STATUS, money, number
 from snab_contracts.orders import OrderStatus, RequestStatus
 from snab_contracts.rpc.analytics import SummaryReport, SupplierStatsReport
+from snab_contracts.rpc.clarifications import ClarificationView
 from snab_contracts.rpc.directory import CategoryView, SupplierPage, SupplierView
 from snab_contracts.rpc.orders import (
     ComparisonView,
@@ -36,6 +37,7 @@ from snab_contracts.rpc.orders import (
 )
 from snab_notifier.domain.notices import (
     DigestNotice,
+    EscalationNotice,
     Kind,
     MailFailedNotice,
     OrderNotice,
@@ -181,6 +183,7 @@ HELP = """<b>Снабжение — что умеет бот</b>
 /find болт М8 — поиск по номеру, клиенту, позициям
 /pick ORD-… — выбрать поставщиков и разослать запросы
 /compare ORD-… — сравнить ответы
+/clarify ORD-… — уточнить у клиента, чего не хватает в заявке
 /kp ORD-… — собрать КП (наценка на выбор)
 /send ORD-… — отправить КП клиенту
 /won ORD-… и /lost ORD-… — итог сделки
@@ -227,6 +230,9 @@ B_WON = "Выиграна"
 B_LOST = "Проиграна"
 B_REFRESH = "Обновить"
 B_CANCEL = "Отмена"
+B_ESCALATE = "Запросить"
+B_CLARIFY = "Уточнить"
+B_EDIT_TEXT = "Изменить текст"
 B_CONFIRM_SEND = "Да, отправить"
 B_CONFIRM = "Да"
 B_BACK = "‹ Назад"
@@ -385,6 +391,79 @@ def request_notice(kind: Kind, n: RequestNotice) -> str:
     return fit(lines)
 
 
+def escalation_notice(n: EscalationNotice) -> str:
+    ref = q(n.number)
+    head = f"📉 <b>Мало ответов по заказу {ref}</b>\nОтветили {n.answered} из {n.needed} нужных."
+    names = ", ".join(q(cut(x, 40)) for x in n.suppliers)
+    if n.auto:
+        return fit([head, f"Запросы уже отправлены: {names}."])
+    if not n.suppliers:
+        return fit(
+            [head, "Подходящих поставщиков, которых ещё не спрашивали, нет. Выберите вручную."]
+        )
+    return fit([head, f"Предлагаю запросить: {names}."])
+
+
+def escalated(number_: str, sent: SentRequests) -> str:
+    return fit(
+        [
+            "📨 <b>Запросы отправлены ещё поставщикам</b>",
+            f"Заявка {q(number_)}:",
+            *(f"{q(cut(r.supplier_name, 40))} · {q(r.rfq_number)}" for r in sent.requests),
+        ]
+    )
+
+
+GAP_LABEL = {
+    "quantity": "нет количества",
+    "unit": "нет единицы",
+    "spec": "нужна характеристика",
+    "confirm": "проверить прочтение",
+}
+NOTHING_TO_CLARIFY = "В заявке {number} все позиции полные — уточнять у клиента нечего."
+CLARIFY_CLOSED = "Заявка {number} закрыта — уточнять нечего."
+ASK_CLARIFICATION_TEXT = (
+    "Пришлите текст письма клиенту одним сообщением — он уйдёт вместо черновика.\n"
+    "/cancel — отменить."
+)
+CLARIFICATION_PREVIEW = 1500
+
+
+def excerpt(value: str, limit: int) -> str:
+    """At most ``limit`` characters of a letter, its paragraphs kept (blank runs shortened)."""
+    text = re.sub(
+        r"\n{3,}", "\n\n", "\n".join(line.rstrip() for line in value.strip().splitlines())
+    )
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def clarification_draft(view: ClarificationView, *, edited: bool = False) -> str:
+    lines = [f"✉️ <b>Уточнение по {q(view.order_number)}</b>"]
+    if view.lines:
+        lines.append("Не хватает:")
+        for line in view.lines:
+            gaps = ", ".join(GAP_LABEL.get(g, g) for g in line.gaps)
+            lines.append(f"{line.position}. {q(cut(line.name, 50))} — {gaps}")
+    to = ", ".join(view.to) if view.to else "адрес из заявки"
+    thread = " ответом на письмо клиента" if view.in_reply_to else ""
+    lines.append("")
+    lines.append(f"Кому: {q(to)}{thread}")
+    lines.append("Ваш текст:" if edited else "Черновик письма:")
+    lines.append(f"<blockquote>{q(excerpt(view.text, CLARIFICATION_PREVIEW))}</blockquote>")
+    return fit(lines)
+
+
+def clarification_sent(view: ClarificationView) -> str:
+    to = ", ".join(view.to) if view.to else "клиенту"
+    return fit(
+        [
+            "✉️ <b>Уточнение отправляется клиенту</b>",
+            f"Заявка {q(view.order_number)}, кому: {q(to)}.",
+            "Когда клиент ответит на письмо, недостающее заполнится в заявке само.",
+        ]
+    )
+
+
 def proposal_caption(
     n: ProposalNotice, proposal: ProposalView | None, detail: OrderDetail | None
 ) -> str:
@@ -486,6 +565,7 @@ DIGEST_KINDS: tuple[tuple[Kind, str], ...] = (
     (Kind.REQUEST_REMINDER, "Напоминания поставщикам"),
     (Kind.REQUEST_TIMEOUT, "Поставщики не ответили"),
     (Kind.REQUEST_FAILED, "Запросы не доставлены"),
+    (Kind.ESCALATION, "Мало ответов"),
     (Kind.MAIL_FAILED, "Письма не отправлены"),
     (Kind.UNMATCHED_MAIL, "Письма без запроса"),
 )

@@ -26,7 +26,7 @@ from starlette.responses import Response
 from snab_contracts.mail import MailAddress
 from snab_contracts.orders import OrderStatus
 from snab_contracts.rpc.orders import OrderDetail, OrderItemInput
-from snab_contracts.values import Unit
+from snab_contracts.values import Currency, Unit
 from snab_gateway.admin import mailhtml, present
 from snab_gateway.admin.security import (
     LOGIN_COOKIE,
@@ -45,7 +45,16 @@ from snab_gateway.auth import sessions
 from snab_gateway.auth import users as user_cases
 from snab_gateway.auth.errors import AuthError, LoginThrottled
 from snab_gateway.auth.rules import LoginLimits, Role
-from snab_gateway.desk import analytics, directory, inbox, orders, proposals
+from snab_gateway.desk import (
+    analytics,
+    clarifications,
+    directory,
+    inbox,
+    orders,
+    proposals,
+    quotes,
+    rates,
+)
 from snab_gateway.events import ChangeFeed
 from snab_kit.errors import DomainError
 from snab_kit.logging import get_logger
@@ -62,6 +71,7 @@ LIVE_EVENTS = frozenset(
         "order.updated",
         "request.failed",
         "request.timeout",
+        "request.escalation",
         "document.generated",
         "document.failed",
     }
@@ -303,12 +313,54 @@ def _request_timers(detail: OrderDetail, rt: Runtime) -> dict[int, dict[str, dat
     return timers
 
 
+CLOSED = frozenset({"won", "lost", "cancelled"})
+"""Order statuses with nothing left to ask anyone."""
+
+
+def _clarification_steps(detail: OrderDetail) -> list[dict[str, Any]]:
+    """The order's clarifications as the audit tells them, oldest first: a sending one
+    that was then sent (or failed) is one step, with the manager who sent it."""
+    steps: list[dict[str, Any]] = []
+    found = sorted(
+        (a for a in detail.audit if a.action in present.CLARIFICATION_STEP), key=lambda a: a.at
+    )
+    for entry in found:
+        step = {"at": entry.at, "actor": entry.actor, "action": entry.action}
+        if (
+            entry.action in ("clarification.sent", "clarification.failed")
+            and steps
+            and steps[-1]["action"] == "clarification.send"
+        ):
+            step["actor"] = steps.pop()["actor"]
+        steps.append(step)
+    return steps
+
+
+def _escalation(detail: OrderDetail) -> dict[str, Any] | None:
+    """The latest escalation of the order still waiting for a manager: too few answers,
+    the suppliers proposed, and no request sent since (then it was acted on)."""
+    if detail.order.status.value in CLOSED:
+        return None
+    found = next((a for a in detail.audit if a.action == "request.escalation"), None)
+    if found is None or not found.after or found.after.get("auto_requested"):
+        return None
+    if any(r.created_at > found.at for r in detail.requests):
+        return None
+    return {
+        "at": found.at,
+        "answered": found.after.get("quotes_answered", 0),
+        "needed": found.after.get("min_quotes", 0),
+        "suppliers": [str(s) for s in found.after.get("suppliers", [])],
+    }
+
+
 async def _order_context(rt: Runtime, admin: Any, order_id: UUID) -> dict[str, Any]:
     rpc = await rpc_of(rt)
-    detail, suggestions, suppliers = await asyncio.gather(
-        orders.get(rpc=rpc, user=admin.user, order_id=order_id, audit_limit=30),
+    detail, suggestions, suppliers, draft = await asyncio.gather(
+        orders.get(rpc=rpc, user=admin.user, order_id=order_id, audit_limit=100),
         optional(orders.suggest_suppliers(rpc=rpc, user=admin.user, order_id=order_id)),
         optional(directory.suppliers(rpc=rpc, user=admin.user, active=True, page_size=200)),
+        optional(clarifications.draft(rpc=rpc, user=admin.user, order_id=order_id)),
     )
     mail: Any = None
     outcome: Any = None
@@ -340,6 +392,21 @@ async def _order_context(rt: Runtime, admin: Any, order_id: UUID) -> dict[str, A
         "proposals": detail.proposals,
         "units": [u.value for u in Unit],
         "now": datetime.now(UTC),
+        "clarification": None
+        if isinstance(draft, RpcFailure) or detail.order.status.value in CLOSED
+        else draft,
+        "clarification_steps": _clarification_steps(detail),
+        "escalation": _escalation(detail),
+        "vat_rules": sorted(
+            {
+                c.vat_rule
+                for r in detail.comparison.rows
+                for c in r.cells
+                if c.vat_rule and c.vat_included is None
+            }
+            if detail.comparison
+            else set()
+        ),
     }
 
 
@@ -485,6 +552,56 @@ async def send_requests(
     return await _act(
         url, call, f"отправлено {n} {present.plural(n, 'запрос', 'запроса', 'запросов')}"
     )
+
+
+@router.post("/orders/{order_id}/clarification")
+async def send_clarification(
+    order_id: UUID,
+    admin: SignedIn,
+    rt: RuntimeDep,
+    text: Annotated[str, Form(max_length=20000)] = "",
+    confirm: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    url = f"/admin/orders/{order_id}"
+    if confirm != "yes":
+        return back(url, err="подтвердите отправку уточнения клиенту")
+    rpc = await rpc_of(rt)
+    call = clarifications.send(
+        rpc=rpc, user=admin.user, order_id=order_id, text=text.strip() or None
+    )
+    return await _act(url, call, "уточнение отправляется клиенту")
+
+
+@router.post("/orders/{order_id}/escalate")
+async def escalate(order_id: UUID, admin: SignedIn, rt: RuntimeDep) -> Response:
+    rpc = await rpc_of(rt)
+    call = orders.escalate(rpc=rpc, user=admin.user, order_id=order_id)
+    return await _act(f"/admin/orders/{order_id}", call, "запросы отправлены ещё поставщикам")
+
+
+@router.post("/orders/{order_id}/quote-lines/{quote_line_id}")
+async def map_quote_line(
+    order_id: UUID,
+    quote_line_id: UUID,
+    admin: SignedIn,
+    rt: RuntimeDep,
+    item_id: Annotated[str, Form(max_length=40)] = "",
+    analogue: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    url = f"/admin/orders/{order_id}"
+    try:
+        item = UUID(item_id) if item_id else None
+    except ValueError:
+        return back(url, err="неверная позиция")
+    rpc = await rpc_of(rt)
+    call = quotes.map_line(
+        rpc=rpc,
+        user=admin.user,
+        quote_line_id=quote_line_id,
+        item_id=item,
+        analogue=analogue == "yes" if item is not None else None,
+    )
+    return await _act(url, call, "строка ответа сопоставлена")
 
 
 @router.post("/orders/{order_id}/proposals")
@@ -721,6 +838,8 @@ async def analytics_page(
     admin: SignedIn,
     rt: RuntimeDep,
     item: Annotated[str | None, Query(max_length=200)] = None,
+    msg: str = "",
+    err: str = "",
 ) -> Response:
     rpc = await rpc_of(rt)
     since = date.today() - timedelta(days=365)
@@ -778,7 +897,54 @@ async def analytics_page(
             "charts": charts,
             "item": item or "",
             "history": history,
+            "msg": msg,
+            "err": err,
+            "rate_currencies": RATE_CURRENCIES,
+            "today": date.today(),
         },
+    )
+
+
+RATE_CURRENCIES: tuple[Currency, ...] = ("USD", "EUR", "CNY")
+
+
+@router.post("/rates")
+async def set_rate(
+    admin: AdminRole,
+    rt: RuntimeDep,
+    currency: Annotated[str, Form(max_length=3)] = "",
+    on_date: Annotated[str, Form(max_length=10)] = "",
+    rate: Annotated[str, Form(max_length=20)] = "",
+) -> Response:
+    """A manual rate for a currency and a date (admins): it wins over the CBR's."""
+    url = "/admin/analytics"
+    chosen = next((c for c in RATE_CURRENCIES if c == currency), None)
+    if chosen is None:
+        return back(url, err="выберите валюту")
+    try:
+        day = date.fromisoformat(on_date)
+        value = Decimal(rate.replace(",", ".").replace(" ", ""))
+    except (ValueError, InvalidOperation):
+        return back(url, err="курс — число рублей за единицу, дата — день")
+    if not value.is_finite() or value <= 0:
+        return back(url, err="курс должен быть больше нуля")
+    rpc = await rpc_of(rt)
+    call = rates.set_rate(rpc=rpc, user=admin.user, currency=chosen, on_date=day, rate=value)
+    return await _act(url, call, f"курс {chosen} на {present.day(day)} сохранён")
+
+
+@router.post("/rates/refresh")
+async def refresh_rates(admin: AdminRole, rt: RuntimeDep) -> Response:
+    """The CBR's daily rates fetched now (admins)."""
+    rpc = await rpc_of(rt)
+    result = await rates.refresh(rpc=rpc, user=admin.user)
+    if not result.ok:
+        return back("/admin/analytics", err=f"курсы ЦБ не получены: {result.error or 'нет ответа'}")
+    n = result.currencies
+    return back(
+        "/admin/analytics",
+        msg=f"курсы ЦБ на {present.day(result.on_date)}: "
+        f"{n} {present.plural(n, 'валюта', 'валюты', 'валют')}",
     )
 
 

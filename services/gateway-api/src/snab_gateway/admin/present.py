@@ -25,6 +25,29 @@ PROPOSAL_STATUS = {k.value: v for k, v in labels.PROPOSAL_STATUS.items()}
 UNMATCHED_REASON = labels.CLASSIFIED_REASON
 MAIL_OUTCOME = {"order": "заявка", "quote": "ответ поставщика", "unmatched": "не разобрано"}
 CURRENCY_SIGN = {"RUB": "₽", "USD": "$", "EUR": "€", "CNY": "¥"}
+GAP_LABEL = {
+    "quantity": "нет количества",
+    "unit": "нет единицы",
+    "spec": "нужна характеристика",
+    "confirm": "проверить прочтение",
+}
+RATE_SOURCE = {"cbr": "ЦБ", "manual": "вручную", "setting": "из настроек"}
+CLARIFICATION_STEP = {
+    "clarification.send": "уточнение отправляется клиенту",
+    "clarification.sent": "уточнение отправлено клиенту",
+    "clarification.failed": "уточнение не отправилось",
+    "order.clarified": "клиент ответил: позиции дополнены",
+}
+
+
+def actor(value: str | None) -> str:
+    """Who did it, as a manager reads it: ``user:anna`` → anna, the system → «система»."""
+    if not value:
+        return ""
+    kind, _, name = value.partition(":")
+    if kind in ("user", "bot") and name:
+        return name if kind == "user" else f"{name} (бот)"
+    return "система"
 
 
 def money(value: Decimal | str | None, currency: str = "RUB") -> str:
@@ -155,6 +178,7 @@ def environment() -> Environment:
         share=share,
         reason=labels.review_reason,
         currency=lambda code: CURRENCY_SIGN.get(code, code),
+        actor=actor,
         extractor=lambda name: labels.EXTRACTOR.get(name or "", name or ""),
     )
     env.globals.update(
@@ -163,6 +187,9 @@ def environment() -> Environment:
         PROPOSAL_STATUS=PROPOSAL_STATUS,
         MAIL_OUTCOME=MAIL_OUTCOME,
         UNMATCHED_REASON=UNMATCHED_REASON,
+        GAP_LABEL=GAP_LABEL,
+        RATE_SOURCE=RATE_SOURCE,
+        CLARIFICATION_STEP=CLARIFICATION_STEP,
         plural=plural,
         timedelta=timedelta,
     )

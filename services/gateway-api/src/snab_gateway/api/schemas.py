@@ -14,7 +14,7 @@ from snab_contracts.orders import OrderStatus
 from snab_contracts.rpc.analytics import Granularity
 from snab_contracts.rpc.directory import ClientInput, SupplierInput
 from snab_contracts.rpc.orders import BrowseSort, MarkupScope, OrderItemInput
-from snab_contracts.values import CheckedInn, Percent
+from snab_contracts.values import CheckedInn, Percent, PositiveDecimal
 
 MAX_PAGE = 10_000
 MAX_REQUEST_ID = 2**63 - 1
@@ -233,6 +233,53 @@ class SendProposalBody(ApiInput):
 
 class MapLineBody(ApiInput):
     item_id: UUID | None = Field(description="The order item the line prices; null: none.")
+    analogue: bool | None = Field(
+        default=None,
+        description="true: the supplier offers an analogue of the item; false: the item "
+        "itself; absent: as it is.",
+    )
+
+
+class ClarificationBody(ApiInput):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"text": "Добрый день! Уточните, пожалуйста, количество болтов М8."}]
+        },
+    )
+
+    text: str | None = Field(
+        default=None, min_length=1, max_length=20000, description="None: the draft as is."
+    )
+    to: list[EmailStr] | None = Field(
+        default=None, max_length=20, description="None: the order's contact."
+    )
+
+
+class EscalateBody(ApiInput):
+    supplier_ids: list[UUID] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=50,
+        description="None: the next suppliers not asked yet, as the orders service suggests.",
+    )
+
+
+class RateBody(ApiInput):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"currency": "USD", "on_date": "2026-12-07", "rate": "92.5"}]
+        },
+    )
+
+    currency: Literal["USD", "EUR", "CNY"]
+    on_date: date
+    rate: PositiveDecimal = Field(description="Roubles for one unit.")
+
+
+class RefreshRatesBody(ApiInput):
+    on_date: date | None = Field(default=None, description="None: the latest published.")
 
 
 class LinkMailBody(ApiInput):

@@ -1,4 +1,4 @@
-"""Orders: browse and search, detail, edits, supplier requests, outcome."""
+"""Orders: browse and search, detail, edits, supplier requests, escalation, outcome."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Literal
 from uuid import UUID
 
 from snab_contracts.orders import OrderStatus
+from snab_contracts.rpc.escalation import OrdersEscalate
 from snab_contracts.rpc.orders import (
     BrowseSort,
     ComparisonView,
@@ -151,6 +152,16 @@ async def send_requests(
             message=message,
             actor=user.actor,
         )
+    )
+
+
+async def escalate(
+    *, rpc: RpcClient, user: User, order_id: UUID, supplier_ids: list[UUID] | None = None
+) -> SentRequests:
+    """Ask more suppliers when too few answered: the ones given, or the next ones the
+    orders service suggests (those a ``request.escalation`` named)."""
+    return await rpc.call(
+        OrdersEscalate(order_id=order_id, supplier_ids=supplier_ids, actor=user.actor)
     )
 
 

@@ -21,6 +21,7 @@ from datetime import timedelta
 from typing import Any, Literal
 
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from snab_notifier.db.tables import actions
@@ -63,6 +64,18 @@ class Actions:
                 )
             )
         return token
+
+    async def open_once(
+        self, token: str, *, chat_id: int, user_id: int, kind: str, data: dict[str, Any]
+    ) -> None:
+        """An action under a token the caller derives from what it acts on (a button that
+        must act once without a step before it); nothing when it exists already."""
+        async with self.sessions() as session, session.begin():
+            await session.execute(
+                pg_insert(actions)
+                .values(token=token, chat_id=chat_id, user_id=user_id, kind=kind, data=data)
+                .on_conflict_do_nothing(index_elements=["token"])
+            )
 
     async def get(self, token: str) -> Action | None:
         async with self.sessions() as session:

@@ -34,7 +34,16 @@ from snab_notifier.bot.middlewares import (
     redact_libraries,
     redacted,
 )
-from snab_notifier.bot.routers import common, mail, orders, proposals, requests, stats, suppliers
+from snab_notifier.bot.routers import (
+    clarify,
+    common,
+    mail,
+    orders,
+    proposals,
+    requests,
+    stats,
+    suppliers,
+)
 from snab_notifier.bot.storage import PostgresStorage
 from snab_notifier.settings import NotifierSettings
 
@@ -79,6 +88,7 @@ def make_dispatcher(
         orders.router(),
         requests.router(),
         proposals.router(),
+        clarify.router(),
         mail.router(),
         suppliers.router(),
         stats.router(),

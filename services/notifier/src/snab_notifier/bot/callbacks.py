@@ -20,6 +20,7 @@ class OrderAct(StrEnum):
     SEND = "send"
     WON = "won"
     LOST = "lost"
+    CLARIFY = "clr"
 
 
 class OrderCb(CallbackData, prefix="o"):
@@ -28,6 +29,14 @@ class OrderCb(CallbackData, prefix="o"):
 
     act: OrderAct
     id: UUID
+
+
+class EscalateCb(CallbackData, prefix="e"):
+    """Ask the suppliers an escalation proposed: ``e:<order id>:<timed-out request>``. The
+    pair names the escalation, so the press acts once however often it is made."""
+
+    id: UUID
+    req: int
 
 
 class DocumentCb(CallbackData, prefix="d"):

@@ -15,6 +15,7 @@ from snab_notifier.bot.callbacks import (
     ActCb,
     ActionOp,
     DocumentCb,
+    EscalateCb,
     FormCb,
     FormOp,
     ListCb,
@@ -72,6 +73,26 @@ def ask_others(order_id: UUID, compare: bool = False) -> InlineKeyboardMarkup:
     if compare:
         row.append(order(OrderAct.COMPARE, order_id, m.B_COMPARE))
     return keyboard(row)
+
+
+def escalation(order_id: UUID, request_id: int, *, propose: bool) -> InlineKeyboardMarkup:
+    """«Запросить» asks the proposed suppliers in one press; without a proposal, the pick."""
+    if not propose:
+        return keyboard([order(OrderAct.PICK, order_id, m.B_ASK_OTHERS)])
+    return keyboard(
+        [button(m.B_ESCALATE, EscalateCb(id=order_id, req=request_id))],
+        [order(OrderAct.COMPARE, order_id, m.B_COMPARE), order(OrderAct.PICK, order_id, m.B_PICK)],
+    )
+
+
+def clarify(token: str) -> InlineKeyboardMarkup:
+    return keyboard(
+        [act("clr", token, ActionOp.CONFIRM, m.B_SEND_CLIENT)],
+        [
+            act("clr", token, ActionOp.CUSTOM, m.B_EDIT_TEXT),
+            act("clr", token, ActionOp.CANCEL, m.B_CANCEL),
+        ],
+    )
 
 
 def proposal_ready(order_id: UUID, document_id: UUID | None = None) -> InlineKeyboardMarkup:
@@ -144,11 +165,15 @@ def order_card(d: OrderDetail) -> InlineKeyboardMarkup:
     status = o.status
     rows: list[list[Button]] = []
     if status in (OrderStatus.NEW, OrderStatus.NEEDS_REVIEW):
-        rows.append([order(OrderAct.PICK, oid, m.B_PICK)])
+        rows.append(
+            [order(OrderAct.PICK, oid, m.B_PICK), order(OrderAct.CLARIFY, oid, m.B_CLARIFY)]
+        )
     if status in (OrderStatus.RFQ_SENT, OrderStatus.QUOTING):
         rows.append(
             [order(OrderAct.COMPARE, oid, m.B_COMPARE), order(OrderAct.PICK, oid, m.B_ASK_OTHERS)]
         )
+    if status in (OrderStatus.RFQ_SENT, OrderStatus.QUOTING):
+        rows.append([order(OrderAct.CLARIFY, oid, m.B_CLARIFY)])
     if status == OrderStatus.QUOTING:
         rows.append([order(OrderAct.BUILD, oid, m.B_BUILD)])
     live = [p for p in d.proposals if p.status != ProposalStatus.SUPERSEDED]

@@ -26,6 +26,7 @@ from snab_contracts.orders import (
     OrderCreated,
     OrderStatus,
     QuoteReceived,
+    RequestEscalation,
     RequestFailed,
     RequestReminder,
     RequestTimeout,
@@ -38,6 +39,7 @@ class Kind(StrEnum):
     REQUEST_REMINDER = "request_reminder"
     REQUEST_TIMEOUT = "request_timeout"
     REQUEST_FAILED = "request_failed"
+    ESCALATION = "escalation"
     PROPOSAL_READY = "proposal_ready"
     PROPOSAL_FAILED = "proposal_failed"
     MAIL_FAILED = "mail_failed"
@@ -98,6 +100,17 @@ class RequestNotice(Payload):
     order_status: OrderStatus | None = None
 
 
+class EscalationNotice(Payload):
+    order_id: UUID
+    number: str
+    request_id: int
+    answered: int = 0
+    needed: int = 1
+    suppliers: list[str] = Field(default_factory=list)
+    """Names of the suppliers proposed (or already asked, when ``auto``), best first."""
+    auto: bool = False
+
+
 class ProposalNotice(Payload):
     order_id: UUID
     proposal_id: UUID
@@ -146,6 +159,7 @@ PAYLOADS: dict[Kind, type[Payload]] = {
     Kind.REQUEST_REMINDER: RequestNotice,
     Kind.REQUEST_TIMEOUT: RequestNotice,
     Kind.REQUEST_FAILED: RequestNotice,
+    Kind.ESCALATION: EscalationNotice,
     Kind.PROPOSAL_READY: ProposalNotice,
     Kind.PROPOSAL_FAILED: ProposalFailedNotice,
     Kind.MAIL_FAILED: MailFailedNotice,
@@ -257,6 +271,24 @@ def request_failed(event: RequestFailed) -> Notice:
             reason=event.reason,
             delivered=event.requests_delivered,
             order_status=event.order_status,
+        ),
+    )
+
+
+def request_escalation(event: RequestEscalation) -> Notice:
+    """Too few answers after a timeout: the suppliers to ask next (one notice per order at
+    a time: a later escalation of the same order edits it)."""
+    return Notice(
+        kind=Kind.ESCALATION,
+        topic=f"escalation:{event.order_id}",
+        payload=EscalationNotice(
+            order_id=event.order_id,
+            number=event.order_number,
+            request_id=event.request_id,
+            answered=event.quotes_answered,
+            needed=event.min_quotes,
+            suppliers=[s.name for s in event.suppliers],
+            auto=event.auto_requested,
         ),
     )
 

@@ -21,6 +21,7 @@ from snab_contracts.mail import MailClassified, MailFailed
 from snab_contracts.orders import (
     OrderCreated,
     QuoteReceived,
+    RequestEscalation,
     RequestFailed,
     RequestReminder,
     RequestTimeout,
@@ -38,6 +39,7 @@ NOTICE_OF: dict[type[Event], NoticeOf] = {
     RequestReminder: notices.request_reminder,
     RequestTimeout: notices.request_timeout,
     RequestFailed: notices.request_failed,
+    RequestEscalation: notices.request_escalation,
     DocumentGenerated: notices.document_generated,
     DocumentFailed: notices.document_failed,
     MailFailed: notices.mail_failed,

@@ -25,6 +25,7 @@ from snab_notifier import messages as m
 from snab_notifier.bot import keyboards as kb
 from snab_notifier.domain.notices import (
     DigestNotice,
+    EscalationNotice,
     Kind,
     MailFailedNotice,
     OrderNotice,
@@ -98,6 +99,15 @@ class Renderer:
             return Screen(
                 m.request_notice(kind, payload),
                 kb.ask_others(payload.order_id, compare=kind is Kind.REQUEST_TIMEOUT),
+            )
+        if isinstance(payload, EscalationNotice):
+            return Screen(
+                m.escalation_notice(payload),
+                None
+                if payload.auto
+                else kb.escalation(
+                    payload.order_id, payload.request_id, propose=bool(payload.suppliers)
+                ),
             )
         if isinstance(payload, ProposalNotice):
             return await self._proposal(payload, last_attempt=last_attempt)

@@ -137,6 +137,11 @@ def _quantity_text(item: ItemState) -> str:
     return f"{plain_number(item.quantity)} {unit}"
 
 
+MAX_SUBJECT = 998
+"""The longest header line an email may carry (RFC 5322): a client's subject that long
+still gets its «Re: »."""
+
+
 def clarification_email(
     *,
     order_number: str,
@@ -160,9 +165,10 @@ def clarification_email(
         "\n".join(ask),
         "Достаточно ответить на это письмо, например: «кабель 3х2,5 — 200 м; болты — 500 шт».",
     ]
-    subject = original_subject.strip() or f"Заявка {order_number}"
+    subject = " ".join(original_subject.split()) or f"Заявка {order_number}"
     if not subject.lower().startswith("re:"):
         subject = f"Re: {subject}"
+    subject = subject[:MAX_SUBJECT]
     return email_from_text(subject, [*paragraphs, "\n".join(signature.lines())])
 
 

@@ -1,4 +1,5 @@
-"""Orders: list and search, detail, edits, supplier requests, outcome, comparison."""
+"""Orders: list and search, detail, edits, supplier requests, escalation, clarifications,
+outcome, comparison."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 
+from snab_contracts.rpc.clarifications import ClarificationView
 from snab_contracts.rpc.documents import DocumentList
 from snab_contracts.rpc.orders import (
     ComparisonView,
@@ -24,6 +26,8 @@ from snab_gateway.api.examples import ORDER_SLICE, example
 from snab_gateway.api.respond import ok
 from snab_gateway.api.schemas import (
     AuditQuery,
+    ClarificationBody,
+    EscalateBody,
     ItemsBody,
     OrderEditBody,
     OrderQuery,
@@ -31,7 +35,7 @@ from snab_gateway.api.schemas import (
     ReasonBody,
     SendRequestsBody,
 )
-from snab_gateway.desk import documents, orders
+from snab_gateway.desk import clarifications, documents, orders
 
 router = APIRouter(
     prefix="/orders",
@@ -181,6 +185,57 @@ async def send_requests(
         message=body.message,
     )
     return ok(sent, status_code=201)
+
+
+@router.post(
+    "/{order_id}/escalation",
+    response_model=SentRequests,
+    status_code=201,
+    summary="Ask more suppliers when too few answered",
+    responses=responses(404, 409),
+)
+async def escalate(order_id: UUID, body: EscalateBody, user: CurrentUser, rpc: RpcDep) -> Response:
+    """The one action on a ``request.escalation``: without ``supplier_ids``, the next
+    suppliers not asked yet (as ranked now). 422 when nobody is left to ask."""
+    sent = await orders.escalate(
+        rpc=rpc, user=user, order_id=order_id, supplier_ids=body.supplier_ids
+    )
+    return ok(sent, status_code=201)
+
+
+@router.get(
+    "/{order_id}/clarification",
+    response_model=ClarificationView,
+    summary="The clarification email a client would get now",
+    responses=responses(404),
+)
+async def draft_clarification(order_id: UUID, user: CurrentUser, rpc: RpcDep) -> Response:
+    """What each line lacks (quantity, unit, a too vague name, a doubtful reading) and the
+    drafted email; ``lines`` is empty when nothing is missing. Nothing is sent or stored."""
+    return ok(await clarifications.draft(rpc=rpc, user=user, order_id=order_id))
+
+
+@router.post(
+    "/{order_id}/clarification",
+    response_model=ClarificationView,
+    status_code=202,
+    summary="Send the clarification email to the client",
+    responses=responses(404, 409),
+)
+async def send_clarification(
+    order_id: UUID, body: ClarificationBody, user: CurrentUser, rpc: RpcDep
+) -> Response:
+    """In the client's thread, as drafted or with ``text``; the answer fills the missing
+    values of the same order. 202: the mail gateway sends it (``status`` ``sending``);
+    409 when nothing is missing and no text was given, or the order is closed."""
+    sent = await clarifications.send(
+        rpc=rpc,
+        user=user,
+        order_id=order_id,
+        text=body.text,
+        to=[str(a) for a in body.to] if body.to is not None else None,
+    )
+    return ok(sent, status_code=202)
 
 
 @router.post(

@@ -30,8 +30,13 @@ async def map_quote_line(
 ) -> Response:
     """Fixes the automatic matching; the comparison follows. An item is priced by one
     line per quote (409: free it first); closed orders and older quote versions stay as
-    they are (409)."""
+    they are (409). ``analogue`` marks the offer as an analogue of the item (shown so in the
+    comparison)."""
     quote = await quotes.map_line(
-        rpc=rpc, user=user, quote_line_id=quote_line_id, item_id=body.item_id
+        rpc=rpc,
+        user=user,
+        quote_line_id=quote_line_id,
+        item_id=body.item_id,
+        analogue=body.analogue,
     )
     return ok(quote)
