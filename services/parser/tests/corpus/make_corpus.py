@@ -100,10 +100,22 @@ def docx(paragraphs: list[str], table: list[list[str]]) -> bytes:
     return shared_docx(paragraphs, table, STAMP)
 
 
+FONT = (
+    Path(__file__).resolve().parents[3]
+    / "documents/src/snab_documents/templates/proposal/fonts/PTSans-Regular.ttf"
+)
+
+
 def pdf(html: str) -> bytes:
+    """Its font named and loaded from the repository, so that the bytes do not depend on
+    the fonts of the machine (or on what another test registered before)."""
     import weasyprint
 
-    return weasyprint.HTML(string=html).write_pdf()
+    css = weasyprint.CSS(
+        string=f'@font-face {{ font-family: "Corpus Sans"; src: url("{FONT.as_uri()}"); }} '
+        'body { font-family: "Corpus Sans"; }'
+    )
+    return weasyprint.HTML(string=html).write_pdf(stylesheets=[css])
 
 
 CASES: list[tuple[EmailMessage, dict[str, Any]]] = []
