@@ -413,6 +413,7 @@ class Supervisor:
             return
         self.say("all services are up:")
         if "gateway" in urls:
+            self.say(f"  web admin       {urls['gateway']}/admin")
             self.say(f"  API docs        {urls['gateway']}/api/docs")
         for name, url in urls.items():
             self.say(f"  {name:<15} {url}/health  {url}/metrics")

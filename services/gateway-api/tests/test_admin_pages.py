@@ -12,6 +12,7 @@ import httpx
 from gateway_testkit import ADMIN, Stack
 
 from snab_gateway.admin.mailhtml import sanitize
+from snab_kit.testing import wait_for
 
 
 @asynccontextmanager
@@ -132,3 +133,30 @@ def test_email_html_keeps_text_and_loses_what_runs() -> None:
         assert gone not in cleaned
     assert "<form" not in cleaned and "<input" not in cleaned
     assert '<a href="https://ok.example/" rel="noopener noreferrer nofollow">сайт</a>' in cleaned
+
+
+async def test_an_order_on_a_desk_without_suppliers_asks_for_them_first(stack: Stack) -> None:
+    """A pasted request becomes an order; with no supplier yet the page says where to add
+    them and offers no send button that could only fail."""
+    async with session(stack, *ADMIN) as (http, csrf):
+        pasted = await http.post(
+            "/admin/inbox/paste",
+            data={
+                "csrf": csrf,
+                "sender": "zakaz@vasilek.example",
+                "subject": "Заявка",
+                "text": "Добрый день! Прошу счёт:\n1. Болт М8х30 DIN 933 — 100 шт\n",
+            },
+        )
+        assert pasted.status_code == 303, pasted.text
+
+        async def order_link() -> str | None:
+            found = re.search(
+                r'href="(/admin/orders/[0-9a-f-]{36})"', (await http.get("/admin/orders")).text
+            )
+            return found[1] if found else None
+
+        link = await wait_for(order_link, timeout=30, interval=0.3)
+        page = (await http.get(link)).text
+        assert "Добавьте поставщиков" in page
+        assert "Отправить запросы" not in page
