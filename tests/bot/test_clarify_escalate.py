@@ -106,7 +106,10 @@ async def test_escalation_notice_asks_the_next_suppliers_in_one_press(
     two = telegram.press(ADMIN, notice, "Запросить")
     await telegram.until(lambda: notice.plain.startswith("📨 Запросы отправлены"))
     await telegram.until(lambda: telegram.answer_for(one) and telegram.answer_for(two))
-    assert (telegram.answer_for(two) or {}).get("text") in DONE_OR_RUNNING
+    # The two presses may be taken in either order: one does the work, the other is told
+    # it is done or under way.
+    answers = [(telegram.answer_for(press) or {}).get("text") or "" for press in (one, two)]
+    assert sum(a in DONE_OR_RUNNING for a in answers) == 1, answers
     assert f"Заявка {summary.number}:" in notice.plain and notice.labels == ["Открыть заявку"]
 
     after = await desk.call(OrdersGet(order_id=summary.order_id))
