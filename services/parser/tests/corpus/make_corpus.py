@@ -13,6 +13,8 @@ installed (it is in the workspace for the documents service).
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
@@ -106,16 +108,31 @@ FONT = (
 )
 
 
-def pdf(html: str) -> bytes:
-    """Its font named and loaded from the repository, so that the bytes do not depend on
-    the fonts of the machine (or on what another test registered before)."""
-    import weasyprint
+_PDF_SCRIPT = """
+import sys, weasyprint
+font, html = sys.argv[1], sys.stdin.read()
+css = weasyprint.CSS(string='@font-face { font-family: "Corpus Sans"; src: url("%s"); } '
+                     'body { font-family: "Corpus Sans"; }' % font)
+sys.stdout.buffer.write(weasyprint.HTML(string=html).write_pdf(stylesheets=[css]))
+"""
 
-    css = weasyprint.CSS(
-        string=f'@font-face {{ font-family: "Corpus Sans"; src: url("{FONT.as_uri()}"); }} '
-        'body { font-family: "Corpus Sans"; }'
+
+FONTCONFIG_VARIABLES = ("FONTCONFIG_FILE", "FONTCONFIG_PATH", "SNAB_DOCUMENTS_FONTCONFIG")
+
+
+def pdf(html: str) -> bytes:
+    """Made in a process of its own, with its font loaded from the repository: the bytes
+    depend neither on the machine's fonts nor on what the calling process rendered before
+    (WeasyPrint keeps state between documents)."""
+    done = subprocess.run(
+        [sys.executable, "-c", _PDF_SCRIPT, FONT.as_uri()],
+        input=html.encode(),
+        capture_output=True,
+        check=True,
+        # The machine's own font configuration, whatever another library set in this one.
+        env={k: v for k, v in os.environ.items() if k not in FONTCONFIG_VARIABLES},
     )
-    return weasyprint.HTML(string=html).write_pdf(stylesheets=[css])
+    return done.stdout
 
 
 CASES: list[tuple[EmailMessage, dict[str, Any]]] = []
