@@ -57,7 +57,7 @@ SERVICE_TITLES = {
 # Fields of ServiceSettings (read by every service), by section. A field added to the kit
 # and not named here lands in the last section, "Shared by every service".
 KIT_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Infrastructure", ("database_url", "nats_url", "bus_namespace")),
+    ("Infrastructure", ("database_url", "nats_url", "bus_replicas", "bus_namespace")),
     (
         "Object storage",
         (

@@ -44,6 +44,7 @@ from snab_kit.embedded import (
     port_open,
     with_database,
 )
+from snab_kit.settings import nats_servers
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import envdoc  # next to this file
@@ -223,7 +224,8 @@ def migrate_bus(env: dict[str, str]) -> None:
     """Streams and KV buckets. Each service migrates its own schema as it starts
     (``--migrate``), so the six run side by side."""
     names = BusNames(env.get("BUS_NAMESPACE", ""))
-    for line in asyncio.run(migrate_url(env["NATS_URL"], names)):
+    replicas = int(env.get("BUS_REPLICAS") or 1)
+    for line in asyncio.run(migrate_url(nats_servers(env["NATS_URL"]), names, replicas=replicas)):
         say(f"bus: {line}")
 
 

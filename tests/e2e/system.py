@@ -28,12 +28,16 @@ MODULES = {
 class ServiceProcess:
     """One service as ``python -m snab_<name> --migrate``, its log in a file."""
 
-    def __init__(self, name: str, env: dict[str, str], logdir: Path) -> None:
+    def __init__(
+        self, name: str, env: dict[str, str], logdir: Path, *, label: str | None = None
+    ) -> None:
         self.name = name
+        self.label = label or name
+        """Tells replicas of one service apart (its log file, messages)."""
         self.module, port_var = MODULES[name]
         self.port = free_port()
         self.env = {**env, port_var: str(self.port), "LOG_FORMAT": "console"}
-        self.log_path = logdir / f"{name}.log"
+        self.log_path = logdir / f"{self.label}.log"
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> ServiceProcess:
@@ -50,11 +54,13 @@ class ServiceProcess:
         while time.monotonic() < deadline:
             assert self.process is not None
             if self.process.poll() is not None:
-                raise RuntimeError(f"{self.name} exited early:\n{self.tail()}")
+                raise RuntimeError(f"{self.label} exited early:\n{self.tail()}")
             if self.health().get("status") == "ok":
                 return
             time.sleep(0.1)
-        raise TimeoutError(f"{self.name} not healthy in {timeout}s: {self.health()}\n{self.tail()}")
+        raise TimeoutError(
+            f"{self.label} not healthy in {timeout}s: {self.health()}\n{self.tail()}"
+        )
 
     def health(self) -> dict[str, object]:
         try:
@@ -65,6 +71,23 @@ class ServiceProcess:
             return dict(json.loads(exc.read() or b"{}"))
         except Exception:
             return {}
+
+    def metric(self, name: str, **labels: str) -> float | None:
+        """The sum of a metric's samples that carry ``labels``; None when unreachable."""
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/metrics", timeout=2) as r:
+                text = r.read().decode()
+        except OSError:
+            return None
+        from prometheus_client.parser import text_string_to_metric_families
+
+        return sum(
+            sample.value
+            for family in text_string_to_metric_families(text)
+            for sample in family.samples
+            if sample.name == name
+            and all(sample.labels.get(key) == value for key, value in labels.items())
+        )
 
     def kill(self) -> None:
         if self.process and self.process.poll() is None:

@@ -127,7 +127,7 @@ async def _run(args: argparse.Namespace) -> int:
     use_local_run()  # under `make run`: its embedded NATS
     settings = ServiceSettings()
     try:
-        nc = await connect_once(settings.nats_url, inbox=inbox_prefix("desk"))
+        nc = await connect_once(settings.nats_servers, inbox=inbox_prefix("desk"))
     except Exception:
         print(
             f"snab: нет связи с NATS ({settings.nats_url}). Запущена ли система (make run)?",

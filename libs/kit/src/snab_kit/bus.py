@@ -98,15 +98,26 @@ async def migrate(js: JetStreamContext, names: BusNames, *, replicas: int = 1) -
         name = names.bucket(bucket)
         try:
             await js.key_value(name)
-            done.append(f"kv {name}: exists")
         except BucketNotFoundError:
-            await js.create_key_value(KeyValueConfig(bucket=name, history=1))
+            await js.create_key_value(KeyValueConfig(bucket=name, history=1, replicas=replicas))
             done.append(f"kv {name}: created")
+            continue
+        # A bucket is a stream underneath: its copies change like a stream's.
+        info = await js.stream_info(f"KV_{name}")
+        if info.config.num_replicas != replicas:
+            info.config.num_replicas = replicas
+            await js.update_stream(info.config)
+            done.append(f"kv {name}: updated")
+        else:
+            done.append(f"kv {name}: exists")
     return done
 
 
-async def connect_once(url: str, *, timeout: float = 3.0, inbox: str = "_INBOX") -> Client:
+async def connect_once(
+    url: str | list[str], *, timeout: float = 3.0, inbox: str = "_INBOX"
+) -> Client:
     """A connection for a command-line tool: it connects now, or raises at once.
+    ``url`` is one server or the servers of a cluster (``settings.nats_servers``).
 
     (nats-py never returns nor raises on a refused connection when reconnects are turned
     off, so one quick reconnect attempt it is, bounded by ``timeout``.)"""
@@ -127,9 +138,9 @@ async def connect_once(url: str, *, timeout: float = 3.0, inbox: str = "_INBOX")
     )
 
 
-async def migrate_url(url: str, names: BusNames) -> list[str]:
+async def migrate_url(url: str | list[str], names: BusNames, *, replicas: int = 1) -> list[str]:
     nc = await nats.connect(url, connect_timeout=5, max_reconnect_attempts=3)
     try:
-        return await migrate(nc.jetstream(), names)
+        return await migrate(nc.jetstream(), names, replicas=replicas)
     finally:
         await nc.drain()

@@ -21,7 +21,12 @@ def bus_main(argv: list[str] | None = None) -> None:
     ``snab-bus dlq list|replay|drop``: look at dead letters, send them again, discard them."""
     parser = argparse.ArgumentParser(prog="snab-bus")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("migrate", help="create or update streams and KV buckets")
+    migrate = commands.add_parser("migrate", help="create or update streams and KV buckets")
+    migrate.add_argument(
+        "--replicas",
+        type=int,
+        help="copies of each stream and bucket (default BUS_REPLICAS; 3 on a 3-node cluster)",
+    )
     commands.add_parser(
         "users", help="print nats-server's users block: one user per service, least privilege"
     )
@@ -36,14 +41,15 @@ def bus_main(argv: list[str] | None = None) -> None:
     if args.command == "users":
         print(users_conf(names), end="")
     elif args.command == "migrate":
-        for line in asyncio.run(migrate_url(settings.nats_url, names)):
+        replicas = args.replicas or settings.bus_replicas
+        for line in asyncio.run(migrate_url(settings.nats_servers, names, replicas=replicas)):
             print(line)
     else:
-        asyncio.run(_dlq(settings.nats_url, names, args.action, args.subject, args.seq))
+        asyncio.run(_dlq(settings.nats_servers, names, args.action, args.subject, args.seq))
 
 
 async def _dlq(
-    url: str, names: BusNames, action: str, subject: str | None, seqs: list[int] | None
+    url: list[str], names: BusNames, action: str, subject: str | None, seqs: list[int] | None
 ) -> None:
     nc = await nats.connect(url, connect_timeout=5, max_reconnect_attempts=3)
     try:

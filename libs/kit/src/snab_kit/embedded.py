@@ -98,6 +98,79 @@ class EmbeddedNats:
                 self.process.wait()
         self.process = None
 
+    def kill(self) -> None:
+        """SIGKILL: the node dies as in a power cut (what reached its disk stays)."""
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self.process = None
+
+
+class EmbeddedNatsCluster:
+    """Several nats-server processes joined by routes into one JetStream cluster.
+
+    Each node has its own port, cluster port and store; ``url`` lists every node, as
+    ``NATS_URL`` does for the services. A node can be killed and started again on the same
+    ports and data, as a machine that reboots.
+    """
+
+    def __init__(self, data_dir: Path, *, size: int = 3, name: str = "snab") -> None:
+        self.data_dir = data_dir
+        self.cluster_ports = [free_port() for _ in range(size)]
+        routes = ", ".join(f"nats-route://127.0.0.1:{port}" for port in self.cluster_ports)
+        self.nodes = [
+            EmbeddedNats(
+                data_dir / f"n{i + 1}",
+                extra_config=(
+                    f"server_name: n{i + 1}\n"
+                    f"cluster {{\n  name: {name}\n  listen: 127.0.0.1:{cluster_port}\n"
+                    f"  routes: [{routes}]\n}}\n"
+                ),
+            )
+            for i, cluster_port in enumerate(self.cluster_ports)
+        ]
+
+    @property
+    def url(self) -> str:
+        return ",".join(node.url for node in self.nodes)
+
+    def start(self, timeout: float = 30.0) -> str:
+        for node in self.nodes:
+            node.start()
+        self.wait_ready(timeout)
+        return self.url
+
+    def wait_ready(self, timeout: float = 30.0) -> None:
+        """Until JetStream answers through every node (its meta group has a leader)."""
+        import asyncio
+
+        import nats
+
+        async def ready(url: str) -> bool:
+            try:
+                nc = await nats.connect(url, connect_timeout=1, max_reconnect_attempts=0)
+            except Exception:
+                return False
+            try:
+                await nc.jetstream(timeout=1).account_info()
+                return True
+            except Exception:
+                return False
+            finally:
+                await nc.close()
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            alive = [node.url for node in self.nodes if node.process is not None]
+            if all(asyncio.run(ready(url)) for url in alive):
+                return
+            time.sleep(0.2)
+        raise TimeoutError(f"the JetStream cluster under {self.data_dir} did not form")
+
+    def stop(self) -> None:
+        for node in self.nodes:
+            node.stop()
+
 
 def _quote(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
@@ -200,6 +273,7 @@ def _asyncpg_args(url: object) -> dict[str, object]:
 
 __all__ = [
     "EmbeddedNats",
+    "EmbeddedNatsCluster",
     "EmbeddedPostgres",
     "drop_database",
     "ensure_database",

@@ -88,7 +88,7 @@ class Service:
         self.metadata = metadata
         self.tables = tables or (MessagingTables(metadata) if metadata is not None else None)
         self.broker = NatsBroker(
-            settings.nats_url,
+            settings.nats_servers,
             middlewares=[NatsPrometheusMiddleware(registry=metrics.registry, app_name=name)],
             # FastStream reports through a stdlib logger of ours (WARNING and above reach
             # stderr): handler errors stay visible, per-message chatter does not.

@@ -6,6 +6,7 @@ import re
 from email.utils import parseaddr
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import BeforeValidator, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -40,7 +41,19 @@ class ServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", env_ignore_empty=True)
 
     database_url: str = "postgresql://postgres@127.0.0.1:5432/snab"
-    nats_url: str = "nats://127.0.0.1:4222"
+    nats_url: str = Field(
+        default="nats://127.0.0.1:4222",
+        description="One server, or the servers of a cluster separated by commas: "
+        "nats://user:password@nats-1:4222,nats-2:4222,nats-3:4222 (the scheme and the "
+        "login of the first apply to the others that have none).",
+    )
+    bus_replicas: int = Field(
+        default=1,
+        ge=1,
+        le=5,
+        description="Copies of every stream and KV bucket that `snab-bus migrate` keeps: "
+        "3 on a three-node NATS cluster, so that losing one node loses nothing.",
+    )
     bus_namespace: str = Field(
         default="",
         description="Prefix for subjects, streams and consumers; lets test runs share one server.",
@@ -99,6 +112,10 @@ class ServiceSettings(BaseSettings):
         return value
 
     @property
+    def nats_servers(self) -> list[str]:
+        return nats_servers(self.nats_url)
+
+    @property
     def async_database_url(self) -> str:
         return to_async_url(self.database_url)
 
@@ -114,6 +131,30 @@ def use_local_run(path: Path = LOCAL_RUN_ENV) -> bool:
     from dotenv import load_dotenv
 
     return bool(load_dotenv(path, override=False))
+
+
+def nats_servers(url: str) -> list[str]:
+    """``NATS_URL`` → the list of server URLs the client tries in turn.
+
+    ``nats://u:p@a:4222,b:4222`` → ``["nats://u:p@a:4222", "nats://u:p@b:4222"]``: a part
+    without a scheme takes the first part's scheme and login, so a password is written once.
+    """
+    parts = [part.strip() for part in url.split(",") if part.strip()]
+    if not parts:
+        raise ValueError("NATS_URL is empty")
+    first = urlsplit(parts[0] if "://" in parts[0] else f"nats://{parts[0]}")
+    login = first.netloc.rpartition("@")[0]
+
+    def complete(part: str) -> str:
+        if "://" in part:
+            return part
+        return (
+            f"{first.scheme}://{part}"
+            if "@" in part or not login
+            else f"{first.scheme}://{login}@{part}"
+        )
+
+    return [complete(part) for part in parts]
 
 
 def to_async_url(url: str) -> str:

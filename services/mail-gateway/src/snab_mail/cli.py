@@ -89,7 +89,7 @@ async def _ingest(files: list[Path]) -> int:
 async def _publish(service: Service, settings: MailgatewaySettings) -> int | None:
     assert service.tables is not None
     try:
-        nc = await connect_once(settings.nats_url)
+        nc = await connect_once(settings.nats_servers)
     except Exception:
         return None
     try:
