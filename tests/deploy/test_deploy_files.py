@@ -350,10 +350,41 @@ def test_servers_keep_data_on_volumes(compose: dict[str, Any]) -> None:
         named = [v.split(":")[0] for v in services[name]["volumes"] if v.split(":")[1] == target]
         assert named and named[0] in volumes, name
     assert interpolate(services["postgres"]["image"], {}) == "postgres:16"
-    assert services["nats"]["command"] == ["-c", "/etc/nats/nats.conf"]
+    command = [interpolate(part, {}) for part in services["nats"]["command"]]
+    assert command == ["-c", "/etc/nats/nats.conf"]
     assert any(
         v.startswith("../nats/nats.conf:/etc/nats/nats.conf") for v in services["nats"]["volumes"]
     )
+
+
+def test_the_cluster_profile_runs_three_nodes_the_services_know(
+    compose: dict[str, Any],
+) -> None:
+    """COMPOSE_PROFILES=cluster with the three settings .env.example names: three nodes on
+    cluster.conf, each with its own name and volume, and every service given all three."""
+    services = compose["services"]
+    example = ENV_EXAMPLE.read_text()
+    cluster = dict(re.findall(r"^# (NATS_CONFIG|NATS_HOSTS|BUS_REPLICAS)=(\S+)$", example, re.M))
+    assert set(cluster) == {"NATS_CONFIG", "NATS_HOSTS", "BUS_REPLICAS"}
+    assert "# COMPOSE_PROFILES=cluster" in example
+    nodes = ["nats", "nats-2", "nats-3"]
+    assert [services[n].get("profiles") for n in nodes] == [None, ["cluster"], ["cluster"]]
+    names, volumes = set(), set()
+    for node in nodes:
+        command = [interpolate(part, cluster) for part in services[node]["command"]]
+        assert command == ["-c", "/etc/nats/cluster.conf"], node
+        names.add(services[node]["environment"]["NATS_SERVER_NAME"])
+        volumes |= {v.split(":")[0] for v in services[node]["volumes"] if v.endswith(":/data")}
+    assert len(names) == 3 and len(volumes) == 3 and volumes <= set(compose["volumes"])
+    routes = re.findall(
+        r"nats-route://([\w-]+):6222", NATS_CONF.with_name("cluster.conf").read_text()
+    )
+    assert sorted(routes) == sorted(nodes)
+    hosts = [part.split(":")[0] for part in cluster["NATS_HOSTS"].split(",")]
+    assert sorted(hosts) == sorted(nodes)
+    for name in SERVICES:
+        url = interpolate(services[name]["environment"]["NATS_URL"], {**env_example(), **cluster})
+        assert url.count(",") == 2 and url.endswith(cluster["NATS_HOSTS"]), name
 
 
 # -- Dockerfile --------------------------------------------------------------------------------
@@ -661,3 +692,72 @@ def test_init_storage_creates_a_missing_bucket_once(init_storage: ModuleType) ->
         stub.add_client_error("head_bucket", "403", http_status_code=403)
         with pytest.raises(ClientError):
             init_storage.ensure_bucket(storage, 0)
+
+
+async def test_cluster_config_forms_one_jetstream_cluster_keeping_three_copies(
+    tmp_path: Path,
+) -> None:
+    """Three nats-server processes on deploy/nats/cluster.conf (route hosts and the data
+    folder pointed at this machine): one cluster, and `snab-bus migrate --replicas 3`
+    gives every stream a copy on each node."""
+    conf = NATS_CONF.with_name("cluster.conf").read_text()
+    nodes = {"nats": "nats-1", "nats-2": "nats-2", "nats-3": "nats-3"}
+    routes = {host: free_port() for host in nodes}
+    for host, port in routes.items():
+        assert f"nats-route://{host}:6222" in conf
+        conf = conf.replace(f"nats-route://{host}:6222", f"nats-route://127.0.0.1:{port}")
+    shutil.copy(NATS_CONF.with_name("users.conf"), tmp_path / "users.conf")
+    password = "s3cr3tpass"
+    passwords = {password_variable(user): f"{password}-{user}" for user in ACCESS}
+    urls, procs = [], []
+    try:
+        for host, server_name in nodes.items():
+            config = tmp_path / f"{host}.conf"
+            config.write_text(
+                conf.replace("store_dir: /data\n", f'store_dir: "{tmp_path / host}"\n')
+            )
+            port = free_port()
+            urls.append(f"nats://admin:{password}-admin@127.0.0.1:{port}")
+            procs.append(
+                subprocess.Popen(
+                    [
+                        nats_binary(),
+                        "-c",
+                        str(config),
+                        "-a",
+                        "127.0.0.1",
+                        "-p",
+                        str(port),
+                        "-m",
+                        str(free_port()),
+                        "--cluster",
+                        f"nats://127.0.0.1:{routes[host]}",
+                    ],
+                    env={**os.environ, **passwords, "NATS_SERVER_NAME": server_name},
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            )
+        done = await wait_for(lambda: _migrate_or_none(urls), timeout=30)
+        assert {f"stream {spec.name}: created" for spec in STREAMS} <= set(done)
+        nc = await nats.connect(servers=urls)
+        try:
+            for spec in STREAMS:
+                info = await nc.jetstream().stream_info(spec.name)
+                assert info.config.num_replicas == 3
+                assert info.cluster is not None and info.cluster.name == "snab"
+                peers = {info.cluster.leader} | {r.name for r in info.cluster.replicas or []}
+                assert peers == set(nodes.values()), spec.name
+        finally:
+            await nc.close()
+    finally:
+        for proc in procs:
+            proc.terminate()
+            proc.wait(10)
+
+
+async def _migrate_or_none(urls: list[str]) -> list[str] | None:
+    try:
+        return await migrate_url(urls, BusNames(), replicas=3)
+    except Exception:
+        return None

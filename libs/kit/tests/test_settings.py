@@ -47,3 +47,31 @@ def test_a_broken_email_from_stops_the_start_with_its_name(
         _WithMailbox(_env_file=None)  # type: ignore[call-arg]
     assert "email_from" in str(error.value)
     assert "is not a mailbox" in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("written", "servers"),
+    [
+        ("nats://127.0.0.1:4222", ["nats://127.0.0.1:4222"]),
+        (
+            "nats://orders:s3cret@nats-1:4222,nats-2:4222, nats-3:4222",
+            [
+                "nats://orders:s3cret@nats-1:4222",
+                "nats://orders:s3cret@nats-2:4222",
+                "nats://orders:s3cret@nats-3:4222",
+            ],
+        ),
+        ("a:4222,b:4222", ["nats://a:4222", "nats://b:4222"]),
+        ("tls://u@a:1,v:w@b:2,nats://c:3", ["tls://u@a:1", "tls://v:w@b:2", "nats://c:3"]),
+    ],
+)
+def test_nats_url_names_the_servers_of_a_cluster_with_one_login(
+    written: str, servers: list[str]
+) -> None:
+    assert ServiceSettings(nats_url=written).nats_servers == servers
+
+
+def test_bus_replicas_are_between_one_and_five() -> None:
+    assert ServiceSettings().bus_replicas == 1
+    with pytest.raises(ValidationError):
+        ServiceSettings(bus_replicas=0)
