@@ -9,7 +9,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 # PYTHONDONTWRITEBYTECODE would otherwise compile sqlalchemy & co. in every process start.
 export UV_COMPILE_BYTECODE := 1
 
-.PHONY: run test lint format contracts env-example bench bench-bus compile clean-data help
+.PHONY: run test lint format contracts env-example bench bench-bus bench-cluster compile clean-data help
 
 help:
 	@echo "make run        start the whole system (embedded NATS and PostgreSQL under .data/)"
@@ -19,6 +19,7 @@ help:
 	@echo "make env-example  write .env.example from the settings classes"
 	@echo "make bench      the whole pipeline: start time, throughput, latency, memory"
 	@echo "make bench-bus  durable bus throughput against raw NATS"
+	@echo "make bench-cluster  1 vs 2 replicas of parser and orders, one NATS vs a 3-node cluster"
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -60,6 +61,9 @@ bench: compile
 
 bench-bus: $(VENV)/.synced
 	$(VENV)/bin/python libs/kit/bench/bus_throughput.py
+
+bench-cluster: compile
+	$(VENV)/bin/python bench/cluster.py $(BENCH_ARGS)
 
 clean-data:
 	rm -rf .data

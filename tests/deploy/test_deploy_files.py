@@ -52,6 +52,7 @@ DASHBOARD = DEPLOY / "grafana" / "dashboards" / "snab.json"
 GRAFANA_DATASOURCE = DEPLOY / "grafana" / "provisioning" / "datasources" / "prometheus.yml"
 GRAFANA_DASHBOARDS = DEPLOY / "grafana" / "provisioning" / "dashboards" / "snab.yml"
 NATS_CONF = DEPLOY / "nats" / "nats.conf"
+NATS_CLUSTER_CONF = DEPLOY / "nats" / "cluster" / "nats.conf"
 
 # Compose service name -> Python package of the service.
 SERVICES = {
@@ -361,7 +362,7 @@ def test_the_cluster_profile_runs_three_nodes_the_services_know(
     compose: dict[str, Any],
 ) -> None:
     """COMPOSE_PROFILES=cluster with the three settings .env.example names: three nodes on
-    cluster.conf, each with its own name and volume, and every service given all three."""
+    nats/cluster/nats.conf, each with its own name and volume, and every service given all three."""
     services = compose["services"]
     example = ENV_EXAMPLE.read_text()
     cluster = dict(re.findall(r"^# (NATS_CONFIG|NATS_HOSTS|BUS_REPLICAS)=(\S+)$", example, re.M))
@@ -372,13 +373,11 @@ def test_the_cluster_profile_runs_three_nodes_the_services_know(
     names, volumes = set(), set()
     for node in nodes:
         command = [interpolate(part, cluster) for part in services[node]["command"]]
-        assert command == ["-c", "/etc/nats/cluster.conf"], node
+        assert command == ["-c", "/etc/nats/cluster/nats.conf"], node
         names.add(services[node]["environment"]["NATS_SERVER_NAME"])
         volumes |= {v.split(":")[0] for v in services[node]["volumes"] if v.endswith(":/data")}
     assert len(names) == 3 and len(volumes) == 3 and volumes <= set(compose["volumes"])
-    routes = re.findall(
-        r"nats-route://([\w-]+):6222", NATS_CONF.with_name("cluster.conf").read_text()
-    )
+    routes = re.findall(r"nats-route://([\w-]+):6222", NATS_CLUSTER_CONF.read_text())
     assert sorted(routes) == sorted(nodes)
     hosts = [part.split(":")[0] for part in cluster["NATS_HOSTS"].split(",")]
     assert sorted(hosts) == sorted(nodes)
@@ -697,22 +696,23 @@ def test_init_storage_creates_a_missing_bucket_once(init_storage: ModuleType) ->
 async def test_cluster_config_forms_one_jetstream_cluster_keeping_three_copies(
     tmp_path: Path,
 ) -> None:
-    """Three nats-server processes on deploy/nats/cluster.conf (route hosts and the data
+    """Three nats-server processes on deploy/nats/cluster/nats.conf (route hosts and the data
     folder pointed at this machine): one cluster, and `snab-bus migrate --replicas 3`
     gives every stream a copy on each node."""
-    conf = NATS_CONF.with_name("cluster.conf").read_text()
+    conf = NATS_CLUSTER_CONF.read_text()
     nodes = {"nats": "nats-1", "nats-2": "nats-2", "nats-3": "nats-3"}
     routes = {host: free_port() for host in nodes}
     for host, port in routes.items():
         assert f"nats-route://{host}:6222" in conf
         conf = conf.replace(f"nats-route://{host}:6222", f"nats-route://127.0.0.1:{port}")
-    shutil.copy(NATS_CONF.with_name("users.conf"), tmp_path / "users.conf")
+    shutil.copy(NATS_CONF.with_name("users.conf"), tmp_path / "users.conf")  # ../users.conf
+    (tmp_path / "cluster").mkdir()
     password = "s3cr3tpass"
     passwords = {password_variable(user): f"{password}-{user}" for user in ACCESS}
     urls, procs = [], []
     try:
         for host, server_name in nodes.items():
-            config = tmp_path / f"{host}.conf"
+            config = tmp_path / "cluster" / f"{host}.conf"
             config.write_text(
                 conf.replace("store_dir: /data\n", f'store_dir: "{tmp_path / host}"\n')
             )
