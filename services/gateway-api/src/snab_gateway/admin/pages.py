@@ -503,25 +503,26 @@ async def save_items(request: Request, order_id: UUID, admin: SignedIn, rt: Runt
     if not items:
         return back(url, err="в заявке должна остаться хотя бы одна позиция")
     rpc = await rpc_of(rt)
+    call = orders.replace_items(rpc=rpc, user=admin.user, order_id=order_id, items=items)
+    return await _act(url, call, "позиции сохранены")
+
+
+async def _attempt(url: str, call: Awaitable[T]) -> T | RedirectResponse:
+    """The answer of a page's action, or a way back to ``url`` with the refusal (a state,
+    a field) as a message on the page. An unavailable service raises: AdminRoute shows
+    the polite error page."""
     try:
-        await orders.replace_items(rpc=rpc, user=admin.user, order_id=order_id, items=items)
+        return await call
     except RpcFailure as failure:
         if STATUS_OF.get(failure.code, 500) >= 500:
             raise
         return back(url, err=failure.message)
-    return back(url, msg="позиции сохранены")
 
 
 async def _act(url: str, action: Awaitable[Any], done: str) -> Response:
-    """Run an action of the order page; a refusal (a state, a field) comes back as a
-    message on the page, an unavailable service as the polite error page."""
-    try:
-        await action
-    except RpcFailure as failure:
-        if STATUS_OF.get(failure.code, 500) >= 500:
-            raise
-        return back(url, err=failure.message)
-    return back(url, msg=done)
+    """Run an action and come back to ``url`` saying ``done``, or why it was refused."""
+    answer = await _attempt(url, action)
+    return answer if isinstance(answer, RedirectResponse) else back(url, msg=done)
 
 
 @router.post("/orders/{order_id}/review")
@@ -737,13 +738,8 @@ async def upload(admin: SignedIn, rt: RuntimeDep, file: UploadFile) -> Response:
     if len(raw) > rt.settings.max_upload_bytes:
         return back("/admin/inbox", err="файл слишком большой")
     rpc = await rpc_of(rt)
-    try:
-        done = await inbox.ingest_eml(rpc=rpc, user=admin.user, raw=raw)
-    except RpcFailure as failure:
-        if STATUS_OF.get(failure.code, 500) >= 500:
-            raise
-        return back("/admin/inbox", err=failure.message)
-    return back(f"/admin/inbox/{done.mail_id}")
+    done = await _attempt("/admin/inbox", inbox.ingest_eml(rpc=rpc, user=admin.user, raw=raw))
+    return done if isinstance(done, RedirectResponse) else back(f"/admin/inbox/{done.mail_id}")
 
 
 @router.post("/inbox/paste")
@@ -757,19 +753,15 @@ async def paste(
     if not text.strip() or "@" not in sender:
         return back("/admin/inbox", err="вставьте текст письма и адрес отправителя")
     rpc = await rpc_of(rt)
-    try:
-        done = await inbox.ingest_text(
-            rpc=rpc,
-            user=admin.user,
-            text=text,
-            sender=MailAddress(email=sender.strip()),
-            subject=subject.strip(),
-        )
-    except RpcFailure as failure:
-        if STATUS_OF.get(failure.code, 500) >= 500:
-            raise
-        return back("/admin/inbox", err=failure.message)
-    return back(f"/admin/inbox/{done.mail_id}")
+    call = inbox.ingest_text(
+        rpc=rpc,
+        user=admin.user,
+        text=text,
+        sender=MailAddress(email=sender.strip()),
+        subject=subject.strip(),
+    )
+    done = await _attempt("/admin/inbox", call)
+    return done if isinstance(done, RedirectResponse) else back(f"/admin/inbox/{done.mail_id}")
 
 
 @router.post("/inbox/{mail_id}/link")
