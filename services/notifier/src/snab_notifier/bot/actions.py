@@ -15,10 +15,10 @@ redelivered update after a restart).
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from snab_notifier.db.tables import actions
 
 Claim = Literal["claimed", "running", "done", "missing"]
+T = TypeVar("T")
 TOKEN_BYTES = 6  # 8 URL-safe characters
 
 
@@ -128,6 +129,17 @@ class Actions:
                 .where(actions.c.token == token)
                 .values(state="done" if done else "open", updated_at=func.now())
             )
+
+    async def run(self, token: str, work: Awaitable[T]) -> T:
+        """Run the claimed action's work: ``done`` when it succeeds, ``open`` again (a
+        press may try once more) when it raises."""
+        done = False
+        try:
+            result = await work
+            done = True
+        finally:
+            await self.finish(token, done=done)
+        return result
 
     async def purge(self, older_than: timedelta) -> int:
         async with self.sessions() as session, session.begin():

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from snab_notifier import messages as m
-from snab_notifier.bot.actions import Actions, Claim
+from snab_notifier.bot.actions import Action, Actions, Claim
+from snab_notifier.bot.callbacks import ActCb, ActionOp
 from snab_notifier.bot.middlewares import Press
 
 
@@ -53,4 +56,49 @@ async def refused(press: Press, claim: Claim) -> None:
     await press.answer(text, alert=claim == "missing")
 
 
-__all__ = ["Actions", "chat_of", "refused", "replace", "reply", "send"]
+async def confirmed(
+    query: CallbackQuery, callback_data: ActCb, actions: Actions, press: Press
+) -> Action | None:
+    """The action behind a confirming press, claimed for this press alone; None when it
+    cannot run (done, running, expired: the press is told why) or was cancelled."""
+    claim, action = await actions.claim(callback_data.token)
+    if action is None:
+        await refused(press, claim)
+        return None
+    if callback_data.op == ActionOp.CANCEL:
+        await actions.finish(callback_data.token, done=True)
+        await replace(query, m.CANCELLED)
+        return None
+    return action
+
+
+async def ask_own_value(
+    query: CallbackQuery,
+    callback_data: ActCb,
+    actions: Actions,
+    press: Press,
+    state: FSMContext,
+    *,
+    form: State,
+    question: str,
+) -> None:
+    """ "Другое…": the next message the user types is the action's value (``form``)."""
+    current = await actions.get(callback_data.token)
+    if current is None or current.state != "open":
+        await refused(press, "missing" if current is None else "done")
+        return
+    await state.set_state(form)
+    await state.update_data(token=callback_data.token)
+    await reply(query, question)
+
+
+__all__ = [
+    "Actions",
+    "ask_own_value",
+    "chat_of",
+    "confirmed",
+    "refused",
+    "replace",
+    "reply",
+    "send",
+]

@@ -24,7 +24,7 @@ from snab_notifier.bot.callbacks import ActCb, ActionOp, EscalateCb, OrderAct, O
 from snab_notifier.bot.desk import Desk
 from snab_notifier.bot.middlewares import Press
 from snab_notifier.bot.routers.orders import order_from_text
-from snab_notifier.bot.ui import chat_of, refused, replace, reply
+from snab_notifier.bot.ui import ask_own_value, chat_of, confirmed, refused, replace, reply
 
 CLOSED = (OrderStatus.WON, OrderStatus.LOST, OrderStatus.CANCELLED)
 MAX_TEXT = 20000
@@ -101,35 +101,25 @@ def router() -> Router:
         press: Press,
         state: FSMContext,
     ) -> None:
-        token = callback_data.token
         if callback_data.op == ActionOp.CUSTOM:
-            current = await actions.get(token)
-            if current is None or current.state != "open":
-                await refused(press, "missing" if current is None else "done")
-                return
-            await state.set_state(ClarifyForm.text)
-            await state.update_data(clr_token=token)
-            await reply(query, m.ASK_CLARIFICATION_TEXT)
-            return
-        claim, action = await actions.claim(token)
-        if action is None:
-            await refused(press, claim)
-            return
-        if callback_data.op == ActionOp.CANCEL:
-            await actions.finish(token, done=True)
-            await replace(query, m.CANCELLED)
-            return
-        done = False
-        try:
-            sent = await desk.call(
-                query.from_user.id,
-                OrdersSendClarification(
-                    order_id=UUID(action.data["order_id"]), text=action.data.get("text")
-                ),
+            await ask_own_value(
+                query,
+                callback_data,
+                actions,
+                press,
+                state,
+                form=ClarifyForm.text,
+                question=m.ASK_CLARIFICATION_TEXT,
             )
-            done = True
-        finally:
-            await actions.finish(token, done=done)
+            return
+        action = await confirmed(query, callback_data, actions, press)
+        if action is None:
+            return
+        order_id, text = UUID(action.data["order_id"]), action.data.get("text")
+        sent = await actions.run(
+            action.token,
+            desk.call(query.from_user.id, OrdersSendClarification(order_id=order_id, text=text)),
+        )
         await replace(query, m.clarification_sent(sent))
 
     @router.message(StateFilter(ClarifyForm.text), F.text)
@@ -138,7 +128,7 @@ def router() -> Router:
     ) -> None:
         assert message.from_user is not None and message.text is not None
         text = message.text.strip()[:MAX_TEXT]
-        token = str((await state.get_data()).get("clr_token", ""))
+        token = str((await state.get_data()).get("token", ""))
         await state.clear()
 
         def with_text(data: dict[str, Any]) -> dict[str, Any]:
@@ -174,12 +164,8 @@ def router() -> Router:
         if action is None:
             await refused(press, claim)
             return
-        done = False
-        try:
-            sent = await desk.call(query.from_user.id, OrdersEscalate(order_id=callback_data.id))
-            done = True
-        finally:
-            await actions.finish(token, done=done)
+        escalate = OrdersEscalate(order_id=callback_data.id)
+        sent = await actions.run(token, desk.call(query.from_user.id, escalate))
         detail = await desk.call(
             query.from_user.id, OrdersGet(order_id=callback_data.id, audit_limit=0)
         )

@@ -23,10 +23,10 @@ from snab_kit.rpc import RpcFailure
 from snab_notifier import messages as m
 from snab_notifier.bot import keyboards as kb
 from snab_notifier.bot.actions import Actions
-from snab_notifier.bot.callbacks import ActCb, ActionOp, MailCb
+from snab_notifier.bot.callbacks import ActCb, MailCb
 from snab_notifier.bot.desk import Desk
 from snab_notifier.bot.middlewares import Press
-from snab_notifier.bot.ui import chat_of, refused, replace, reply
+from snab_notifier.bot.ui import chat_of, confirmed, replace, reply
 
 WAITING = [
     OrderStatus.RFQ_SENT,
@@ -127,30 +127,18 @@ def router() -> Router:
     async def link_chosen(
         query: CallbackQuery, callback_data: ActCb, desk: Desk, actions: Actions, press: Press
     ) -> None:
-        claim, action = await actions.claim(callback_data.token)
+        action = await confirmed(query, callback_data, actions, press)
         if action is None:
-            await refused(press, claim)
-            return
-        if callback_data.op == ActionOp.CANCEL:
-            await actions.finish(callback_data.token, done=True)
-            await replace(query, m.CANCELLED)
             return
         options = action.data["options"]
         index = int(callback_data.value or 0)
-        done = False
-        try:
-            if not 0 <= index < len(options):
-                raise IndexError(index)
-            result = await desk.call(
-                query.from_user.id,
-                OrdersLinkMail(
-                    mail_id=UUID(action.data["mail_id"]),
-                    request_id=int(options[index]["request_id"]),
-                ),
-            )
-            done = True
-        finally:
-            await actions.finish(callback_data.token, done=done)
+        if not 0 <= index < len(options):
+            await actions.finish(callback_data.token, done=False)
+            raise IndexError(index)
+        link = OrdersLinkMail(
+            mail_id=UUID(action.data["mail_id"]), request_id=int(options[index]["request_id"])
+        )
+        result = await actions.run(callback_data.token, desk.call(query.from_user.id, link))
         chosen = options[index]
         await replace(query, m.linked(result, chosen["rfq"], chosen["supplier"]))
 

@@ -12,10 +12,10 @@ from snab_contracts.rpc.orders import OrderDetail, OrdersGet, OrdersList, Orders
 from snab_notifier import messages as m
 from snab_notifier.bot import keyboards as kb
 from snab_notifier.bot.actions import Actions
-from snab_notifier.bot.callbacks import ActCb, ActionOp, ListCb, OrderAct, OrderCb
+from snab_notifier.bot.callbacks import ActCb, ListCb, OrderAct, OrderCb
 from snab_notifier.bot.desk import Desk, order_request
 from snab_notifier.bot.middlewares import Press
-from snab_notifier.bot.ui import refused, replace, reply
+from snab_notifier.bot.ui import confirmed, replace, reply
 
 PAGE_SIZE = 8
 
@@ -169,23 +169,13 @@ def router() -> Router:
     async def outcome_confirm(
         query: CallbackQuery, callback_data: ActCb, desk: Desk, actions: Actions, press: Press
     ) -> None:
-        claim, action = await actions.claim(callback_data.token)
+        action = await confirmed(query, callback_data, actions, press)
         if action is None:
-            await refused(press, claim)
             return
-        if callback_data.op == ActionOp.CANCEL:
-            await actions.finish(callback_data.token, done=True)
-            await replace(query, m.CANCELLED)
-            return
-        done = False
-        try:
-            summary = await desk.call(
-                query.from_user.id,
-                OrdersMarkOutcome(order_id=action.data["order_id"], outcome=action.data["outcome"]),
-            )
-            done = True
-        finally:
-            await actions.finish(callback_data.token, done=done)
+        outcome = OrdersMarkOutcome(
+            order_id=action.data["order_id"], outcome=action.data["outcome"]
+        )
+        summary = await actions.run(callback_data.token, desk.call(query.from_user.id, outcome))
         await replace(query, m.outcome_done(summary))
 
     return router

@@ -30,7 +30,7 @@ from snab_notifier.bot.callbacks import ActCb, ActionOp, DocumentCb, OrderAct, O
 from snab_notifier.bot.desk import Desk
 from snab_notifier.bot.middlewares import Press
 from snab_notifier.bot.routers.orders import order_from_text
-from snab_notifier.bot.ui import chat_of, refused, replace, reply
+from snab_notifier.bot.ui import ask_own_value, chat_of, confirmed, replace, reply
 
 MAX_MARKUP = Decimal(300)
 BUILDABLE = (OrderStatus.QUOTING, OrderStatus.PROPOSAL_READY, OrderStatus.PROPOSAL_SENT)
@@ -60,15 +60,11 @@ async def ask_markup(
 async def build(
     desk: Desk, actions: Actions, user_id: int, action: Action, markup: Decimal | None
 ) -> str:
-    done = False
-    try:
-        proposal = await desk.call(
-            user_id,
-            OrdersBuildProposal(order_id=UUID(action.data["order_id"]), markup_percent=markup),
-        )
-        done = True
-    finally:
-        await actions.finish(action.token, done=done)
+    order_id = UUID(action.data["order_id"])
+    proposal = await actions.run(
+        action.token,
+        desk.call(user_id, OrdersBuildProposal(order_id=order_id, markup_percent=markup)),
+    )
     return m.proposal_built(proposal, action.data["number"])
 
 
@@ -161,23 +157,19 @@ def router() -> Router:
         press: Press,
         state: FSMContext,
     ) -> None:
-        token = callback_data.token
         if callback_data.op == ActionOp.CUSTOM:
-            current = await actions.get(token)
-            if current is None or current.state != "open":
-                await refused(press, "missing" if current is None else "done")
-                return
-            await state.set_state(ProposalForm.markup)
-            await state.update_data(kp_token=token)
-            await reply(query, m.ASK_MARKUP)
+            await ask_own_value(
+                query,
+                callback_data,
+                actions,
+                press,
+                state,
+                form=ProposalForm.markup,
+                question=m.ASK_MARKUP,
+            )
             return
-        claim, action = await actions.claim(token)
+        action = await confirmed(query, callback_data, actions, press)
         if action is None:
-            await refused(press, claim)
-            return
-        if callback_data.op == ActionOp.CANCEL:
-            await actions.finish(token, done=True)
-            await replace(query, m.CANCELLED)
             return
         value = None if callback_data.value == "rules" else Decimal(callback_data.value)
         await replace(query, await build(desk, actions, query.from_user.id, action, value))
@@ -191,7 +183,7 @@ def router() -> Router:
         if value is None:
             await message.answer(m.BAD_MARKUP)
             return
-        token = str((await state.get_data()).get("kp_token", ""))
+        token = str((await state.get_data()).get("token", ""))
         await state.clear()
         claim, action = await actions.claim(token)
         if action is None:
@@ -228,22 +220,13 @@ def router() -> Router:
     async def send_confirmed(
         query: CallbackQuery, callback_data: ActCb, desk: Desk, actions: Actions, press: Press
     ) -> None:
-        claim, action = await actions.claim(callback_data.token)
+        action = await confirmed(query, callback_data, actions, press)
         if action is None:
-            await refused(press, claim)
             return
-        if callback_data.op == ActionOp.CANCEL:
-            await actions.finish(callback_data.token, done=True)
-            await replace(query, m.CANCELLED)
-            return
-        done = False
-        try:
-            sent = await desk.call(
-                query.from_user.id, OrdersSendProposal(proposal_id=UUID(action.data["proposal_id"]))
-            )
-            done = True
-        finally:
-            await actions.finish(callback_data.token, done=done)
+        proposal_id = UUID(action.data["proposal_id"])
+        sent = await actions.run(
+            action.token, desk.call(query.from_user.id, OrdersSendProposal(proposal_id=proposal_id))
+        )
         await replace(query, m.proposal_sent(sent, action.data.get("to")))
 
     @router.callback_query(DocumentCb.filter())

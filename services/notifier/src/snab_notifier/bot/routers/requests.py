@@ -27,7 +27,7 @@ from snab_notifier.bot.callbacks import ActCb, ActionOp, OrderAct, OrderCb
 from snab_notifier.bot.desk import Desk
 from snab_notifier.bot.middlewares import Press
 from snab_notifier.bot.routers.orders import order_from_text
-from snab_notifier.bot.ui import refused, replace, reply
+from snab_notifier.bot.ui import confirmed, refused, replace, reply
 
 SUGGESTIONS = 8
 PRESELECTED = 3
@@ -143,27 +143,19 @@ def router() -> Router:
             if current is not None and current.state == "open" and not current.data["chosen"]:
                 await press.answer(m.PICK_NONE, alert=True)
                 return
-        claim, action = await actions.claim(token)
+        action = await confirmed(query, callback_data, actions, press)
         if action is None:
-            await refused(press, claim)
-            return
-        if callback_data.op == ActionOp.CANCEL:
-            await actions.finish(token, done=True)
-            await replace(query, m.CANCELLED)
             return
         options = action.data["options"]
         supplier_ids = [UUID(options[i]["supplier_id"]) for i in action.data["chosen"]]
-        done = False
-        try:
-            sent = await desk.call(
+        order_id = UUID(action.data["order_id"])
+        sent = await actions.run(
+            token,
+            desk.call(
                 query.from_user.id,
-                OrdersSendRequests(
-                    order_id=UUID(action.data["order_id"]), supplier_ids=supplier_ids
-                ),
-            )
-            done = True
-        finally:
-            await actions.finish(token, done=done)
+                OrdersSendRequests(order_id=order_id, supplier_ids=supplier_ids),
+            ),
+        )
         await replace(query, m.requests_sent(action.data["number"], sent))
 
     return router
