@@ -1,0 +1,614 @@
+"""Backup and restore of a whole installation into one folder: PostgreSQL (one ``pg_dump``
+archive per service schema), JetStream (every stream's messages and the positions of the
+durable consumers) and object storage (raw mail, attachments, documents).
+
+The folder::
+
+    manifest.json           what was taken, when, with which tools (written last)
+    postgres/<schema>.dump  pg_dump -Fc --schema=<schema>
+    streams/<STREAM>.jsonl  one message a line: original sequence, time, subject, headers, data
+    streams/consumers.json  durable consumers: configuration and acknowledged position
+    objects/<key>           the objects under their own (content-addressed) keys
+
+Restoring republishes the messages into the streams of a fresh server (``Nats-Msg-Id``
+kept) and recreates each durable consumer to start after the last message it had
+acknowledged; what a service handled before that is in its schema's inbox table anyway.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import mimetypes
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+from nats.js import JetStreamContext
+from nats.js.api import ConsumerConfig, DeliverPolicy
+from nats.js.errors import NotFoundError
+
+from snab_kit.bus import STREAMS, BusNames, connect_once, migrate
+from snab_kit.dlq import _headers
+from snab_kit.settings import ServiceSettings
+from snab_kit.storage import ObjectStorage, make_storage
+
+MANIFEST = "manifest.json"
+FORMAT = 1
+RESTORED_SEQ_HEADER = "Snab-Backup-Seq"
+"""Added to each republished message: the sequence it had in the backed-up stream (lets a
+restore that stopped half-way resume where it stopped)."""
+
+
+class BackupError(Exception):
+    """A backup or restore that cannot go on; the message says what to do."""
+
+
+# --------------------------------------------------------------------------- PostgreSQL
+
+
+@dataclass(frozen=True, slots=True)
+class PgTool:
+    path: Path
+    major: int
+    version: str
+
+
+def libpq_url(url: str) -> str:
+    """DATABASE_URL as pg_dump and asyncpg read it (no SQLAlchemy driver suffix)."""
+    return re.sub(r"^postgres(?:ql)?\+\w+://", "postgresql://", url)
+
+
+def tool_version(binary: Path) -> PgTool | None:
+    """``pg_dump (PostgreSQL) 16.4`` → major 16; None for a binary that does not run."""
+    try:
+        out = subprocess.run(
+            [str(binary), "--version"], capture_output=True, text=True, check=True, timeout=10
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    found = re.search(r"\)\s*(\d+)(?:\.(\d+))?", out)
+    return PgTool(binary, int(found.group(1)), out) if found else None
+
+
+def tool_dirs(extra: Path | None = None) -> list[Path]:
+    """Where PostgreSQL client binaries may be: the given folder, PATH, Debian's
+    /usr/lib/postgresql/<major>/bin and the folder of the ``pgserver`` package."""
+    dirs: list[Path] = [extra] if extra else []
+    on_path = shutil.which("pg_dump")
+    if on_path:
+        dirs.append(Path(on_path).resolve().parent)
+    dirs.extend(sorted(Path("/usr/lib/postgresql").glob("*/bin")))
+    try:
+        import pgserver  # type: ignore[import-untyped]
+
+        dirs.append(Path(pgserver.__file__).parent / "pginstall" / "bin")
+    except ImportError:
+        pass
+    unique: list[Path] = []
+    for folder in dirs:
+        if folder.is_dir() and folder not in unique:
+            unique.append(folder)
+    return unique
+
+
+def pick_tool(name: str, min_major: int, dirs: Iterable[Path]) -> PgTool:
+    """The ``name`` binary (pg_dump, pg_restore) of the lowest major version that is not
+    older than ``min_major``: pg_dump refuses a newer server, pg_restore a newer archive."""
+    found = [tool for d in dirs if (tool := tool_version(d / name)) is not None]
+    fitting = sorted((t for t in found if t.major >= min_major), key=lambda t: t.major)
+    if fitting:
+        return fitting[0]
+    seen = ", ".join(f"{t.path} ({t.major})" for t in found) or "none"
+    raise BackupError(
+        f"no {name} of PostgreSQL {min_major} or newer (found: {seen}); install "
+        f"postgresql-client-{min_major} or point --pg-bin at its bin folder"
+    )
+
+
+async def server_major(conn: asyncpg.Connection) -> int:
+    return int(await conn.fetchval("SHOW server_version_num")) // 10000
+
+
+async def service_schemas(conn: asyncpg.Connection) -> dict[str, str | None]:
+    """Each schema holding an ``alembic_version`` table (one per service) → its revision."""
+    rows = await conn.fetch(
+        "SELECT table_schema FROM information_schema.tables "
+        "WHERE table_name = 'alembic_version' ORDER BY table_schema"
+    )
+    found: dict[str, str | None] = {}
+    for row in rows:
+        schema = row["table_schema"]
+        found[schema] = await conn.fetchval(
+            f'SELECT version_num FROM "{schema}".alembic_version LIMIT 1'
+        )
+    return found
+
+
+async def schema_objects(conn: asyncpg.Connection, schema: str) -> int | None:
+    """How many tables, sequences, views... ``schema`` holds; None when it does not exist."""
+    exists = await conn.fetchval("SELECT 1 FROM pg_namespace WHERE nspname = $1", schema)
+    if not exists:
+        return None
+    return int(
+        await conn.fetchval(
+            "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = $1",
+            schema,
+        )
+    )
+
+
+def run_tool(args: list[str]) -> None:
+    result = subprocess.run(args, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise BackupError(f"{Path(args[0]).name} failed ({result.returncode}): {result.stderr}")
+
+
+def dump_schema(tool: PgTool, url: str, schema: str, target: Path) -> None:
+    run_tool([str(tool.path), "-Fc", f"--schema={schema}", "-f", str(target), "-d", url])
+
+
+def restore_schema(tool: PgTool, url: str, archive: Path, *, no_owner: bool) -> None:
+    extra = ["--no-owner", "--no-privileges"] if no_owner else []
+    run_tool(
+        [str(tool.path), "--exit-on-error", "--single-transaction", *extra, "-d", url, str(archive)]
+    )
+
+
+# ---------------------------------------------------------------------------- JetStream
+
+
+def durable_base(names: BusNames, durable: str) -> str:
+    """A durable consumer's name without the namespace (``ns__orders__...`` → ``orders__...``)."""
+    prefix = f"{names.namespace}__"
+    return durable[len(prefix) :] if names.namespace and durable.startswith(prefix) else durable
+
+
+def durable_in(names: BusNames, base: str) -> str:
+    return f"{names.namespace}__{base}" if names.namespace else base
+
+
+def stream_message(msg: Any, names: BusNames) -> dict[str, Any]:
+    """One stored message as a JSON line (headers read as UTF-8, as the DLQ writes them)."""
+    return {
+        "seq": msg.seq,
+        "time": msg.time.isoformat() if msg.time else None,
+        "subject": names.logical(msg.subject or ""),
+        "headers": _headers(msg.hdrs),
+        "data": base64.b64encode(msg.data or b"").decode(),
+    }
+
+
+async def export_stream(
+    js: JetStreamContext, names: BusNames, logical: str, target: Path
+) -> dict[str, Any]:
+    """Every message of the stream, in order, with its original sequence and time."""
+    stream = names.stream(logical)
+    count = 0
+    first = last = 0
+    seq = 1
+    with target.open("w", encoding="utf-8") as out:
+        while True:
+            try:
+                msg = await js.get_msg(stream, seq=seq, subject=">", next=True)
+            except NotFoundError:
+                break
+            out.write(json.dumps(stream_message(msg, names), ensure_ascii=False) + "\n")
+            count += 1
+            first = first or (msg.seq or 0)
+            last = msg.seq or seq
+            seq = last + 1
+    return {
+        "file": f"streams/{target.name}",
+        "messages": count,
+        "first_seq": first,
+        "last_seq": last,
+    }
+
+
+async def export_consumers(js: JetStreamContext, names: BusNames) -> list[dict[str, Any]]:
+    """Each durable consumer: its configuration and the last message it acknowledged."""
+    found: list[dict[str, Any]] = []
+    for spec in STREAMS:
+        try:
+            infos = await js.consumers_info(names.stream(spec.name))
+        except NotFoundError:
+            continue
+        for info in infos:
+            if not info.config.durable_name:
+                continue  # ephemeral: nothing to keep
+            found.append(
+                {
+                    "stream": spec.name,
+                    "name": durable_base(names, info.config.durable_name),
+                    "config": info.config.as_dict(),
+                    "ack_floor": info.ack_floor.stream_seq if info.ack_floor else 0,
+                    "num_pending": info.num_pending,
+                    "num_ack_pending": info.num_ack_pending,
+                }
+            )
+    return found
+
+
+def read_lines(path: Path) -> Iterable[dict[str, Any]]:
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            if line.strip():
+                yield json.loads(line)
+
+
+async def restored_positions(js: JetStreamContext, stream: str) -> dict[int, int]:
+    """Original sequence → sequence in ``stream``, for messages an earlier restore put there.
+    Raises when the stream holds anything else (a live stream is not a restore target)."""
+    positions: dict[int, int] = {}
+    seq = 1
+    while True:
+        try:
+            msg = await js.get_msg(stream, seq=seq, subject=">", next=True)
+        except NotFoundError:
+            return positions
+        original = _headers(msg.hdrs).get(RESTORED_SEQ_HEADER)
+        if not original:
+            raise BackupError(
+                f"stream {stream} already holds messages that were not restored from a "
+                "backup: restore into a fresh NATS, or pass --force to purge it first"
+            )
+        positions[int(original)] = msg.seq or seq
+        seq = (msg.seq or seq) + 1
+
+
+async def republish_stream(
+    js: JetStreamContext, names: BusNames, logical: str, source: Path, *, force: bool
+) -> dict[int, int]:
+    """Publish the backed-up messages in their order (skipping those a previous run put
+    there); returns original sequence → new sequence."""
+    stream = names.stream(logical)
+    if force:
+        await js.purge_stream(stream)
+    positions = await restored_positions(js, stream)
+    for entry in read_lines(source):
+        original = int(entry["seq"])
+        if original in positions:
+            continue
+        headers = {**entry["headers"], RESTORED_SEQ_HEADER: str(original)}
+        ack = await js.publish(
+            names.subject(entry["subject"]),
+            base64.b64decode(entry["data"]),
+            stream=stream,
+            headers=headers,
+        )
+        positions[original] = ack.seq
+    return positions
+
+
+def start_after(ack_floor: int, positions: dict[int, int]) -> int:
+    """The new sequence a consumer resumes from: that of the first message after the one it
+    last acknowledged (past the end when it had acknowledged them all)."""
+    later = [new for original, new in positions.items() if original > ack_floor]
+    if later:
+        return min(later)
+    return max(positions.values(), default=0) + 1
+
+
+def consumer_config(entry: dict[str, Any], names: BusNames, start: int) -> ConsumerConfig:
+    config: ConsumerConfig = ConsumerConfig.from_response(dict(entry["config"]))
+    durable = durable_in(names, entry["name"])
+    config.durable_name = durable
+    config.name = durable
+    if config.filter_subject:
+        config.filter_subject = names.subject(_logical_subject(entry, config.filter_subject))
+    config.deliver_policy = DeliverPolicy.BY_START_SEQUENCE
+    config.opt_start_seq = start
+    config.opt_start_time = None
+    return config
+
+
+def _logical_subject(entry: dict[str, Any], subject: str) -> str:
+    namespace = entry.get("namespace") or ""
+    return BusNames(namespace).logical(subject)
+
+
+async def restore_consumer(
+    js: JetStreamContext, names: BusNames, entry: dict[str, Any], positions: dict[int, int]
+) -> str:
+    stream = names.stream(entry["stream"])
+    durable = durable_in(names, entry["name"])
+    try:
+        await js.consumer_info(stream, durable)
+        return "exists"
+    except NotFoundError:
+        pass
+    start = start_after(int(entry["ack_floor"]), positions)
+    await js.add_consumer(stream, config=consumer_config(entry, names, start))
+    return f"from {start}"
+
+
+# ------------------------------------------------------------------------ object storage
+
+
+async def export_objects(storage: ObjectStorage, target: Path) -> dict[str, int]:
+    """Copy every object into ``target`` under its key; keys are content-addressed, so one
+    already there is the same object and is not fetched again."""
+    keys = await storage.keys("")
+    copied = size = 0
+    for key in keys:
+        path = target / key
+        if not path.exists():
+            data = await storage.get(key)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(path.name + ".part")
+            tmp.write_bytes(data)
+            os.replace(tmp, path)
+            copied += 1
+        size += path.stat().st_size
+    return {"count": len(keys), "copied": copied, "bytes": size}
+
+
+def object_files(source: Path) -> list[tuple[str, Path]]:
+    if not source.is_dir():
+        return []
+    return sorted(
+        (p.relative_to(source).as_posix(), p)
+        for p in source.rglob("*")
+        if p.is_file() and not p.name.endswith(".part")
+    )
+
+
+async def import_objects(storage: ObjectStorage, source: Path) -> dict[str, int]:
+    """Upload the objects storage does not have yet."""
+    files = object_files(source)
+    uploaded = 0
+    for key, path in files:
+        if await storage.exists(key):
+            continue
+        content_type = mimetypes.guess_type(key)[0] or "application/octet-stream"
+        await storage.put(key, path.read_bytes(), content_type)
+        uploaded += 1
+    return {"count": len(files), "uploaded": uploaded}
+
+
+# ------------------------------------------------------------------------------ manifest
+
+
+def build_manifest(
+    *,
+    started: datetime,
+    namespace: str,
+    schemas: dict[str, Any],
+    streams: dict[str, Any],
+    consumers: int,
+    objects: dict[str, int],
+    tools: dict[str, str],
+) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "time": started.isoformat(timespec="seconds"),
+        "namespace": namespace,
+        "schemas": schemas,
+        "streams": streams,
+        "consumers": consumers,
+        "objects": objects,
+        "tools": tools,
+    }
+
+
+def write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
+    tmp = folder / (MANIFEST + ".tmp")
+    tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.replace(tmp, folder / MANIFEST)
+
+
+def read_manifest(folder: Path) -> dict[str, Any]:
+    path = folder / MANIFEST
+    if not path.exists():
+        raise BackupError(f"{path} not found: not a backup folder, or its backup did not finish")
+    manifest: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    if manifest.get("format") != FORMAT:
+        raise BackupError(f"{path}: format {manifest.get('format')!r}, this tool reads {FORMAT}")
+    return manifest
+
+
+def folder_size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+# ------------------------------------------------------------------------------- actions
+
+
+def say(line: str) -> None:
+    print(line, flush=True)
+
+
+async def create(
+    settings: ServiceSettings, folder: Path, *, pg_bin: Path | None = None
+) -> dict[str, Any]:
+    """Take a backup into ``folder``. Order matters for a running system: consumer positions
+    first (the database, taken after, may only be ahead of them: a redelivery the inbox
+    absorbs), then the database, then the stream messages (they include every event the
+    dumped outbox had marked published)."""
+    started = datetime.now(UTC)
+    clock = time.monotonic()
+    names = BusNames(settings.bus_namespace)
+    url = libpq_url(settings.database_url)
+    for part in ("postgres", "streams", "objects"):
+        (folder / part).mkdir(parents=True, exist_ok=True)
+    nc = await connect_once(settings.nats_url, timeout=5)
+    try:
+        js = nc.jetstream()
+        consumers = await export_consumers(js, names)
+        for entry in consumers:
+            entry["namespace"] = names.namespace
+        (folder / "streams" / "consumers.json").write_text(
+            json.dumps(consumers, indent=2, ensure_ascii=False, default=str) + "\n",
+            encoding="utf-8",
+        )
+        say(f"consumers: {len(consumers)}")
+
+        schemas, tools = await dump_database(url, folder / "postgres", pg_bin)
+        streams: dict[str, Any] = {}
+        for spec in STREAMS:
+            streams[spec.name] = await export_stream(
+                js, names, spec.name, folder / "streams" / f"{spec.name}.jsonl"
+            )
+            say(f"stream {spec.name}: {streams[spec.name]['messages']} message(s)")
+        tools["nats-server"] = str(nc._server_info.get("version", "?"))
+    finally:
+        await nc.drain()
+    objects = await export_objects(make_storage(settings), folder / "objects")
+    say(f"objects: {objects['count']} ({objects['copied']} new)")
+    tools["snab-kit"] = metadata.version("snab-kit")
+    manifest = build_manifest(
+        started=started,
+        namespace=names.namespace,
+        schemas=schemas,
+        streams=streams,
+        consumers=len(consumers),
+        objects=objects,
+        tools=tools,
+    )
+    write_manifest(folder, manifest)
+    say(f"backup done in {time.monotonic() - clock:.1f}s, {folder_size(folder)} bytes: {folder}")
+    return manifest
+
+
+async def dump_database(
+    url: str, target: Path, pg_bin: Path | None
+) -> tuple[dict[str, Any], dict[str, str]]:
+    conn = await asyncpg.connect(dsn=url)
+    try:
+        major = await server_major(conn)
+        server_version = str(await conn.fetchval("SHOW server_version"))
+        found = await service_schemas(conn)
+    finally:
+        await conn.close()
+    if not found:
+        raise BackupError(
+            "no service schema (none has an alembic_version table): wrong DATABASE_URL?"
+        )
+    tool = pick_tool("pg_dump", major, tool_dirs(pg_bin))
+    schemas: dict[str, Any] = {}
+    for schema, revision in found.items():
+        path = target / f"{schema}.dump"
+        dump_schema(tool, url, schema, path)
+        schemas[schema] = {
+            "file": f"postgres/{path.name}",
+            "alembic_version": revision,
+            "bytes": path.stat().st_size,
+        }
+        say(f"schema {schema}: {path.stat().st_size} bytes (alembic {revision})")
+    return schemas, {
+        "postgresql": server_version,
+        "pg_dump": tool.version,
+        "pg_dump_major": str(tool.major),
+    }
+
+
+PARTS = ("database", "streams", "objects")
+
+
+async def restore(
+    settings: ServiceSettings,
+    folder: Path,
+    *,
+    force: bool = False,
+    parts: Iterable[str] = PARTS,
+    no_owner: bool = False,
+    pg_bin: Path | None = None,
+) -> None:
+    manifest = read_manifest(folder)
+    clock = time.monotonic()
+    wanted = set(parts)
+    if "database" in wanted:
+        await restore_database(
+            settings, folder, manifest, force=force, no_owner=no_owner, pg_bin=pg_bin
+        )
+    if "streams" in wanted:
+        await restore_streams(settings, folder, manifest, force=force)
+    if "objects" in wanted:
+        objects = await import_objects(make_storage(settings), folder / "objects")
+        say(f"objects: {objects['count']} ({objects['uploaded']} uploaded)")
+    say(f"restore done in {time.monotonic() - clock:.1f}s")
+
+
+async def restore_database(
+    settings: ServiceSettings,
+    folder: Path,
+    manifest: dict[str, Any],
+    *,
+    force: bool,
+    no_owner: bool,
+    pg_bin: Path | None,
+) -> None:
+    """Each schema by pg_restore, into a database where it is absent (or empty); an existing
+    one with anything in it is refused, or dropped first with ``force``."""
+    url = libpq_url(settings.database_url)
+    schemas: dict[str, Any] = manifest["schemas"]
+    conn = await asyncpg.connect(dsn=url)
+    try:
+        major = await server_major(conn)
+        occupied = {s: n for s in schemas if (n := await schema_objects(conn, s)) is not None}
+        full = {s: n for s, n in occupied.items() if n}
+        if full and not force:
+            listed = ", ".join(f"{s} ({n} objects)" for s, n in sorted(full.items()))
+            raise BackupError(
+                f"the target database already has {listed}: restore into an empty database, "
+                "or pass --force to drop those schemas first"
+            )
+        for schema in occupied:
+            await conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    finally:
+        await conn.close()
+    dumped_with = int(manifest["tools"].get("pg_dump_major", 0))
+    tool = pick_tool("pg_restore", max(major, dumped_with), tool_dirs(pg_bin))
+    for schema, entry in schemas.items():
+        restore_schema(tool, url, folder / entry["file"], no_owner=no_owner)
+        say(f"schema {schema}: restored (alembic {entry['alembic_version']})")
+
+
+async def restore_streams(
+    settings: ServiceSettings, folder: Path, manifest: dict[str, Any], *, force: bool
+) -> None:
+    """Create the streams (as ``snab-bus migrate``), republish, recreate the consumers."""
+    names = BusNames(settings.bus_namespace)
+    consumers: list[dict[str, Any]] = json.loads(
+        (folder / "streams" / "consumers.json").read_text(encoding="utf-8")
+    )
+    nc = await connect_once(settings.nats_url, timeout=5)
+    try:
+        js = nc.jetstream()
+        await migrate(js, names)
+        for logical, entry in manifest["streams"].items():
+            positions = await republish_stream(
+                js, names, logical, folder / entry["file"], force=force
+            )
+            say(f"stream {logical}: {len(positions)} message(s)")
+            if force:
+                for existing in await js.consumers_info(names.stream(logical)):
+                    await js.delete_consumer(names.stream(logical), existing.name)
+            for consumer in consumers:
+                if consumer["stream"] == logical:
+                    done = await restore_consumer(js, names, consumer, positions)
+                    say(f"consumer {consumer['name']}: {done}")
+    finally:
+        await nc.drain()
+
+
+def main_sync(coro: Any) -> int:
+    try:
+        asyncio.run(coro)
+    except BackupError as exc:
+        print(f"snab-backup: {exc}", file=sys.stderr)
+        return 2
+    return 0
