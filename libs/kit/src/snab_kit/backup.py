@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import importlib.util
 import json
 import mimetypes
 import os
@@ -27,8 +28,9 @@ import shutil
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -90,12 +92,10 @@ def tool_dirs(extra: Path | None = None) -> list[Path]:
     if on_path:
         dirs.append(Path(on_path).resolve().parent)
     dirs.extend(sorted(Path("/usr/lib/postgresql").glob("*/bin")))
-    try:
-        import pgserver  # type: ignore[import-untyped]
-
-        dirs.append(Path(pgserver.__file__).parent / "pginstall" / "bin")
-    except ImportError:
-        pass
+    # Located, not imported: importing pgserver sets up its runtime folders.
+    spec = importlib.util.find_spec("pgserver")
+    if spec and spec.submodule_search_locations:
+        dirs.append(Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin")
     unique: list[Path] = []
     for folder in dirs:
         if folder.is_dir() and folder not in unique:
@@ -156,8 +156,11 @@ def run_tool(args: list[str]) -> None:
         raise BackupError(f"{Path(args[0]).name} failed ({result.returncode}): {result.stderr}")
 
 
-def dump_schema(tool: PgTool, url: str, schema: str, target: Path) -> None:
-    run_tool([str(tool.path), "-Fc", f"--schema={schema}", "-f", str(target), "-d", url])
+def dump_schema(
+    tool: PgTool, url: str, schema: str, target: Path, *, snapshot: str | None = None
+) -> None:
+    at = [f"--snapshot={snapshot}"] if snapshot else []
+    run_tool([str(tool.path), "-Fc", f"--schema={schema}", *at, "-f", str(target), "-d", url])
 
 
 def restore_schema(tool: PgTool, url: str, archive: Path, *, no_owner: bool) -> None:
@@ -191,31 +194,131 @@ def stream_message(msg: Any, names: BusNames) -> dict[str, Any]:
     }
 
 
+@dataclass(slots=True)
+class StreamCut:
+    """Where a stream's part of the backup ends: at ``last``, without ``dropped``."""
+
+    last: int
+    dropped: set[int] = field(default_factory=set)
+
+
 async def export_stream(
-    js: JetStreamContext, names: BusNames, logical: str, target: Path
+    js: JetStreamContext, names: BusNames, logical: str, target: Path, cut: StreamCut
 ) -> dict[str, Any]:
-    """Every message of the stream, in order, with its original sequence and time."""
+    """The stream's messages up to the cut, in order, with original sequence and time."""
     stream = names.stream(logical)
     count = 0
-    first = last = 0
+    first = 0
     seq = 1
     with target.open("w", encoding="utf-8") as out:
-        while True:
+        while seq <= cut.last:
             try:
                 msg = await js.get_msg(stream, seq=seq, subject=">", next=True)
             except NotFoundError:
                 break
-            out.write(json.dumps(stream_message(msg, names), ensure_ascii=False) + "\n")
-            count += 1
-            first = first or (msg.seq or 0)
-            last = msg.seq or seq
-            seq = last + 1
+            seq = msg.seq or seq
+            if seq > cut.last:
+                break
+            if seq not in cut.dropped:
+                out.write(json.dumps(stream_message(msg, names), ensure_ascii=False) + "\n")
+                count += 1
+                first = first or seq
+            seq += 1
     return {
         "file": f"streams/{target.name}",
         "messages": count,
         "first_seq": first,
-        "last_seq": last,
+        "last_seq": cut.last,
+        "left_out": len(cut.dropped),
     }
+
+
+async def stream_ends(js: JetStreamContext, names: BusNames) -> dict[str, int]:
+    """The last sequence of each stream now (0 for a stream that does not exist)."""
+    ends: dict[str, int] = {}
+    for spec in STREAMS:
+        try:
+            info = await js.stream_info(names.stream(spec.name))
+        except NotFoundError:
+            ends[spec.name] = 0
+            continue
+        ends[spec.name] = info.state.last_seq
+    return ends
+
+
+async def window_ids(
+    js: JetStreamContext, names: BusNames, logical: str, after: int, upto: int
+) -> dict[int, str]:
+    """Sequence → Nats-Msg-Id of the messages published between two reads of the end."""
+    found: dict[int, str] = {}
+    seq = after + 1
+    while seq <= upto:
+        try:
+            msg = await js.get_msg(names.stream(logical), seq=seq, subject=">", next=True)
+        except NotFoundError:
+            break
+        seq = msg.seq or seq
+        if seq <= upto:
+            found[seq] = _headers(msg.hdrs).get("Nats-Msg-Id", "")
+        seq += 1
+    return found
+
+
+async def outbox_ids(conn: asyncpg.Connection, schemas: Iterable[str], ids: set[str]) -> set[str]:
+    """Which of ``ids`` are events in the outbox of a service schema (as the open
+    transaction sees it)."""
+    uuids = [i for i in ids if _is_uuid(i)]
+    if not uuids:
+        return set()
+    found: set[str] = set()
+    for schema in schemas:
+        has_outbox = await conn.fetchval(
+            "SELECT 1 FROM information_schema.tables WHERE table_schema = $1 "
+            "AND table_name = 'outbox'",
+            schema,
+        )
+        if has_outbox:
+            rows = await conn.fetch(
+                f'SELECT id::text FROM "{schema}".outbox WHERE id = ANY($1::uuid[])', uuids
+            )
+            found.update(row["id"] for row in rows)
+    return found
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+async def cut_streams(
+    js: JetStreamContext,
+    names: BusNames,
+    conn: asyncpg.Connection,
+    schemas: Iterable[str],
+    before: dict[str, int],
+    after: dict[str, int],
+) -> dict[str, StreamCut]:
+    """Cut each stream where the database snapshot was taken.
+
+    ``before`` and ``after`` are the streams' ends read just before and just after the
+    snapshot. Events are published after their transaction commits, so those up to
+    ``before`` are in the snapshot. Of the few published in between, an event stays when
+    its outbox row is in the snapshot (the restored outbox may send it again: the duplicate
+    window and the inbox absorb it) and is left out otherwise: it comes from a transaction
+    the snapshot does not have (e.g. an email read after it, which the restored mail
+    gateway reads again), or from a consumer's dead-lettering the restored consumer will
+    repeat."""
+    cuts: dict[str, StreamCut] = {}
+    for logical, upto in after.items():
+        window = await window_ids(js, names, logical, before.get(logical, 0), upto)
+        kept = await outbox_ids(conn, schemas, set(window.values()))
+        cuts[logical] = StreamCut(
+            last=upto, dropped={seq for seq, msg_id in window.items() if msg_id not in kept}
+        )
+    return cuts
 
 
 async def export_consumers(js: JetStreamContext, names: BusNames) -> list[dict[str, Any]]:
@@ -434,14 +537,14 @@ def say(line: str) -> None:
 async def create(
     settings: ServiceSettings, folder: Path, *, pg_bin: Path | None = None
 ) -> dict[str, Any]:
-    """Take a backup into ``folder``. Order matters for a running system: consumer positions
-    first (the database, taken after, may only be ahead of them: a redelivery the inbox
-    absorbs), then the database, then the stream messages (they include every event the
-    dumped outbox had marked published)."""
+    """Take a backup of a running system into ``folder``, consistent at the moment of the
+    database snapshot: the consumers' positions are read first (the snapshot can only be
+    ahead of them: redeliveries the inbox absorbs), the streams are cut where the snapshot
+    was taken (see ``cut_streams``), objects are copied last (each is stored before the
+    transaction that refers to it commits)."""
     started = datetime.now(UTC)
     clock = time.monotonic()
     names = BusNames(settings.bus_namespace)
-    url = libpq_url(settings.database_url)
     for part in ("postgres", "streams", "objects"):
         (folder / part).mkdir(parents=True, exist_ok=True)
     nc = await connect_once(settings.nats_url, timeout=5)
@@ -455,13 +558,13 @@ async def create(
             encoding="utf-8",
         )
         say(f"consumers: {len(consumers)}")
-
-        schemas, tools = await dump_database(url, folder / "postgres", pg_bin)
+        schemas, cuts, tools = await dump_database(
+            libpq_url(settings.database_url), folder / "postgres", pg_bin, js, names
+        )
         streams: dict[str, Any] = {}
         for spec in STREAMS:
-            streams[spec.name] = await export_stream(
-                js, names, spec.name, folder / "streams" / f"{spec.name}.jsonl"
-            )
+            target = folder / "streams" / f"{spec.name}.jsonl"
+            streams[spec.name] = await export_stream(js, names, spec.name, target, cuts[spec.name])
             say(f"stream {spec.name}: {streams[spec.name]['messages']} message(s)")
         tools["nats-server"] = str(nc._server_info.get("version", "?"))
     finally:
@@ -484,35 +587,44 @@ async def create(
 
 
 async def dump_database(
-    url: str, target: Path, pg_bin: Path | None
-) -> tuple[dict[str, Any], dict[str, str]]:
+    url: str, target: Path, pg_bin: Path | None, js: JetStreamContext, names: BusNames
+) -> tuple[dict[str, Any], dict[str, StreamCut], dict[str, str]]:
+    """pg_dump each service schema from one exported snapshot (all schemas at the same
+    moment), and cut the streams at that moment."""
     conn = await asyncpg.connect(dsn=url)
     try:
         major = await server_major(conn)
+        tool = pick_tool("pg_dump", major, tool_dirs(pg_bin))
         server_version = str(await conn.fetchval("SHOW server_version"))
-        found = await service_schemas(conn)
+        before = await stream_ends(js, names)
+        async with conn.transaction(isolation="repeatable_read", readonly=True):
+            snapshot = str(await conn.fetchval("SELECT pg_export_snapshot()"))
+            after = await stream_ends(js, names)
+            found = await service_schemas(conn)
+            if not found:
+                raise BackupError(
+                    "no service schema (none has an alembic_version table): wrong DATABASE_URL?"
+                )
+            cuts = await cut_streams(js, names, conn, found, before, after)
+            schemas: dict[str, Any] = {}
+            for schema, revision in found.items():
+                path = target / f"{schema}.dump"
+                dump_schema(tool, url, schema, path, snapshot=snapshot)
+                size = path.stat().st_size
+                schemas[schema] = {
+                    "file": f"postgres/{path.name}",
+                    "alembic_version": revision,
+                    "bytes": size,
+                }
+                say(f"schema {schema}: {size} bytes (alembic {revision})")
     finally:
         await conn.close()
-    if not found:
-        raise BackupError(
-            "no service schema (none has an alembic_version table): wrong DATABASE_URL?"
-        )
-    tool = pick_tool("pg_dump", major, tool_dirs(pg_bin))
-    schemas: dict[str, Any] = {}
-    for schema, revision in found.items():
-        path = target / f"{schema}.dump"
-        dump_schema(tool, url, schema, path)
-        schemas[schema] = {
-            "file": f"postgres/{path.name}",
-            "alembic_version": revision,
-            "bytes": path.stat().st_size,
-        }
-        say(f"schema {schema}: {path.stat().st_size} bytes (alembic {revision})")
-    return schemas, {
+    tools = {
         "postgresql": server_version,
         "pg_dump": tool.version,
         "pg_dump_major": str(tool.major),
     }
+    return schemas, cuts, tools
 
 
 PARTS = ("database", "streams", "objects")
