@@ -90,7 +90,7 @@ def tool_dirs(extra: Path | None = None) -> list[Path]:
     dirs: list[Path] = [extra] if extra else []
     on_path = shutil.which("pg_dump")
     if on_path:
-        dirs.append(Path(on_path).resolve().parent)
+        dirs.append(Path(on_path).parent)
     dirs.extend(sorted(Path("/usr/lib/postgresql").glob("*/bin")))
     # Located, not imported: importing pgserver sets up its runtime folders.
     spec = importlib.util.find_spec("pgserver")
