@@ -23,16 +23,17 @@ import nats
 import pytest
 
 from snab_contracts.rpc.orders import OrderPage, OrdersList
-from snab_kit.backup import folder_size, libpq_url, read_manifest
+from snab_kit.backup import export_objects, folder_size, import_objects, libpq_url, read_manifest
 from snab_kit.bus import BusNames
 from snab_kit.dlq import dead_letters
 from snab_kit.embedded import EmbeddedNats, drop_database, ensure_database, with_database
 from snab_kit.rpc import RpcClient
-from snab_kit.storage import LocalStorage
+from snab_kit.settings import ServiceSettings
+from snab_kit.storage import LocalStorage, make_storage
 from snab_kit.testing import wait_for
 from tests.e2e.system import ServiceProcess, base_env, running
 from tests.e2e.test_procurement_flow import client_request, dovecot, smtp  # noqa: F401
-from tests.peers import DovecotServer, SmtpPeer
+from tests.peers import DovecotServer, S3Peer, SmtpPeer
 
 SERVICES = ["mail", "parser", "orders"]
 
@@ -250,3 +251,34 @@ async def test_backup_restore_into_fresh_servers_and_carry_on(
 async def _total(rpc: RpcClient, wanted: int) -> OrderPage | None:
     page = await orders(rpc)
     return page if page.total >= wanted else None
+
+
+def s3_settings(peer: S3Peer) -> ServiceSettings:
+    return ServiceSettings.model_validate({k.lower(): v for k, v in peer.env().items()})
+
+
+async def test_objects_go_from_one_bucket_to_another_once(tmp_path: Path) -> None:
+    """S3 to a backup folder to another S3 bucket; a second run copies nothing again."""
+    objects = {
+        "mail/raw/ab/abcdef.eml": b"From: a@b.example\r\n\r\n",
+        "documents/2026/kp-1.pdf": b"%PDF-1.7 ...",
+    }
+    folder = tmp_path / "objects"
+    with S3Peer(bucket="snab-source") as source, S3Peer(bucket="snab-target") as target:
+        from_storage = make_storage(s3_settings(source))
+        to_storage = make_storage(s3_settings(target))
+        for key, data in objects.items():
+            await from_storage.put(key, data)
+        assert await export_objects(from_storage, folder) == {
+            "count": 2,
+            "copied": 2,
+            "bytes": sum(len(d) for d in objects.values()),
+        }
+        assert (await export_objects(from_storage, folder))["copied"] == 0
+        assert await import_objects(to_storage, folder) == {"count": 2, "uploaded": 2}
+        assert await import_objects(to_storage, folder) == {"count": 2, "uploaded": 0}
+        assert target.keys() == sorted(objects)
+        for key, data in objects.items():
+            assert target.get(key) == data
+        head = target.client().head_object(Bucket=target.bucket, Key="documents/2026/kp-1.pdf")
+        assert head["ContentType"] == "application/pdf"
