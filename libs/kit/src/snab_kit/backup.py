@@ -669,7 +669,10 @@ async def restore_database(
     schemas: dict[str, Any] = manifest["schemas"]
     conn = await asyncpg.connect(dsn=url)
     try:
-        major = await server_major(conn)
+        dumped_with = int(manifest["tools"].get("pg_dump_major", 0))
+        tool = pick_tool(
+            "pg_restore", max(await server_major(conn), dumped_with), tool_dirs(pg_bin)
+        )
         occupied = {s: n for s in schemas if (n := await schema_objects(conn, s)) is not None}
         full = {s: n for s, n in occupied.items() if n}
         if full and not force:
@@ -682,8 +685,6 @@ async def restore_database(
             await conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
     finally:
         await conn.close()
-    dumped_with = int(manifest["tools"].get("pg_dump_major", 0))
-    tool = pick_tool("pg_restore", max(major, dumped_with), tool_dirs(pg_bin))
     for schema, entry in schemas.items():
         restore_schema(tool, url, folder / entry["file"], no_owner=no_owner)
         say(f"schema {schema}: restored (alembic {entry['alembic_version']})")
