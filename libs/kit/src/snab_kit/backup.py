@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+import nats.errors
 from nats.js import JetStreamContext
 from nats.js.api import ConsumerConfig, DeliverPolicy
 from nats.js.errors import NotFoundError
@@ -724,4 +725,8 @@ def main_sync(coro: Any) -> int:
     except BackupError as exc:
         print(f"snab-backup: {exc}", file=sys.stderr)
         return 2
+    except (OSError, TimeoutError, asyncpg.PostgresError, nats.errors.Error) as exc:
+        # A server that cannot be reached: its address and the error, no traceback.
+        print(f"snab-backup: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
     return 0
