@@ -29,7 +29,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
@@ -39,7 +39,7 @@ from typing import Any
 import asyncpg
 import nats.errors
 from nats.js import JetStreamContext
-from nats.js.api import ConsumerConfig, DeliverPolicy
+from nats.js.api import ConsumerConfig, DeliverPolicy, PubAck, RawStreamMsg
 from nats.js.errors import NotFoundError
 
 from snab_kit.bus import STREAMS, BusNames, connect_once, migrate
@@ -203,28 +203,49 @@ class StreamCut:
     dropped: set[int] = field(default_factory=set)
 
 
+READ_AHEAD = 64
+"""Messages asked for at once when reading a stream (one request each, in parallel)."""
+
+
+async def stored_messages(
+    js: JetStreamContext, stream: str, *, after: int = 0, upto: int | None = None
+) -> AsyncIterator[RawStreamMsg]:
+    """The stream's messages with a sequence in (``after``, ``upto``], in order, deleted
+    ones skipped. nats-py has no snapshot API: each message is one direct request, a
+    batch of them in flight at a time."""
+    try:
+        info = await js.stream_info(stream)
+    except NotFoundError:
+        return
+    last = info.state.last_seq if upto is None else min(upto, info.state.last_seq)
+    seq = max(after + 1, info.state.first_seq)
+    while seq <= last:
+        batch = range(seq, min(seq + READ_AHEAD, last + 1))
+        for msg in await asyncio.gather(*(_stored(js, stream, n) for n in batch)):
+            if msg is not None:
+                yield msg
+        seq = batch.stop
+
+
+async def _stored(js: JetStreamContext, stream: str, seq: int) -> RawStreamMsg | None:
+    try:
+        return await js.get_msg(stream, seq=seq)
+    except NotFoundError:
+        return None  # deleted (a replayed dead letter) or aged out meanwhile
+
+
 async def export_stream(
     js: JetStreamContext, names: BusNames, logical: str, target: Path, cut: StreamCut
 ) -> dict[str, Any]:
     """The stream's messages up to the cut, in order, with original sequence and time."""
-    stream = names.stream(logical)
-    count = 0
-    first = 0
-    seq = 1
+    count = first = 0
     with target.open("w", encoding="utf-8") as out:
-        while seq <= cut.last:
-            try:
-                msg = await js.get_msg(stream, seq=seq, subject=">", next=True)
-            except NotFoundError:
-                break
-            seq = msg.seq or seq
-            if seq > cut.last:
-                break
-            if seq not in cut.dropped:
-                out.write(json.dumps(stream_message(msg, names), ensure_ascii=False) + "\n")
-                count += 1
-                first = first or seq
-            seq += 1
+        async for msg in stored_messages(js, names.stream(logical), upto=cut.last):
+            if msg.seq in cut.dropped:
+                continue
+            out.write(json.dumps(stream_message(msg, names), ensure_ascii=False) + "\n")
+            count += 1
+            first = first or (msg.seq or 0)
     return {
         "file": f"streams/{target.name}",
         "messages": count,
@@ -251,18 +272,10 @@ async def window_ids(
     js: JetStreamContext, names: BusNames, logical: str, after: int, upto: int
 ) -> dict[int, str]:
     """Sequence → Nats-Msg-Id of the messages published between two reads of the end."""
-    found: dict[int, str] = {}
-    seq = after + 1
-    while seq <= upto:
-        try:
-            msg = await js.get_msg(names.stream(logical), seq=seq, subject=">", next=True)
-        except NotFoundError:
-            break
-        seq = msg.seq or seq
-        if seq <= upto:
-            found[seq] = _headers(msg.hdrs).get("Nats-Msg-Id", "")
-        seq += 1
-    return found
+    return {
+        msg.seq or 0: _headers(msg.hdrs).get("Nats-Msg-Id", "")
+        async for msg in stored_messages(js, names.stream(logical), after=after, upto=upto)
+    }
 
 
 async def outbox_ids(conn: asyncpg.Connection, schemas: Iterable[str], ids: set[str]) -> set[str]:
@@ -357,20 +370,15 @@ async def restored_positions(js: JetStreamContext, stream: str) -> dict[int, int
     """Original sequence → sequence in ``stream``, for messages an earlier restore put there.
     Raises when the stream holds anything else (a live stream is not a restore target)."""
     positions: dict[int, int] = {}
-    seq = 1
-    while True:
-        try:
-            msg = await js.get_msg(stream, seq=seq, subject=">", next=True)
-        except NotFoundError:
-            return positions
+    async for msg in stored_messages(js, stream):
         original = _headers(msg.hdrs).get(RESTORED_SEQ_HEADER)
         if not original:
             raise BackupError(
                 f"stream {stream} already holds messages that were not restored from a "
                 "backup: restore into a fresh NATS, or pass --force to purge it first"
             )
-        positions[int(original)] = msg.seq or seq
-        seq = (msg.seq or seq) + 1
+        positions[int(original)] = msg.seq or 0
+    return positions
 
 
 async def republish_stream(
@@ -382,19 +390,38 @@ async def republish_stream(
     if force:
         await js.purge_stream(stream)
     positions = await restored_positions(js, stream)
+    pending: list[tuple[int, asyncio.Future[PubAck]]] = []
     for entry in read_lines(source):
         original = int(entry["seq"])
         if original in positions:
             continue
         headers = {**entry["headers"], RESTORED_SEQ_HEADER: str(original)}
-        ack = await js.publish(
+        # In flight together but sent in order on one connection: stored in order.
+        ack = await js.publish_async(
             names.subject(entry["subject"]),
             base64.b64decode(entry["data"]),
             stream=stream,
             headers=headers,
         )
-        positions[original] = ack.seq
+        pending.append((original, ack))
+        if len(pending) >= PUBLISH_AHEAD:
+            await _settle(pending, positions)
+    await _settle(pending, positions)
     return positions
+
+
+PUBLISH_AHEAD = 256
+ACK_TIMEOUT_SECONDS = 30.0
+
+
+async def _settle(
+    pending: list[tuple[int, asyncio.Future[PubAck]]], positions: dict[int, int]
+) -> None:
+    """Wait for the acks of what is in flight; a failure raises (a rerun resumes)."""
+    async with asyncio.timeout(ACK_TIMEOUT_SECONDS):  # an ack that never comes
+        acks = await asyncio.gather(*(ack for _, ack in pending))
+    positions.update((original, ack.seq) for (original, _), ack in zip(pending, acks, strict=True))
+    pending.clear()
 
 
 def start_after(ack_floor: int, positions: dict[int, int]) -> int:
