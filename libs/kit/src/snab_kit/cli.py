@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Any
 
 import nats
 
@@ -98,3 +100,53 @@ def service_main(
         if args.command == "migrate":
             return
     run(conf)
+
+
+def backup_main(argv: list[str] | None = None) -> None:
+    """``snab-backup create DIR``: PostgreSQL (per service schema), JetStream streams and
+    consumers, object storage into DIR. ``snab-backup restore DIR``: all of it back into an
+    empty database, a fresh NATS and storage."""
+    from snab_kit import backup
+
+    parser = argparse.ArgumentParser(prog="snab-backup")
+    commands = parser.add_subparsers(dest="command", required=True)
+    create = commands.add_parser("create", help="take a backup into DIR")
+    create.add_argument("dir", type=Path)
+    restore = commands.add_parser("restore", help="restore the backup in DIR")
+    restore.add_argument("dir", type=Path)
+    restore.add_argument(
+        "--force",
+        action="store_true",
+        help="drop non-empty target schemas and purge non-empty streams first",
+    )
+    restore.add_argument(
+        "--only",
+        action="append",
+        choices=backup.PARTS,
+        help="restore only this part (repeatable); default: all three",
+    )
+    restore.add_argument(
+        "--no-owner",
+        action="store_true",
+        help="pg_restore --no-owner --no-privileges (the roles of the dump do not exist here)",
+    )
+    for command in (create, restore):
+        command.add_argument(
+            "--pg-bin", type=Path, help="folder of pg_dump/pg_restore (default: looked for)"
+        )
+    args = parser.parse_args(argv)
+    use_local_run()
+    settings = ServiceSettings()
+    job: Coroutine[Any, Any, object]
+    if args.command == "create":
+        job = backup.create(settings, args.dir, pg_bin=args.pg_bin)
+    else:
+        job = backup.restore(
+            settings,
+            args.dir,
+            force=args.force,
+            parts=args.only or backup.PARTS,
+            no_owner=args.no_owner,
+            pg_bin=args.pg_bin,
+        )
+    sys.exit(backup.main_sync(job))
