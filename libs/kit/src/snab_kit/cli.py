@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import nats
+from nats.js.errors import APIError
 
 from snab_kit.access import users_conf
 from snab_kit.bus import BusNames, migrate_url
@@ -44,7 +45,12 @@ def bus_main(argv: list[str] | None = None) -> None:
         print(users_conf(names), end="")
     elif args.command == "migrate":
         replicas = args.replicas or settings.bus_replicas
-        for line in asyncio.run(migrate_url(settings.nats_servers, names, replicas=replicas)):
+        try:
+            done = asyncio.run(migrate_url(settings.nats_servers, names, replicas=replicas))
+        except APIError as exc:
+            # e.g. three copies asked of a single server: the server's own words say why.
+            sys.exit(f"snab-bus migrate: NATS refused ({exc.description}); it stopped there")
+        for line in done:
             print(line)
     else:
         asyncio.run(_dlq(settings.nats_servers, names, args.action, args.subject, args.seq))
