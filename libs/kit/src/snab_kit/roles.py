@@ -52,6 +52,24 @@ _LOCK_KEY = "snab-db roles"
 _NO_ATTRIBUTES = ("rolsuper", "rolcreatedb", "rolcreaterole", "rolreplication", "rolbypassrls")
 
 
+_FOREIGN_GRANTS = """
+SELECT DISTINCT kind, name, NULLIF(a.grantee, 0)::regrole::text AS grantee
+FROM (
+    SELECT 'SCHEMA' AS kind, format('%I', nspname) AS name, nspacl AS acl
+    FROM pg_namespace WHERE nspname = $1
+    UNION ALL
+    SELECT CASE c.relkind WHEN 'S' THEN 'SEQUENCE' ELSE 'TABLE' END,
+           format('%I.%I', n.nspname, c.relname), c.relacl
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')
+) AS objects, aclexplode(acl) AS a
+WHERE a.grantee = 0 OR a.grantee::regrole::text = ANY($2)
+"""
+"""Privileges on a schema or its tables and sequences held by PUBLIC or another service's
+role. Only these are revoked: a REVOKE on an object without any would still write its
+default privileges into the catalog, and a second run would not be a no-op."""
+
+
 def role_name(service: str, prefix: str = "") -> str:
     """``snab_orders``; tests sharing one server with other runs add a prefix of their own."""
     return f"{prefix}snab_{service}"
@@ -216,10 +234,12 @@ class RolesApplier:
         if moved:
             self.report.append(f"{schema}: {moved} object(s) handed to {role}")
         others = [role_name(s, self.prefix) for s in SCHEMAS if s != service]
-        for grantee in ["PUBLIC", *others]:
+        for grant in await self.conn.fetch(_FOREIGN_GRANTS, schema, others):
+            grantee = grant["grantee"] or "PUBLIC"
             template = "%s" if grantee == "PUBLIC" else "%I"
-            for kind in ("SCHEMA %I", "ALL TABLES IN SCHEMA %I", "ALL SEQUENCES IN SCHEMA %I"):
-                await self.run(_Ddl(f"REVOKE ALL ON {kind} FROM {template}", (schema, grantee)))
+            await self.run(
+                _Ddl(f"REVOKE ALL ON {grant['kind']} %s FROM {template}", (grant["name"], grantee))
+            )
 
     async def _reassign_objects(self, schema: str, role: str) -> int:
         """Tables, views, sequences, types and functions of the schema that another role
