@@ -494,3 +494,52 @@ async def test_the_orders_service_runs_as_its_own_role(
         assert company == "ООО «Крепёж»"
     finally:
         await conn.close()
+
+
+async def test_an_admin_with_createrole_only_can_run_it(
+    password_server: str, tmp_path: Path
+) -> None:
+    """Managed PostgreSQL gives no superuser: an admin with CREATEROLE that owns the
+    database is enough (it cannot read stored verifiers, so it sets every password)."""
+    cluster = Cluster(admin_url=password_server)
+    manager = f"{cluster.prefix}manager"
+    manager_password = secrets.token_hex(12)
+    conn = await _connect(password_server)
+    try:
+        await conn.execute(
+            f"CREATE ROLE \"{manager}\" LOGIN CREATEROLE PASSWORD '{manager_password}'"
+        )
+    finally:
+        await conn.close()
+    try:
+        url = await asyncio.to_thread(cluster.database, "snab_managed")
+        conn = await _connect(url)
+        try:
+            await conn.execute(f'ALTER DATABASE "{make_url(url).database}" OWNER TO "{manager}"')
+        finally:
+            await conn.close()
+        as_manager = (
+            make_url(url)
+            .set(username=manager, password=manager_password)
+            .render_as_string(hide_password=False)
+        )
+        lines = await asyncio.to_thread(cluster.roles_command, as_manager, tmp_path)
+        assert f"orders: schema created, owned by {cluster.role('orders')}" in lines
+        lines = await asyncio.to_thread(cluster.roles_command, as_manager, tmp_path)
+        assert f"{cluster.role('orders')}: updated (PASSWORD)" in lines
+
+        await asyncio.to_thread(upgrade, "snab_orders.migrations", cluster.url(url, "orders"))
+        conn = await _connect(cluster.url(url, "orders"))
+        try:
+            assert await conn.fetchval("SELECT count(*) FROM orders.outbox") == 0
+            message = await _refused(conn, "CREATE TABLE mail.stolen (n int)")
+            assert "permission denied for schema mail" in message
+        finally:
+            await conn.close()
+    finally:
+        await asyncio.to_thread(cluster.drop)
+        conn = await _connect(password_server)
+        try:
+            await conn.execute(f'DROP ROLE IF EXISTS "{manager}"')
+        finally:
+            await conn.close()

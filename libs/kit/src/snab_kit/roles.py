@@ -189,9 +189,12 @@ class RolesApplier:
                     "login and password left as they were"
                 )
         if not superuser:
-            # A CREATEROLE admin must be a member to hand the role its schema.
+            # A CREATEROLE admin must be able to SET ROLE to hand the role its schema
+            # (PostgreSQL 16 makes the creator a member without SET; 15 knows no SET).
+            version = await self.conn.fetchval("SELECT current_setting('server_version_num')")
+            right = "SET" if int(version) >= 160000 else "MEMBER"
             member = await self.conn.fetchval(
-                "SELECT pg_has_role(current_user, $1, 'MEMBER')", role
+                "SELECT pg_has_role(current_user, $1, $2)", role, right
             )
             if not member:
                 await self.run(_Ddl("GRANT %I TO CURRENT_USER", (role,)))
