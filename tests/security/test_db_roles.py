@@ -304,6 +304,27 @@ async def test_a_second_run_changes_nothing(deployed: Deployed) -> None:
     assert await snapshot() == before
 
 
+async def test_a_grant_of_another_services_role_is_taken_back(deployed: Deployed) -> None:
+    cluster = deployed.cluster
+    orders, mail = cluster.role("orders"), cluster.role("mail")
+    admin = await _connect(deployed.database_url)
+    try:
+        await admin.execute(f'GRANT "{mail}" TO "{orders}"')
+        lines = await asyncio.to_thread(
+            cluster.roles_command, deployed.database_url, deployed.workdir
+        )
+        assert f"{orders}: no longer a member of {mail}" in lines
+        assert not await admin.fetchval("SELECT pg_has_role($1, $2, 'MEMBER')", orders, mail)
+    finally:
+        await admin.close()
+    conn = await _connect(cluster.url(deployed.database_url, "orders"))
+    try:
+        message = await _refused(conn, "SELECT * FROM mail.outbox")
+        assert "permission denied for schema mail" in message
+    finally:
+        await conn.close()
+
+
 # -- an existing deployment: schemas migrated by the admin before the roles existed -----------
 
 

@@ -4,7 +4,8 @@
 
 - logs in with the password from ``DB_PASSWORD_<SERVICE>`` (a role whose variable is unset
   is created without LOGIN; an existing one keeps its login and password);
-- has no role attributes (no SUPERUSER, CREATEDB, CREATEROLE, REPLICATION, BYPASSRLS);
+- has no role attributes (no SUPERUSER, CREATEDB, CREATEROLE, REPLICATION, BYPASSRLS)
+  and is not a member of another service's role;
 - may CONNECT to the database, nothing else on it (no CREATE, no TEMPORARY);
 - owns its schema and every object in it, so it can read, write and migrate it;
 - has no privilege on another service's schema nor on ``public``;
@@ -199,6 +200,16 @@ class RolesApplier:
             if not member:
                 await self.run(_Ddl("GRANT %I TO CURRENT_USER", (role,)))
         await self.run(_Ddl("ALTER ROLE %I SET search_path TO %I", (role, SCHEMAS[service])))
+        others = [role_name(s, self.prefix) for s in SCHEMAS if s != service]
+        for group in await self.conn.fetch(
+            "SELECT DISTINCT roleid::regrole::text AS name FROM pg_auth_members"
+            " WHERE member = $1::regrole AND roleid::regrole::text = ANY($2)",
+            role,
+            others,
+        ):
+            # Membership in another service's role would open its schema.
+            await self.run(_Ddl("REVOKE %I FROM %I", (group["name"], role)))
+            self.report.append(f"{role}: no longer a member of {group['name']}")
 
     async def _same_password(self, role: str, password: str) -> bool:
         stored = await self.conn.fetchval(
