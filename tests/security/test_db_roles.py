@@ -161,6 +161,24 @@ def test_the_kit_schema_table_matches_every_service() -> None:
         assert (tables.SCHEMA, tables.metadata.schema) == (schema, schema), service
 
 
+def test_a_password_the_command_cannot_hash_is_refused_without_being_shown(
+    tmp_path: Path,
+) -> None:
+    require(SNAB_DB.exists(), f"{SNAB_DB} is missing: run `make .venv/.synced`")
+    password = "пароль-" + secrets.token_hex(4)
+    result = subprocess.run(
+        [str(SNAB_DB), "roles"],
+        env={**os.environ, "DB_PASSWORD_MAIL": password, "DATABASE_URL": "postgresql://x@y/z"},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "DB_PASSWORD_MAIL must be ASCII" in result.stderr
+    assert password not in result.stdout + result.stderr
+
+
 # -- what each role may do -------------------------------------------------------------------
 
 

@@ -64,7 +64,11 @@ def db_main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     use_local_run()
     settings = ServiceSettings()
-    for line in asyncio.run(apply_roles(settings.database_url, passwords_from_env(), args.prefix)):
+    try:
+        lines = asyncio.run(apply_roles(settings.database_url, passwords_from_env(), args.prefix))
+    except ValueError as exc:  # a bad prefix or password, named without its value
+        parser.error(str(exc))
+    for line in lines:
         print(line)
 
 

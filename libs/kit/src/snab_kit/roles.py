@@ -304,6 +304,9 @@ async def apply_roles(
     per change (never a password)."""
     if not _PREFIX.fullmatch(prefix):
         raise ValueError("the role prefix may hold only a-z, 0-9 and _ (20 at most)")
+    for service, password in passwords.items():
+        if password and not password.isascii():
+            raise ValueError(f"{password_variable(service)} must be ASCII (e.g. hex)")
     conn = await asyncpg.connect(asyncpg_dsn(database_url))
     try:
         async with conn.transaction():
