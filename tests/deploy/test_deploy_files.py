@@ -36,6 +36,9 @@ from snab_kit import metrics as kit_metrics
 from snab_kit.access import ACCESS, password_variable
 from snab_kit.bus import STREAMS, BusNames, migrate_url
 from snab_kit.embedded import free_port, nats_binary, port_open
+from snab_kit.roles import SCHEMAS as DB_SCHEMAS
+from snab_kit.roles import password_variable as db_password_variable
+from snab_kit.roles import role_name as db_role_name
 from snab_kit.storage import S3Storage, make_storage
 from snab_kit.testing import require, wait_for
 
@@ -155,9 +158,20 @@ def env_example() -> dict[str, str]:
     return {k: v for k, v in dotenv_values(ENV_EXAMPLE).items() if v is not None}
 
 
-def container_env(compose: dict[str, Any], service: str) -> dict[str, str]:
+def distinct_passwords() -> dict[str, str]:
+    """.env.example with a different value for every password, so that a service given
+    another's password (they are all ``change-me-hex`` there) is told apart."""
+    return {
+        key: f"{key.lower().replace('_', '')}x" if "PASSWORD" in key else value
+        for key, value in env_example().items()
+    }
+
+
+def container_env(
+    compose: dict[str, Any], service: str, variables: dict[str, str] | None = None
+) -> dict[str, str]:
     """The environment a container gets: env_file (.env.example here), then environment."""
-    variables = env_example()
+    variables = env_example() if variables is None else variables
     env = dict(variables)
     environment = compose["services"][service].get("environment") or {}
     if isinstance(environment, list):
@@ -285,9 +299,10 @@ def test_migrate_runs_before_every_service(compose: dict[str, Any]) -> None:
     migrate = services["migrate"]
     assert migrate["command"][:2] == ["sh", "-ec"]
     steps = [line.strip() for line in migrate["command"][2].splitlines() if line.strip()]
-    assert steps[0] == "snab-bus migrate"
-    for module in SERVICES.values():
-        assert f"python -m {module} migrate" in steps
+    assert steps[:2] == ["snab-bus migrate", "snab-db roles"]
+    for name, module in SERVICES.items():
+        # Each schema is migrated by its own service's role (checked in the next test).
+        assert f'DATABASE_URL="$${name.upper()}_DATABASE_URL" python -m {module} migrate' in steps
     assert "python /app/init_storage.py" in steps
     for server in ("nats", "postgres"):
         assert migrate["depends_on"][server]["condition"] == "service_healthy"
@@ -310,7 +325,7 @@ def test_compose_environment_configures_each_service(
             assert settings.http_port == expected_port, name
             database = urlsplit(settings.database_url)
             assert (database.hostname, database.port) == ("postgres", 5432), name
-            assert database.password == env_example()["POSTGRES_PASSWORD"]
+            assert database.username == db_role_name(name), name
             bus = urlsplit(settings.nats_url)
             # Each service logs in as its own NATS user (deploy/nats/users.conf).
             assert (bus.hostname, bus.port, bus.username) == ("nats", 4222, name), name
@@ -320,6 +335,33 @@ def test_compose_environment_configures_each_service(
             assert storage.client.meta.endpoint_url == "http://minio:9000"
 
 
+def test_each_service_and_its_migrations_log_in_to_postgres_as_its_own_role(
+    compose: dict[str, Any],
+) -> None:
+    """``snab-db roles`` (the migrate job's second step, as the admin) makes the roles; the
+    job then migrates each schema as its service's role, with the URL the service gets."""
+    variables = distinct_passwords()
+    migrate = container_env(compose, "migrate", variables)
+    admin = urlsplit(migrate["DATABASE_URL"])
+    assert (admin.username, admin.password) == ("snab", variables["POSTGRES_PASSWORD"])
+    assert admin.path == "/snab"
+    for name in SERVICES:
+        url = container_env(compose, name, variables)["DATABASE_URL"]
+        database = urlsplit(url)
+        assert database.username == db_role_name(name), name
+        assert database.password == variables[db_password_variable(name)], name
+        assert (database.hostname, database.port, database.path) == ("postgres", 5432, "/snab")
+        assert migrate[f"{name.upper()}_DATABASE_URL"] == url, name
+        # No other database password reaches the service, though it reads the whole .env.
+        others = {variables["POSTGRES_PASSWORD"]} | {
+            variables[db_password_variable(s)] for s in DB_SCHEMAS if s != name
+        }
+        env = container_env(compose, name, variables)
+        leaked = {key for key, value in env.items() if any(pw in value for pw in others)}
+        assert not leaked, f"{name} holds another database password in {leaked}"
+    assert set(SERVICES) == set(DB_SCHEMAS), "a service without a database role"
+
+
 def test_required_variables_are_in_env_example_and_secrets_are_not_committed(
     compose: dict[str, Any],
 ) -> None:
@@ -327,13 +369,14 @@ def test_required_variables_are_in_env_example_and_secrets_are_not_committed(
     required = set(re.findall(r"\$\{([A-Z_][A-Z0-9_]*):\?", text))
     assert {"POSTGRES_PASSWORD", "S3_SECRET_KEY", "SECRET_KEY"} <= required
     assert {password_variable(user) for user in ACCESS} <= required
+    assert {db_password_variable(service) for service in DB_SCHEMAS} <= required
     example = env_example()
     assert not required - {k for k, v in example.items() if v}, "missing in .env.example"
     secret = re.compile(r"PASSWORD|SECRET|TOKEN|_KEY$")
     for name, svc in compose["services"].items():
         environment = svc.get("environment") or {}
         for key, value in environment.items():
-            if secret.search(key):
+            if secret.search(key) and value != "":  # "" takes a .env secret away
                 assert str(value).startswith("${"), f"{name}: {key} must come from .env"
 
 

@@ -16,6 +16,7 @@ from snab_kit.access import users_conf
 from snab_kit.bus import BusNames, migrate_url
 from snab_kit.dlq import dead_letters, drop, replay
 from snab_kit.migrations import upgrade
+from snab_kit.roles import SCHEMAS, apply_roles, password_variable, passwords_from_env, role_name
 from snab_kit.settings import ServiceSettings, use_local_run
 
 
@@ -54,6 +55,35 @@ def bus_main(argv: list[str] | None = None) -> None:
             print(line)
     else:
         asyncio.run(_dlq(settings.nats_servers, names, args.action, args.subject, args.seq))
+
+
+def db_main(argv: list[str] | None = None) -> None:
+    """``snab-db roles``: one PostgreSQL login role per service, limited to its own schema
+    (run with the admin's DATABASE_URL; passwords from DB_PASSWORD_<SERVICE>)."""
+    parser = argparse.ArgumentParser(prog="snab-db")
+    commands = parser.add_subparsers(dest="command", required=True)
+    roles = commands.add_parser(
+        "roles",
+        help="create or update the services' roles and hand each its schema (idempotent)",
+        description="Roles: "
+        + ", ".join(f"{role_name(s)} ({password_variable(s)})" for s in SCHEMAS)
+        + ". A role whose variable is unset is created without login; an existing one "
+        "keeps its password.",
+    )
+    roles.add_argument(
+        "--prefix",
+        default="",
+        help="put before every role name (tests; several deployments on one server)",
+    )
+    args = parser.parse_args(argv)
+    use_local_run()
+    settings = ServiceSettings()
+    try:
+        lines = asyncio.run(apply_roles(settings.database_url, passwords_from_env(), args.prefix))
+    except ValueError as exc:  # a bad prefix or password, named without its value
+        parser.error(str(exc))
+    for line in lines:
+        print(line)
 
 
 async def _dlq(

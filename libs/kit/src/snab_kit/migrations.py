@@ -52,6 +52,18 @@ def downgrade(migrations_package: str, database_url: str, revision: str = "base"
     _outside_event_loop(lambda: command.downgrade(cfg, revision))
 
 
+def _ensure_schema(connection: Connection, schema: str) -> None:
+    """Create the schema only when it is missing: ``CREATE SCHEMA IF NOT EXISTS`` needs the
+    CREATE privilege on the database even when the schema exists, and a service's own
+    role (``snab-db roles``) has none; it owns a schema made for it beforehand."""
+    exists = connection.execute(
+        text("SELECT 1 FROM pg_namespace WHERE nspname = :name"), {"name": schema}
+    ).scalar()
+    if not exists:
+        quoted = connection.dialect.identifier_preparer.quote_schema(schema)
+        connection.execute(text(f"CREATE SCHEMA IF NOT EXISTS {quoted}"))
+
+
 def run_env(metadata: MetaData) -> None:
     """Body of a service's env.py: migrate only objects of the service's schema."""
     schema = metadata.schema
@@ -66,7 +78,7 @@ def run_env(metadata: MetaData) -> None:
         return True
 
     def do_run(connection: Connection) -> None:
-        connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+        _ensure_schema(connection, schema)
         context.configure(
             connection=connection,
             target_metadata=metadata,
