@@ -78,6 +78,11 @@ def run_env(metadata: MetaData) -> None:
         return True
 
     def do_run(connection: Connection) -> None:
+        # Replicas that start with --migrate at the same moment take turns: the first
+        # migrates, the next finds the schema at head. The lock ends with the transaction.
+        connection.execute(
+            text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"snab-migrate:{schema}"}
+        )
         _ensure_schema(connection, schema)
         context.configure(
             connection=connection,
