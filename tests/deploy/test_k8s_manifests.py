@@ -265,6 +265,9 @@ def test_service_deployment(
         assert resources["requests"][kind] and resources["limits"][kind], kind
 
     security = spec["securityContext"]
+    # Service links would set GATEWAY_PORT=tcp://... (the Service `gateway`) in every pod.
+    assert pod["spec"]["enableServiceLinks"] is False
+    assert pod["spec"]["automountServiceAccountToken"] is False
     pod_security = pod["spec"]["securityContext"]
     assert pod_security["runAsNonRoot"] is True and pod_security["runAsUser"] == RUN_AS_USER
     assert security["runAsNonRoot"] is True and security["runAsUser"] == RUN_AS_USER
@@ -348,6 +351,11 @@ def test_deployment_environment_configures_the_service(
         assert server.scheme == "nats" and server.port == 4222
         assert server.username == name
         assert server.password == example_secret[f"NATS_{name.upper()}_PASSWORD"]
+    if name == "mail":
+        # Outgoing mail without SMTP_SERVER is written there: a writable volume, not the
+        # read-only image.
+        mounts = [Path(m["mountPath"]) for m in spec["volumeMounts"]]
+        assert any(settings.mail_outbox_dir.is_relative_to(m) for m in mounts)
     storage = make_storage(settings)
     assert isinstance(storage, S3Storage)
     assert storage.client.meta.endpoint_url == config["S3_ENDPOINT_URL"]
