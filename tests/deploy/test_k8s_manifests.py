@@ -36,6 +36,7 @@ BASE = K8S / "base"
 PRODUCTION = K8S / "overlays" / "production"
 SECRET_EXAMPLE = BASE / "secret.example.yaml"
 COMPOSE_FILE = DEPLOY / "compose" / "docker-compose.yml"
+README = K8S / "README.md"
 
 # A recent release and the newest one kubernetes-validate ships schemas for.
 KUBERNETES_VERSIONS = ("1.33.0", "latest")
@@ -246,7 +247,7 @@ def test_service_deployment(
     spec = container(deployment)
 
     assert spec["image"] == container(find(base, "Job", "snab-migrate"))["image"]
-    assert spec["image"].split(":")[0] == "snab"
+    assert spec["image"] == "snab:latest"  # compose's default SNAB_IMAGE
     assert spec["command"] == ["python", "-m", module]
     ports = {p["name"]: p["containerPort"] for p in spec["ports"]}
     assert list(ports.values()) == [port]
@@ -441,6 +442,17 @@ def test_production_overlay_sets_namespace_image_and_replicas(
             selector = budgets[name]["spec"]["selector"]["matchLabels"]
             labels = deployment["spec"]["template"]["metadata"]["labels"]
             assert selector.items() <= labels.items(), name
+    # The two steps of the README: `-l 'app.kubernetes.io/component in (config,migrate)'`
+    # applies exactly the namespace, the ConfigMap and the Job; then everything else.
+    first = {
+        (o["kind"], o["metadata"]["name"])
+        for o in production
+        if o["metadata"]["labels"]["app.kubernetes.io/component"] in ("config", "migrate")
+    }
+    assert first == {("Namespace", "snab"), ("ConfigMap", "snab-config"), ("Job", "snab-migrate")}
+    assert "-l 'app.kubernetes.io/component in (config,migrate)'" in README.read_text()
+    for obj in production:
+        assert obj["metadata"]["labels"]["app.kubernetes.io/part-of"] == "snab"
     notifier = find(production, "Deployment", "notifier")
     # Telegram gives bot updates to one poller: never two notifiers, not even in a rollout.
     assert notifier["spec"]["strategy"]["type"] == "Recreate"
