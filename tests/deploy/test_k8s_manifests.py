@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -289,6 +291,17 @@ def test_service_deployment(
         assert f"DB_PASSWORD_{other}" not in keys and f"NATS_{other}_PASSWORD" not in keys
     assert not keys & {"POSTGRES_PASSWORD", "NATS_ADMIN_PASSWORD", "NATS_DESK_PASSWORD"}
 
+    # The init container waits for this service's schema, logged in as the service.
+    (init,) = pod["spec"]["initContainers"]
+    assert init["image"] == spec["image"]
+    assert init["command"][-2:] == [module, name]
+    assert init["securityContext"] == security
+    assert {m["mountPath"] for m in init["volumeMounts"]} == {"/tmp"}
+    secret = {key: key.lower() for key in keys}
+    config = find(base, "ConfigMap", "snab-config")["data"]
+    main_env = kubelet_env(spec, config, secret)
+    assert kubelet_env(init, config, secret)["DATABASE_URL"] == main_env["DATABASE_URL"]
+
     annotations = pod["metadata"]["annotations"]
     assert annotations["prometheus.io/scrape"] == "true"
     assert annotations["prometheus.io/port"] == str(port)
@@ -384,6 +397,39 @@ def test_each_role_is_named_after_its_service_schema() -> None:
     for name, module in SERVICES.items():
         schema = importlib.import_module(f"{module}.db.tables").SCHEMA
         assert schema == name, module
+
+
+@pytest.mark.parametrize("name", list(SERVICES))
+def test_init_container_waits_until_the_job_migrated_the_schema(
+    name: str, base: list[dict[str, Any]], fresh_database_url: str
+) -> None:
+    """The wait-for-schema command, run on a real PostgreSQL: it waits while the schema is
+    missing and ends with 0 once the service's migrations reached their head."""
+    from snab_kit.migrations import upgrade
+
+    module = SERVICES[name]
+    (init,) = find(base, "Deployment", name)["spec"]["template"]["spec"]["initContainers"]
+    command = init["command"]
+    assert command[0] == "python"
+    env = {**os.environ, "DATABASE_URL": fresh_database_url}
+    proc = subprocess.Popen(
+        [sys.executable, *command[1:]],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        first = proc.stdout.readline()
+        assert f"schema {name}: " in first and "waiting for" in first, first
+        assert proc.poll() is None
+        upgrade(f"{module}.migrations", fresh_database_url)
+        assert proc.wait(timeout=60) == 0, proc.stdout.read()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
 
 
 # -- the migrate Job ----------------------------------------------------------------------------
