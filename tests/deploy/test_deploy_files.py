@@ -8,7 +8,6 @@ nats-server; promtool checks the Prometheus files when it is installed.
 from __future__ import annotations
 
 import http.server
-import importlib.util
 import json
 import os
 import re
@@ -41,9 +40,8 @@ from snab_kit.roles import password_variable as db_password_variable
 from snab_kit.roles import role_name as db_role_name
 from snab_kit.storage import S3Storage, make_storage
 from snab_kit.testing import require, wait_for
+from tests.deploy.deploy_support import DEPLOY, ROOT, SERVICES, load_script, service_settings
 
-ROOT = Path(__file__).resolve().parents[2]
-DEPLOY = ROOT / "deploy"
 COMPOSE_FILE = DEPLOY / "compose" / "docker-compose.yml"
 ENV_EXAMPLE = DEPLOY / "compose" / ".env.example"
 DOCKERFILE = DEPLOY / "docker" / "Dockerfile"
@@ -57,15 +55,6 @@ GRAFANA_DASHBOARDS = DEPLOY / "grafana" / "provisioning" / "dashboards" / "snab.
 NATS_CONF = DEPLOY / "nats" / "nats.conf"
 NATS_CLUSTER_CONF = DEPLOY / "nats" / "cluster" / "nats.conf"
 
-# Compose service name -> Python package of the service.
-SERVICES = {
-    "mail": "snab_mail",
-    "parser": "snab_parser",
-    "orders": "snab_orders",
-    "documents": "snab_documents",
-    "notifier": "snab_notifier",
-    "gateway": "snab_gateway",
-}
 PORT_VARIABLES = (
     "HTTP_HOST",
     "HTTP_PORT",
@@ -83,23 +72,14 @@ METRIC_NAME = re.compile(r"\b(?:snab|faststream)_[a-z0-9_]+\b")
 # -- helpers ----------------------------------------------------------------------------------
 
 
-def _load_script(name: str) -> ModuleType:
-    path = DEPLOY / "docker" / f"{name}.py"
-    spec = importlib.util.spec_from_file_location(f"deploy_{name}", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def healthcheck() -> ModuleType:
-    return _load_script("healthcheck")
+    return load_script("healthcheck")
 
 
 @pytest.fixture(scope="module")
 def init_storage() -> ModuleType:
-    return _load_script("init_storage")
+    return load_script("init_storage")
 
 
 @pytest.fixture(scope="module")
@@ -179,20 +159,6 @@ def container_env(
     for key, raw in environment.items():
         env[key] = interpolate(str(raw), variables)
     return env
-
-
-def service_settings(module: str) -> type[Any]:
-    from snab_kit.settings import ServiceSettings
-
-    settings_module = importlib.import_module(f"{module}.settings")
-    for value in vars(settings_module).values():
-        if (
-            isinstance(value, type)
-            and issubclass(value, ServiceSettings)
-            and value is not ServiceSettings
-        ):
-            return value
-    raise LookupError(module)
 
 
 def series_names(metric: MetricWrapperBase) -> set[str]:
