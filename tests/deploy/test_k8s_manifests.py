@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from snab_kit.settings import ServiceSettings
+from snab_kit.settings import ServiceSettings, nats_servers
 from snab_kit.storage import S3Storage, make_storage
 from snab_kit.testing import require
 from tests.deploy.deploy_support import (
@@ -359,7 +359,7 @@ def test_deployment_environment_configures_the_service(
     assert (database.hostname, database.port, database.path) == ("postgres", 5432, "/snab")
     assert database.username == f"snab_{name}"
     assert database.password == example_secret[f"DB_PASSWORD_{name.upper()}"]
-    servers = [urlsplit(url) for url in settings.nats_url.split(",")]
+    servers = [urlsplit(url) for url in settings.nats_servers]
     assert len({(s.hostname, s.port) for s in servers}) == NATS_SERVERS
     for server in servers:
         assert server.scheme == "nats" and server.port == 4222
@@ -441,19 +441,24 @@ def test_migrate_job_runs_the_compose_steps_and_creates_the_roles(
     job = find(base, "Job", "snab-migrate")
     spec = container(job)
     steps = migrate_steps(spec["command"])
+    config = find(base, "ConfigMap", "snab-config")["data"]
+    env = kubelet_env(spec, config, example_secret)
     assert steps[0] == "snab-bus migrate"
     assert steps[1] == "snab-db roles"
-    for module in SERVICES.values():
-        assert steps.index(f"python -m {module} migrate") > steps.index("snab-db roles")
+    for name, module in SERVICES.items():
+        # Each schema is migrated by its own role, which owns it.
+        step = f'DATABASE_URL="${name.upper()}_DATABASE_URL" python -m {module} migrate'
+        assert steps.index(step) > steps.index("snab-db roles")
+        role_url = urlsplit(env[f"{name.upper()}_DATABASE_URL"])
+        assert role_url.username == f"snab_{name}"
+        assert role_url.password == example_secret[f"DB_PASSWORD_{name.upper()}"]
     assert steps[-1] == "python /app/init_storage.py"
     compose = yaml.safe_load(COMPOSE_FILE.read_text())
     compose_steps = migrate_steps(compose["services"]["migrate"]["command"])
-    assert [step for step in steps if step != "snab-db roles"] == compose_steps
+    assert steps == [step.replace("$$", "$") for step in compose_steps]
 
     assert job["spec"]["template"]["spec"]["restartPolicy"] in ("Never", "OnFailure")
     assert spec["securityContext"]["runAsNonRoot"] is True
-    config = find(base, "ConfigMap", "snab-config")["data"]
-    env = kubelet_env(spec, config, example_secret)
     # The owner of the database creates the roles, with the services' passwords.
     database = urlsplit(env["DATABASE_URL"])
     assert (database.hostname, database.port, database.path) == ("postgres", 5432, "/snab")
@@ -461,7 +466,7 @@ def test_migrate_job_runs_the_compose_steps_and_creates_the_roles(
     for name in SERVICES:
         key = f"DB_PASSWORD_{name.upper()}"
         assert env[key] == example_secret[key]
-    servers = [urlsplit(url) for url in env["NATS_URL"].split(",")]
+    servers = [urlsplit(url) for url in nats_servers(env["NATS_URL"])]
     assert {s.username for s in servers} == {"admin"}
     assert len(servers) == NATS_SERVERS
     assert env["BUS_REPLICAS"] == str(NATS_SERVERS)
