@@ -14,8 +14,7 @@ import asyncio
 import subprocess
 import sys
 import time
-import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import asyncpg
@@ -26,7 +25,7 @@ from snab_contracts.rpc.orders import OrderPage, OrdersList
 from snab_kit.backup import export_objects, folder_size, import_objects, libpq_url, read_manifest
 from snab_kit.bus import BusNames
 from snab_kit.dlq import dead_letters
-from snab_kit.embedded import EmbeddedNats, drop_database, ensure_database, with_database
+from snab_kit.embedded import EmbeddedNats
 from snab_kit.rpc import RpcClient
 from snab_kit.settings import ServiceSettings
 from snab_kit.storage import LocalStorage, make_storage
@@ -52,13 +51,8 @@ def run(args: list[str], env: dict[str, str]) -> tuple[float, str]:
 
 
 @pytest.fixture
-def restore_database_url(database_url: str) -> Iterator[str]:
-    url = with_database(database_url, f"snab_restore_{uuid.uuid4().hex[:10]}")
-    ensure_database(url)
-    try:
-        yield url
-    finally:
-        drop_database(url)
+def restore_database_url(new_database: Callable[[str], str]) -> str:
+    return new_database("snab_restore")
 
 
 @pytest.fixture

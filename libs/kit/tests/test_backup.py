@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -38,7 +38,6 @@ from snab_kit.backup import (
     write_manifest,
 )
 from snab_kit.bus import STREAMS, BusNames, migrate
-from snab_kit.embedded import drop_database, ensure_database, with_database
 from snab_kit.settings import ServiceSettings
 
 
@@ -99,13 +98,8 @@ def test_a_consumer_resumes_after_the_last_message_it_acknowledged() -> None:
 
 
 @pytest.fixture
-def target_url(database_url: str) -> Iterator[str]:
-    url = with_database(database_url, f"snab_restore_{uuid.uuid4().hex[:10]}")
-    ensure_database(url)
-    try:
-        yield url
-    finally:
-        drop_database(url)
+def target_url(new_database: Callable[[str], str]) -> str:
+    return new_database("snab_restore")
 
 
 async def sql(url: str, *statements: str) -> list[asyncpg.Record]:

@@ -14,7 +14,7 @@ import os
 import shutil
 import tempfile
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -100,14 +100,28 @@ def database_url(servers: Servers) -> str:
 
 
 @pytest.fixture
-def fresh_database_url(database_url: str) -> Iterator[str]:
-    """A database of its own for one test (end-to-end tests that count what they see)."""
-    url = with_database(database_url, f"snab_test_{uuid.uuid4().hex[:10]}")
-    ensure_database(url)
+def new_database(database_url: str) -> Iterator[Callable[[str], str]]:
+    """``new_database("snab_restore")``: the URL of one more empty database on the test
+    server, named with that prefix; every one is dropped after the test."""
+    made: list[str] = []
+
+    def make(prefix: str) -> str:
+        url = with_database(database_url, f"{prefix}_{uuid.uuid4().hex[:10]}")
+        ensure_database(url)
+        made.append(url)
+        return url
+
     try:
-        yield url
+        yield make
     finally:
-        drop_database(url)
+        for url in made:
+            drop_database(url)
+
+
+@pytest.fixture
+def fresh_database_url(new_database: Callable[[str], str]) -> str:
+    """A database of its own for one test (end-to-end tests that count what they see)."""
+    return new_database("snab_test")
 
 
 @pytest.fixture(scope="session")
