@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -19,6 +18,8 @@ from typing import Any
 
 import httpx
 from nats.aio.msg import Msg
+from prometheus_client.parser import text_string_to_metric_families
+from prometheus_client.samples import Sample
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -164,12 +165,6 @@ def gateway_env(
     return env
 
 
-_LEADER = re.compile(r"^snab_mail_imap_leader\{[^}]*\} (\S+)$", re.MULTILINE)
-_RECEIVED = re.compile(
-    r'^snab_mail_received_total\{source="imap",outcome="(\w+)"\} (\S+)$', re.MULTILINE
-)
-
-
 class GatewayProcess:
     """``python -m snab_mail`` as a child process: started, killed (SIGKILL) or stopped
     (SIGTERM) by the test, read through its /health and /metrics like an operator would."""
@@ -242,19 +237,31 @@ class GatewayProcess:
         body = self._get("/metrics")
         return body.decode() if body is not None else None
 
-    def leader(self) -> bool | None:
-        """The lease gauge: True while this replica holds the mailbox lease, None when
-        the process does not answer."""
+    def samples(self, name: str) -> list[Sample] | None:
+        """The samples of one metric family on /metrics; None when nobody answers."""
         text = self.metrics()
         if text is None:
             return None
-        match = _LEADER.search(text)
-        return match is not None and float(match.group(1)) == 1.0
+        for family in text_string_to_metric_families(text):
+            if family.name == name:
+                return list(family.samples)
+        return []
+
+    def leader(self) -> bool | None:
+        """The lease gauge: True while this replica holds the mailbox lease, None when
+        the process does not answer."""
+        samples = self.samples("snab_mail_imap_leader")
+        if samples is None:
+            return None
+        return any(sample.value == 1 for sample in samples)
 
     def received(self) -> dict[str, int]:
         """Messages this process took in from IMAP since it started, by outcome."""
-        text = self.metrics() or ""
-        return {outcome: int(float(n)) for outcome, n in _RECEIVED.findall(text)}
+        return {
+            sample.labels["outcome"]: int(sample.value)
+            for sample in self.samples("snab_mail_received") or []
+            if sample.name == "snab_mail_received_total" and sample.labels["source"] == "imap"
+        }
 
     def imap_connections(self, imap: DovecotServer) -> int:
         """Open TCP connections from this process to the IMAP server."""
