@@ -9,6 +9,7 @@ Dovecot's own list of sessions (``doveadm who``).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import time
@@ -99,6 +100,27 @@ class Replicas:
             await asyncio.sleep(0.02)
         return samples
 
+    @contextlib.asynccontextmanager
+    async def never_two_leaders(self) -> AsyncIterator[list[int]]:
+        """Count the leaders again and again in the background (through kills, restarts
+        and stops); on exit, fail if two replicas ever said they lead at once."""
+        counts: list[int] = []
+
+        async def sample() -> None:
+            while True:
+                counts.append(len(await self.leaders()))
+                await asyncio.sleep(0.05)
+
+        sampler = asyncio.ensure_future(sample())
+        try:
+            yield counts
+        finally:
+            sampler.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sampler
+        assert max(counts, default=0) <= 1, f"two leaders in {counts.count(2)} samples"
+        print(f"{len(counts)} samples of the leader count in the background, never 2")
+
     def stop(self) -> None:
         for replica in self.both:
             replica.stop()
@@ -173,77 +195,86 @@ async def test_two_replicas_read_from_one_and_sigkill_hands_over_without_a_doubl
             replica.start()
         leader = await replicas.one_leader()
         standby = replicas.other(leader)
-        await wait_for(lambda: scalar(mail_db, "SELECT count(*) FROM mail.mailboxes"), timeout=30)
-        await wait_for(lambda: len(imap.session_pids()) == 1, timeout=10)
+        async with replicas.never_two_leaders():
+            await wait_for(
+                lambda: scalar(mail_db, "SELECT count(*) FROM mail.mailboxes"), timeout=30
+            )
+            await wait_for(lambda: len(imap.session_pids()) == 1, timeout=10)
 
-        # Longer than a lease: renewals happen and a standby would get its chance.
-        samples = await replicas.watch(LEASE * 1.5, leader)
-        assert len(imap.session_pids()) == 1, "Dovecot serves more than one session"
-        standby_health = await asyncio.to_thread(standby.health)
-        assert standby_health is not None and standby_health["checks"]["imap"] == "standby"
-        print(f"{samples} samples of both replicas: one leader ({leader.name}), one reader")
+            # Longer than a lease: renewals happen and a standby would get its chance.
+            samples = await replicas.watch(LEASE * 1.5, leader)
+            assert len(imap.session_pids()) == 1, "Dovecot serves more than one session"
+            standby_health = await asyncio.to_thread(standby.health)
+            assert standby_health is not None and standby_health["checks"]["imap"] == "standby"
+            print(f"{samples} samples of both replicas: one leader ({leader.name}), one reader")
 
-        letters = [letter(f"Заявка №{n}", f"Шайба М{n % 20 + 4} — {n} шт.") for n in range(TOTAL)]
-        appending = asyncio.ensure_future(  # noqa: RUF006 - awaited below
-            asyncio.to_thread(append_all, imap, [raw for raw, _ in letters])
-        )
-        await wait_for(lambda: _at_least(mail_db, 60), timeout=60, interval=0.005)
-        leader.kill()
-        killed = time.monotonic()
-        at_kill = int(await scalar(mail_db, TAKEN))
-        assert at_kill < TOTAL, "intake finished before the leader could be killed"
+            letters = [
+                letter(f"Заявка №{n}", f"Шайба М{n % 20 + 4} — {n} шт.") for n in range(TOTAL)
+            ]
+            appending = asyncio.ensure_future(  # noqa: RUF006 - awaited below
+                asyncio.to_thread(append_all, imap, [raw for raw, _ in letters])
+            )
+            await wait_for(lambda: _at_least(mail_db, 60), timeout=60, interval=0.005)
+            leader.kill()
+            killed = time.monotonic()
+            at_kill = int(await scalar(mail_db, TAKEN))
+            assert at_kill < TOTAL, "intake finished before the leader could be killed"
 
-        took_lease = took_message = None
-        while took_message is None:
-            assert time.monotonic() - killed < 20, f"no takeover (lease after {took_lease})"
-            if took_lease is None and await asyncio.to_thread(standby.leader):
-                took_lease = time.monotonic() - killed
-            if took_lease is not None:
-                received = await asyncio.to_thread(standby.received)
-                if received.get("new", 0) > 0:
-                    took_message = time.monotonic() - killed
-            await asyncio.sleep(0.02)
-        assert took_lease is not None
-        # The lease can be valid a whole LEASE after the kill (renewed just before it);
-        # the standby looks every LEASE / 4; 2 s for it to log in, open the folder and
-        # commit its first batch on a loaded machine.
-        bound = LEASE + LEASE / 4 + 2.0
-        print(
-            f"killed {leader.name} after {at_kill}/{TOTAL} messages; {standby.name} held the "
-            f"lease {took_lease:.2f}s and took its first message {took_message:.2f}s after "
-            f"the kill (bound {bound:.2f}s, IMAP_LEASE_SECONDS={LEASE:g})"
-        )
-        assert took_message <= bound
+            took_lease = took_message = None
+            while took_message is None:
+                assert time.monotonic() - killed < 20, f"no takeover (lease after {took_lease})"
+                if took_lease is None and await asyncio.to_thread(standby.leader):
+                    took_lease = time.monotonic() - killed
+                if took_lease is not None:
+                    received = await asyncio.to_thread(standby.received)
+                    if received.get("new", 0) > 0:
+                        took_message = time.monotonic() - killed
+                await asyncio.sleep(0.02)
+            assert took_lease is not None
+            # The lease can be valid a whole LEASE after the kill (renewed just before it);
+            # the standby looks every LEASE / 4; 2 s for it to log in, open the folder and
+            # commit its first batch on a loaded machine.
+            bound = LEASE + LEASE / 4 + 2.0
+            print(
+                f"killed {leader.name} after {at_kill}/{TOTAL} messages; {standby.name} held the "
+                f"lease {took_lease:.2f}s and took its first message {took_message:.2f}s after "
+                f"the kill (bound {bound:.2f}s, IMAP_LEASE_SECONDS={LEASE:g})"
+            )
+            assert took_message <= bound
+            # The killed replica comes back (its start-up overlaps the rest of the intake).
+            killed_replica = leader
+            killed_replica.start()
 
-        await appending
-        await wait_for(lambda: _at_least(mail_db, TOTAL), timeout=60)
-        await wait_for(lambda: outbox_drained(mail_db), timeout=30)
-        await published.wait("mail.received", TOTAL, timeout=30)
-        assert await stream_count(nats_url, bus, "mail.received") == TOTAL
-        ids = [event["message_id"] for event in published.of("mail.received")]
-        assert len(ids) == TOTAL, "a message was published twice"
-        assert sorted(ids) == sorted(message_id for _, message_id in letters)
-        rows = await _rows(mail_db)
-        assert rows == (TOTAL, TOTAL, TOTAL), "rows, distinct UIDs, distinct Message-IDs"
-        uids = await scalar(
-            mail_db, "SELECT array_agg(uid ORDER BY uid) FROM mail.inbound_messages"
-        )
-        assert uids == imap.uids()
-        # What the killed leader had committed the new leader did not read again.
-        assert (await asyncio.to_thread(standby.received)).get("duplicate", 0) == 0
+            await appending
+            await wait_for(lambda: _at_least(mail_db, TOTAL), timeout=60)
+            await wait_for(lambda: outbox_drained(mail_db), timeout=30)
+            await published.wait("mail.received", TOTAL, timeout=30)
+            assert await stream_count(nats_url, bus, "mail.received") == TOTAL
+            ids = [event["message_id"] for event in published.of("mail.received")]
+            assert len(ids) == TOTAL, "a message was published twice"
+            assert sorted(ids) == sorted(message_id for _, message_id in letters)
+            rows = await _rows(mail_db)
+            assert rows == (TOTAL, TOTAL, TOTAL), "rows, distinct UIDs, distinct Message-IDs"
+            uids = await scalar(
+                mail_db, "SELECT array_agg(uid ORDER BY uid) FROM mail.inbound_messages"
+            )
+            assert uids == imap.uids()
+            # What the killed leader had committed the new leader did not read again.
+            assert (await asyncio.to_thread(standby.received)).get("duplicate", 0) == 0
 
-        # The killed replica comes back and stands by while the other lives.
-        leader.start()
-        await wait_for(lambda: _imap_state(leader) == "standby", timeout=30, interval=0.05)
-        samples = await replicas.watch(LEASE * 2, standby)
-        print(f"{leader.name} restarted: {samples} samples, it stood by throughout")
-        extra = [letter(f"Уточнение №{n}") for n in range(5)]
-        await asyncio.to_thread(append_all, imap, [raw for raw, _ in extra])
-        await wait_for(lambda: _at_least(mail_db, TOTAL + len(extra)), timeout=30)
-        assert await asyncio.to_thread(leader.received) == {}, "the standby took mail in"
-        assert len(imap.session_pids()) == 1
-        health = await asyncio.to_thread(standby.health)
-        assert health is not None and health["status"] == "ok", health
+            # The restarted replica stands by while the other lives, for longer than a lease.
+            await wait_for(
+                lambda: _imap_state(killed_replica) == "standby", timeout=30, interval=0.05
+            )
+            samples = await replicas.watch(LEASE * 2, standby)
+            print(f"{killed_replica.name} restarted: {samples} samples, it stood by throughout")
+            extra = [letter(f"Уточнение №{n}") for n in range(5)]
+            await asyncio.to_thread(append_all, imap, [raw for raw, _ in extra])
+            await wait_for(lambda: _at_least(mail_db, TOTAL + len(extra)), timeout=30)
+            assert await asyncio.to_thread(killed_replica.received) == {}, "the standby took mail"
+            assert len(imap.session_pids()) == 1
+            health = await asyncio.to_thread(standby.health)
+            assert health is not None and health["status"] == "ok", health
     finally:
         replicas.stop()
 
@@ -268,30 +299,31 @@ async def test_sigterm_of_the_leader_gives_the_lease_back_at_once(
             replica.start()
         leader = await replicas.one_leader()
         standby = replicas.other(leader)
-        await wait_for(lambda: len(imap.session_pids()) == 1, timeout=10)
-        held = await read_lease()  # type: ignore[operator]
-        assert held is not None
-        holder, until = held
+        async with replicas.never_two_leaders():
+            await wait_for(lambda: len(imap.session_pids()) == 1, timeout=10)
+            held = await read_lease()  # type: ignore[operator]
+            assert held is not None
+            holder, until = held
 
-        stopped = time.monotonic()
-        stopped_wall = time.time()
-        leader.terminate()
-        while not await asyncio.to_thread(standby.leader):
-            assert time.monotonic() - stopped < GRACEFUL_LEASE * 2, "no takeover"
-            await asyncio.sleep(0.02)
-        took = time.monotonic() - stopped
-        now = await read_lease()  # type: ignore[operator]
-        assert now is not None and now[0] != holder
-        await asyncio.to_thread(leader.process.wait, 15)  # type: ignore[union-attr]
-        print(
-            f"SIGTERM of {leader.name}: {standby.name} took over after {took:.2f}s; the old "
-            f"lease would have run {until - stopped_wall:.2f}s more "
-            f"(IMAP_LEASE_SECONDS={GRACEFUL_LEASE:g})"
-        )
-        # Taken while the old lease was still valid: it was given back, not left to expire.
-        assert stopped_wall + took < until
-        await wait_for(lambda: len(imap.session_pids()) == 1, timeout=10)
-        assert await asyncio.to_thread(standby.imap_connections, imap) == 1
+            stopped = time.monotonic()
+            stopped_wall = time.time()
+            leader.terminate()
+            while not await asyncio.to_thread(standby.leader):
+                assert time.monotonic() - stopped < GRACEFUL_LEASE * 2, "no takeover"
+                await asyncio.sleep(0.02)
+            took = time.monotonic() - stopped
+            now = await read_lease()  # type: ignore[operator]
+            assert now is not None and now[0] != holder
+            await asyncio.to_thread(leader.process.wait, 15)  # type: ignore[union-attr]
+            print(
+                f"SIGTERM of {leader.name}: {standby.name} took over after {took:.2f}s; the old "
+                f"lease would have run {until - stopped_wall:.2f}s more "
+                f"(IMAP_LEASE_SECONDS={GRACEFUL_LEASE:g})"
+            )
+            # Taken while the old lease was still valid: it was given back, not left to expire.
+            assert stopped_wall + took < until
+            await wait_for(lambda: len(imap.session_pids()) == 1, timeout=10)
+            assert await asyncio.to_thread(standby.imap_connections, imap) == 1
     finally:
         replicas.stop()
 
