@@ -209,6 +209,11 @@ class GatewayProcess:
         assert self.process is not None
         self.process.send_signal(signal.SIGTERM)
 
+    def wait(self, timeout: float) -> int:
+        """Wait for the process to exit; its exit code."""
+        assert self.process is not None
+        return self.process.wait(timeout)
+
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
