@@ -69,7 +69,9 @@ class MailgatewaySettings(ServiceSettings):
         default=24.0, ge=0, description="After a UIDVALIDITY change, look back this far."
     )
     imap_lease_seconds: float = Field(
-        default=30.0, gt=0, description="A standby replica takes over within this period."
+        default=30.0,
+        gt=0,
+        description="A standby replica takes over within 1.25 times this after the leader dies.",
     )
     imap_sent_folder: str | None = Field(
         default=None, description="Append a copy of each sent message here (e.g. Sent)."

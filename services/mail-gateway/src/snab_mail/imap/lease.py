@@ -3,9 +3,12 @@
 The value holds the holder's id and an expiry time; every change is a compare-and-set on
 the key's revision, so two replicas can never both believe they hold it. A standby polls
 and takes an expired lease, so it takes over within about one lease period after the
-holder dies. (Expiry is compared on wall clocks: replicas need roughly synchronised
-clocks, as NTP gives.) The database stays the real guard against double intake: the lease
-only keeps two replicas from doing the same work.
+holder dies. The holder itself gives up a tenth of a lease before the expiry it stored
+when it cannot renew (NATS unreachable from it alone), so it has stopped reading before a
+standby may start. (Expiry is compared on wall clocks: replicas need roughly synchronised
+clocks, as NTP gives.) A holder that stops gracefully deletes the key, and a standby takes
+over at its next look, without waiting for the expiry. The database stays the real guard
+against double intake: the lease only keeps two replicas from doing the same work.
 """
 
 from __future__ import annotations
@@ -57,6 +60,10 @@ class KvLease:
         self._kv: KeyValue | None = None
         self.revision: int | None = None
         self._valid_until = 0.0
+        """When this replica stops believing it holds the lease: a margin before the
+        expiry it stores, so its work is stopped before a standby may start (event loop
+        delays, cancellation, a little clock skew)."""
+        self._margin = seconds / 10
         self.held_elsewhere = False
         """The last try found the lease held by another replica."""
 
@@ -96,7 +103,7 @@ class KvLease:
             return False
         self.held_elsewhere = False
         self.revision = revision
-        self._valid_until = now + self.seconds
+        self._valid_until = now + self.seconds - self._margin
         return True
 
     async def acquire(self, poll: float | None = None) -> None:
@@ -123,23 +130,35 @@ class KvLease:
         except KeyWrongLastSequenceError as exc:
             self.revision = None
             raise LeaseLost("taken by another replica") from exc
-        self._valid_until = now + self.seconds
+        self._valid_until = now + self.seconds - self._margin
 
     async def keep(self) -> None:
-        """Renew until the lease is lost; returns (raising LeaseLost) only then."""
+        """Renew until the lease is lost; returns (raising LeaseLost) only then.
+
+        Neither the wait nor a renewal that hangs (NATS unreachable from this replica
+        only) may run past the moment this replica stops believing it holds the lease:
+        a standby that still reaches NATS takes over once the stored expiry has passed."""
         interval = self.seconds / 3
         while True:
-            await asyncio.sleep(interval)
+            await asyncio.sleep(min(interval, self._remaining()))
+            remaining = self._remaining()
+            if remaining <= 0:
+                self.revision = None
+                raise LeaseLost("could not renew in time")
             try:
-                await self.renew()
+                await asyncio.wait_for(self.renew(), remaining)
             except LeaseLost:
                 raise
             except Exception as exc:
                 # NATS unreachable: keep trying while the lease is still ours.
                 if not self.held:
                     self.revision = None
-                    raise LeaseLost(f"could not renew in time: {exc}") from exc
+                    error = f"{type(exc).__name__}: {exc}"
+                    raise LeaseLost(f"could not renew in time: {error}") from exc
                 log.warning("lease_renew_failed", key=self.key, error=str(exc))
+
+    def _remaining(self) -> float:
+        return max(self._valid_until - self._clock(), 0.0)
 
     async def release(self) -> None:
         if self.revision is None:
