@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -37,8 +36,9 @@ from snab_kit.backup import (
     tool_dirs,
     write_manifest,
 )
-from snab_kit.bus import STREAMS, BusNames, migrate
+from snab_kit.bus import BusNames
 from snab_kit.settings import ServiceSettings
+from snab_kit.testing import fresh_namespace
 
 
 def test_libpq_url_drops_the_driver() -> None:
@@ -170,17 +170,8 @@ async def nc(nats_url: str) -> AsyncIterator[Client]:
 @pytest_asyncio.fixture(loop_scope="session")
 async def other_bus(nc: Client) -> AsyncIterator[BusNames]:
     """A second namespace: the restore target."""
-    names = BusNames(f"t{uuid.uuid4().hex[:12]}")
-    js = nc.jetstream()
-    await migrate(js, names)
-    try:
+    async with fresh_namespace(nc.jetstream()) as names:
         yield names
-    finally:
-        for spec in STREAMS:
-            with contextlib.suppress(Exception):
-                await js.delete_stream(names.stream(spec.name))
-        with contextlib.suppress(Exception):
-            await js.delete_key_value(names.bucket("leases"))
 
 
 async def test_streams_come_back_in_order_with_ids_and_consumer_positions(

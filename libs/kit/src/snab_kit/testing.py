@@ -22,6 +22,7 @@ from typing import Any
 import nats
 import pytest
 import pytest_asyncio
+from nats.js import JetStreamContext
 
 from snab_kit.bus import STREAMS, BusNames, migrate
 from snab_kit.embedded import (
@@ -139,12 +140,10 @@ def migrate_schema(database_url: str) -> Any:
     return run
 
 
-@pytest_asyncio.fixture(loop_scope="session")
-async def bus(nats_url: str) -> AsyncIterator[BusNames]:
-    """A fresh namespace of streams for one test; removed afterwards."""
+@contextlib.asynccontextmanager
+async def fresh_namespace(js: JetStreamContext) -> AsyncIterator[BusNames]:
+    """A new namespace with every stream and bucket created; removed afterwards."""
     names = BusNames(f"t{uuid.uuid4().hex[:12]}")
-    nc = await nats.connect(nats_url)
-    js = nc.jetstream()
     await migrate(js, names)
     try:
         yield names
@@ -154,6 +153,16 @@ async def bus(nats_url: str) -> AsyncIterator[BusNames]:
                 await js.delete_stream(names.stream(spec.name))
         with contextlib.suppress(Exception):
             await js.delete_key_value(names.bucket("leases"))
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def bus(nats_url: str) -> AsyncIterator[BusNames]:
+    """A fresh namespace of streams for one test; removed afterwards."""
+    nc = await nats.connect(nats_url)
+    try:
+        async with fresh_namespace(nc.jetstream()) as names:
+            yield names
+    finally:
         await nc.drain()
 
 
