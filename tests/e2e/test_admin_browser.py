@@ -36,6 +36,7 @@ from playwright.async_api import (
     ConsoleMessage,
     Dialog,
     Page,
+    Route,
     async_playwright,
 )
 from playwright.async_api import expect as pw_expect
@@ -378,11 +379,28 @@ async def _order_flow(desk: Desk) -> None:
     await pw_expect(first.locator("td.fast")).to_contain_text("12,50")  # 5 days against 10
     assert await page.evaluate("window.__stillHere === true"), "the page was reloaded"
 
-    # A proposal with 15 %: the preview while typing, then the built one.
+    # A proposal with 15 %: the preview while typing, then the built one. The page drawn
+    # after it opens its event stream only once the PDF is made: the change that came in
+    # between must still reach it.
+    async def pdf_made() -> bool:
+        resp = await desk.api.get(
+            f"/api/v1/orders/{outcome['order_id']}/proposals", headers=desk.admin
+        )
+        return any(p["status"] == "ready" for p in resp.json()["items"])
+
+    held: list[str] = []
+
+    async def hold_events(route: Route) -> None:
+        held.append(route.request.url)
+        await wait_for(pdf_made, timeout=60, interval=0.2)
+        await route.continue_()
+
+    await page.route("**/events*", hold_events)
     await page.get_by_label("Наценка, %").fill("15")
     await pw_expect(page.locator("#preview")).to_contain_text(re.compile(r"итого 2\s126,00"))
     await page.get_by_role("button", name="Сформировать КП").click()
     await pw_expect(page.locator(".flash.ok")).to_have_text("КП сформировано")
+    await page.evaluate("window.__stillHere = true")
     total = page.locator(".kp [data-total]")
     assert text_of(await total.inner_text()) == "2 126,00 ₽"
     await pw_expect(page.locator(".kp .totals")).to_contain_text(re.compile(r"383,38"))
@@ -390,6 +408,9 @@ async def _order_flow(desk: Desk) -> None:
     # The PDF: its link appears when the documents service has made it (live again).
     pdf_link = page.get_by_role("button", name="Открыть PDF")
     await pw_expect(pdf_link).to_be_visible(timeout=60_000)
+    assert await page.evaluate("window.__stillHere === true"), "the page was reloaded"
+    assert held and "since=" in held[0], held
+    await page.unroute("**/events*")
     href = await pdf_link.get_attribute("href")
     assert href is not None
     async with context.expect_page() as opened:
@@ -593,6 +614,30 @@ async def test_manual_rate_and_an_answer_in_dollars_without_vat(desk: Desk) -> N
         has=page.locator(".line-name", has_text="Кабель ВВГнг")
     )
     await pw_expect(cable.locator("select")).to_have_value(re.compile("[0-9a-f-]{36}"))
+
+    # The supplier writes again while the manager is at it. With nothing typed here, the
+    # live part is drawn again at once and the opened section stays open; once something
+    # is ticked, nothing is replaced and a note offers the reload.
+    async def supplier_writes_again() -> None:
+        await page.evaluate("document.getElementById('comparison').dataset.drawn = 'before'")
+        await desk.upload(
+            supplier_reply(rfq, "Инструмент-Сервис <info@instrument.example>", QUOTE_USD)
+        )
+
+    await supplier_writes_again()
+    await pw_expect(comparison).not_to_have_attribute("data-drawn", "before", timeout=60_000)
+    assert await mapping.evaluate("d => d.open"), "the opened section was folded"
+    await pw_expect(page.locator("#stale")).to_be_hidden()
+    await cable.get_by_label("аналог").check()
+    await supplier_writes_again()
+    await pw_expect(page.locator("#stale")).to_be_visible(timeout=60_000)
+    await pw_expect(comparison).to_have_attribute("data-drawn", "before")
+    await pw_expect(cable.get_by_label("аналог")).to_be_checked()
+    await page.screenshot(path=str(SHOTS / "order-stale-note.png"))
+    await page.locator("#stale").get_by_role("button", name="Обновить").click()
+    await pw_expect(page.locator("#stale")).to_be_hidden()
+    await pw_expect(comparison).not_to_have_attribute("data-drawn", "before")
+    assert await mapping.evaluate("d => d.open"), "the opened section was folded"
     await cable.get_by_label("аналог").check()
     await cable.get_by_role("button", name="Сохранить").click()
     await pw_expect(page.locator(".flash.ok")).to_have_text("строка ответа сопоставлена")

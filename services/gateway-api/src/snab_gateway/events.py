@@ -187,6 +187,16 @@ class ChangeFeed:
                 log.debug("feed_unsubscribe_failed", error=type(exc).__name__)
 
 
+async def position_now(js: JetStreamContext, names: BusNames) -> Position:
+    """Where every stream ends now: a page drawn after this call passes it on as ``since``,
+    so its feed replays whatever changed between the drawing and the subscribing."""
+    seqs: dict[str, int] = {}
+    for feed in FEEDS:
+        info = await js.stream_info(names.stream(feed.stream))
+        seqs[feed.key] = int(info.state.last_seq)
+    return Position(seqs)
+
+
 def _uuid(value: object) -> UUID | None:
     try:
         return UUID(str(value)) if value is not None else None

@@ -17,7 +17,7 @@ from typing import Annotated, Any, TypeVar
 from urllib.parse import quote, urlencode
 from uuid import UUID
 
-from fastapi import APIRouter, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Form, Header, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, StreamingResponse
 from fastapi.routing import APIRoute
 from pydantic import ValidationError
@@ -55,7 +55,7 @@ from snab_gateway.desk import (
     quotes,
     rates,
 )
-from snab_gateway.events import ChangeFeed
+from snab_gateway.events import RETRY_MS, ChangeFeed, Position, position_now, sse
 from snab_kit.errors import DomainError
 from snab_kit.logging import get_logger
 from snab_kit.rpc import RpcClient, RpcFailure, Unavailable
@@ -278,6 +278,19 @@ async def orders_page(
     return render(request, "orders.html", context)
 
 
+def _latest_quotes(detail: OrderDetail) -> list[Any]:
+    """The quotes whose lines can be mapped: each request's latest version (an older
+    one is history, and the orders service refuses to map it)."""
+    latest: dict[object, Any] = {}
+    for found in detail.quotes:
+        if not found.lines:
+            continue
+        key = found.request_id if found.request_id is not None else found.quote_id
+        if key not in latest or found.version > latest[key].version:
+            latest[key] = found
+    return list(latest.values())
+
+
 def _comparison_matrix(detail: OrderDetail) -> dict[str, Any] | None:
     """Items × suppliers for the template: every supplier that quoted is a column; the
     lines a supplier sent that price no item (unmapped) are listed under the table."""
@@ -387,6 +400,7 @@ async def _order_context(rt: Runtime, admin: Any, order_id: UUID) -> dict[str, A
         "suggestions_failed": isinstance(suggestions, RpcFailure),
         "suppliers": suppliers,
         "matrix": _comparison_matrix(detail),
+        "mapping_quotes": _latest_quotes(detail),
         "timers": _request_timers(detail, rt),
         "proposal": current[-1] if current else None,
         "proposals": detail.proposals,
@@ -414,8 +428,19 @@ async def _order_context(rt: Runtime, admin: Any, order_id: UUID) -> dict[str, A
 async def order_page(
     request: Request, order_id: UUID, admin: SignedIn, rt: RuntimeDep, msg: str = "", err: str = ""
 ) -> Response:
+    # Taken before the order is read: the page's event stream starts here, so a change
+    # made while the page is drawn still reaches it (once the stream is open).
+    since = await _position(rt)
     context = await _order_context(rt, admin, order_id)
-    return render(request, "order.html", {**context, "msg": msg, "err": err})
+    return render(request, "order.html", {**context, "msg": msg, "err": err, "since": since})
+
+
+async def _position(rt: Runtime) -> str:
+    try:
+        return (await position_now(rt.service.js, rt.service.names)).encode()
+    except Exception as exc:  # no bus now: the page still shows, its stream starts when opened
+        log.warning("admin_position_unavailable", error=type(exc).__name__)
+        return ""
 
 
 @router.get("/orders/{order_id}/live")
@@ -426,22 +451,31 @@ async def order_live(request: Request, order_id: UUID, admin: SignedIn, rt: Runt
 
 
 @router.get("/orders/{order_id}/events")
-async def order_events(order_id: UUID, admin: SignedIn, rt: RuntimeDep) -> Response:
+async def order_events(
+    order_id: UUID,
+    admin: SignedIn,
+    rt: RuntimeDep,
+    since: Annotated[str, Query(max_length=100)] = "",
+    last_event_id: Annotated[str, Header(alias="Last-Event-ID", max_length=100)] = "",
+) -> Response:
     """The order's changes as server-sent events, for the open page (the session's
-    cookie, where the API's stream wants a bearer token)."""
+    cookie, where the API's stream wants a bearer token). The stream starts where the
+    page was drawn (``since``), or after the last event the browser got when it
+    reconnects (``Last-Event-ID``): nothing in between is missed."""
     if not api_events.room_for_stream():
         raise Unavailable("too many event streams")
     try:
         js = rt.service.js
     except Exception:
         raise Unavailable("the gateway is not connected to NATS") from None
-    feed = ChangeFeed(js, rt.service.names, order_id=order_id)
+    start = Position.parse(last_event_id or since) if (last_event_id or since) else None
+    feed = ChangeFeed(js, rt.service.names, since=start, order_id=order_id)
     heartbeat = rt.settings.events_heartbeat_seconds
 
     async def body() -> AsyncIterator[bytes]:
         async with feed:
-            yield b"retry: 3000\n\n"
-            yield b"event: ready\ndata: {}\n\n"
+            yield f"retry: {RETRY_MS}\n\n".encode()
+            yield sse(event="ready", id=feed.start, data="{}")
             while True:
                 change = await feed.next(heartbeat)
                 if change is None:
@@ -449,7 +483,7 @@ async def order_events(order_id: UUID, admin: SignedIn, rt: RuntimeDep) -> Respo
                     continue
                 if change.type in LIVE_EVENTS:
                     data = json.dumps({"type": change.type}, separators=(",", ":"))
-                    yield f"event: change\ndata: {data}\n\n".encode()
+                    yield sse(event="change", id=change.id, data=data)
 
     return StreamingResponse(
         api_events.counted(body()),

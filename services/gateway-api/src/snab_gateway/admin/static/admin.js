@@ -44,26 +44,58 @@
     if (e.target && e.target.id === "markup") preview();
   });
 
-  // Live order page: the server says something changed; the changing part is reloaded.
+  // Live order page: the server says something changed, and the changing part is
+  // reloaded. Folded sections stay as the manager left them; while something typed or
+  // ticked there is not saved, nothing is replaced: a note offers the reload instead.
   var source = null, pending = null;
-  function refresh(live) {
+  function edited(el) {
+    if (el.type === "hidden" || el.type === "submit" || el.type === "button") return false;
+    if (el.type === "checkbox" || el.type === "radio") return el.checked !== el.defaultChecked;
+    if (el.tagName === "SELECT") {
+      var preset = Array.prototype.some.call(el.options, function (o) { return o.defaultSelected; });
+      if (!preset) return el.selectedIndex > 0;
+      return Array.prototype.some.call(el.options, function (o) { return o.selected !== o.defaultSelected; });
+    }
+    return el.value !== el.defaultValue;
+  }
+  function busy(live) {
+    return Array.prototype.some.call(live.querySelectorAll("input, select, textarea"), edited);
+  }
+  function folds(live) {
+    var state = {};
+    live.querySelectorAll("details").forEach(function (d) { state[d.id || d.className] = d.open; });
+    return state;
+  }
+  function refold(live, state) {
+    live.querySelectorAll("details").forEach(function (d) {
+      var key = d.id || d.className;
+      if (Object.prototype.hasOwnProperty.call(state, key)) d.open = state[key];
+    });
+  }
+  function refresh(live, asked) {
+    var stale = document.getElementById("stale");
+    if (!asked && busy(live)) { if (stale) stale.hidden = false; return; }
     if (pending) return;
     pending = setTimeout(function () {
       pending = null;
-      var keep = document.getElementById("markup");
-      var typed = keep ? keep.value : null;
+      if (!asked && busy(live)) { if (stale) stale.hidden = false; return; }
+      var state = folds(live);
       htmx.ajax("GET", live.getAttribute("data-live"), { target: "#live", swap: "innerHTML" }).then(function () {
-        var again = document.getElementById("markup");
-        if (again && typed !== null && typed !== "") again.value = typed;
+        refold(live, state);
+        if (stale) stale.hidden = true;
         preview();
       });
-    }, 300);
+    }, asked ? 0 : 300);
   }
   function listen() {
     var live = document.getElementById("live");
     if (!live || source || !window.EventSource) return;
+    // The stream starts where the page was drawn: a change made meanwhile comes too.
     source = new EventSource(live.getAttribute("data-events"));
-    source.addEventListener("change", function () { refresh(live); });
+    source.addEventListener("change", function () { refresh(live, false); });
+    document.addEventListener("click", function (e) {
+      if (e.target && e.target.closest && e.target.closest("[data-refresh]")) refresh(live, true);
+    });
   }
   document.addEventListener("DOMContentLoaded", function () { listen(); preview(); });
 })();
