@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -220,8 +221,10 @@ async def wait_message(
         result: ChatMessage = await tg.until(found, timeout=timeout)
     except TimeoutError:
         refused = [(c.method, c.status, str(c.params)[:300]) for c in tg.refused]
+        calls = Counter(c.method for c in tg.calls)
         raise TimeoutError(
-            f"no such message in chat {chat}\n{tg.transcript([chat])}\nrefused: {refused}"
+            f"no such message in chat {chat} in {timeout:g} s (the bot's calls: "
+            f"{dict(calls) or 'none'})\n{tg.transcript([chat])}\nrefused: {refused}"
         ) from None
     return result
 

@@ -94,9 +94,10 @@ async def test_a_manager_runs_the_desk_from_the_bot(
         try:
             await _flow(rpc, dovecot, smtp, telegram)
         except BaseException:
-            for proc in procs.values():
-                print(f"----- {proc.name} -----\n{proc.tail(200)}")
+            # The bot's side first and the notifier's log last: a cut output keeps the end.
             print(telegram.transcript([MANAGER]))
+            for proc in sorted(procs.values(), key=lambda p: p.name == "notifier"):
+                print(f"----- {proc.name} -----\n{proc.tail(80)}")
             raise
         finally:
             await nc.drain()
