@@ -42,7 +42,8 @@ def build(
         settings.consumer_workers,
         settings.reader_workers if settings.llm_enabled else 4 * settings.reader_workers,
     )
-    mail_received.register(service, parser, workers=workers)
+    batch = 0 if settings.llm_enabled else settings.batch_size
+    mail_received.register(service, parser, workers=workers, batch=batch)
 
     @service.on_startup
     async def start_readers() -> None:

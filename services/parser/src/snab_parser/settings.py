@@ -30,6 +30,15 @@ class ParserSettings(ServiceSettings):
         validation_alias=AliasChoices("PARSER_WORKERS"),
         description="Worker processes that read mail (rules and attachments); 0: one per CPU.",
     )
+    batch_size: int = Field(
+        default=32,
+        ge=0,
+        validation_alias=AliasChoices("PARSER_BATCH_SIZE"),
+        description=(
+            "Mails read side by side and recorded in one transaction, when the LLM is off"
+            " (with it, each mail has its own); 0: one per transaction."
+        ),
+    )
     time_budget_seconds: float = Field(
         default=10.0,
         gt=0,

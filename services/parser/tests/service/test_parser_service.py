@@ -202,6 +202,65 @@ async def test_poison_input_ends_in_the_dlq_without_redelivery(
     assert await attempt_for(parser_db, nothing.id) is None
 
 
+@pytest.mark.parametrize("batch", [32, 0], ids=["batched", "one-by-one"])
+async def test_a_burst_gives_one_event_per_mail_whether_batched_or_not(
+    nats_url: str,
+    database_url: str,
+    bus: BusNames,
+    storage: LocalStorage,
+    parser_db: AsyncEngine,
+    batch: int,
+) -> None:
+    service = build(settings_for(nats_url, database_url, bus, storage, batch_size=batch))
+    requests = [
+        await received(storage, request_eml().replace(b"Subject:", f"X-N: {n}\nSubject:".encode()))
+        for n in range(10)
+    ]
+    nothing = await received(storage, request_eml(), store=False, text="")
+    async with jetstream(nats_url) as (_, js):
+        orders = await js.subscribe(bus.subject("order.parsed"), stream=bus.stream("ORDERS"))
+        dlq = await js.subscribe(bus.subject("dlq.mail.received"), stream=bus.stream("DLQ"))
+
+        async def publish(*events: Any) -> None:
+            for event in events:
+                await js.publish(bus.subject("mail.received"), event.model_dump_json().encode())
+
+        async def parsed(count: int) -> list[OrderParsed]:
+            return [
+                OrderParsed.model_validate_json((await orders.next_msg(timeout=30)).data)
+                for _ in range(count)
+            ]
+
+        # Waiting before the service starts, so the first fetch takes them all: five
+        # requests, one of them twice.
+        await publish(*requests[:5], requests[2])
+        async with service.running():
+            got = await parsed(5)
+            # Then a mail that can never be read (its raw message is gone, the event has no
+            # text) among the other five: it fails its batch, the batch is replayed one by
+            # one, and the rest are still parsed once.
+            await publish(requests[5], nothing, *requests[6:], requests[7])
+            got += await parsed(5)
+            dead = await dlq.next_msg(timeout=15)
+            with pytest.raises(NatsTimeout):
+                await orders.next_msg(timeout=1.0)
+
+    assert sorted(str(o.mail_id) for o in got) == sorted(str(r.mail_id) for r in requests)
+    assert dead.headers is not None and "is not in storage" in dead.headers["Snab-Error"]
+    async with parser_db.connect() as conn:
+        rows = (
+            await conn.execute(
+                select(parse_attempts.c.event_id, parse_attempts.c.created_at).where(
+                    parse_attempts.c.event_id.in_([r.id for r in requests] + [nothing.id])
+                )
+            )
+        ).all()
+    assert len(rows) == 10  # one attempt per mail, none for the unreadable one
+    first = {row.created_at for row in rows if row.event_id in {r.id for r in requests[:5]}}
+    # One transaction (its now()) for the first five when batched, five otherwise.
+    assert len(first) == (1 if batch else 5)
+
+
 async def test_with_the_llm_the_attempt_keeps_the_raw_answer_and_tokens(
     nats_url: str,
     database_url: str,

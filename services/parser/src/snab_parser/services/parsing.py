@@ -28,7 +28,7 @@ import uuid
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from sqlalchemy import delete, func, insert, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -172,6 +172,20 @@ class Stopped:
     detail: str
 
 
+@dataclass(frozen=True)
+class Decision:
+    """A mail read: the event it gives and what is recorded of the attempt."""
+
+    event: MailReceived
+    out: ParsedEvent
+    source: InputSource
+    result: ParseResult
+    outcome: ParseOutcome | None
+    started: float
+    noted: bool = False
+    stopped_reason: str | None = None
+
+
 class MailParser:
     """``mail.received`` -> one of ``order.parsed``, ``quote.parsed``, ``mail.classified``."""
 
@@ -195,6 +209,22 @@ class MailParser:
         self.note_after = note_after
 
     async def handle(self, event: MailReceived, tx: Tx) -> ParsedEvent:
+        return await self.record(tx, await self.decide(event))
+
+    async def handle_many(self, events: list[MailReceived], tx: Tx) -> list[ParsedEvent]:
+        """A batch: the mails are read side by side (the reader pool runs as many at once
+        as it has workers), then every verdict is written in the batch's one transaction."""
+        decided = await asyncio.gather(
+            *(self.decide(event) for event in events), return_exceptions=True
+        )
+        for item in decided:  # all finished first: no reading is left running behind
+            if isinstance(item, BaseException):
+                raise item  # the batch is replayed one by one, each with its own fate
+        return [await self.record(tx, cast(Decision, item)) for item in decided]
+
+    async def decide(self, event: MailReceived) -> Decision:
+        """What the mail is, read outside the handler's transaction (a reading that lasts
+        is noted in ``parse_jobs`` in transactions of its own)."""
         started = time.perf_counter()
         flagged = flag_reason(event)
         if flagged is not None:
@@ -206,39 +236,39 @@ class MailParser:
                 needs_review=flagged == "unparseable",
                 text=event.text,
             )
-            await self._record(tx, event, out, "flags", _flagged_result(flagged), None, started)
-        else:
-            loaded = await load_mail(event, self.storage)
-            reading, halt, noted = await self._read(event, loaded)
-            if halt is not None:
-                note = messages.too_expensive(
-                    halt.reason,
-                    seconds=self.pool.budget.seconds,
-                    memory_mb=self.pool.budget.memory_mb,
-                )
-                out = stopped(event, note)
-                await self._record(
-                    tx, event, out, loaded.source, _stopped_result(halt.reason), None, started,
-                    stopped_reason=halt.reason,
-                )  # fmt: skip
-            else:
-                assert reading is not None
-                outcome = await self.engine.finish(reading)
-                parsed_flag: ClassifiedReason | None = (
-                    "bounce" if reading.bounce else "auto_reply" if reading.auto_reply else None
-                )
-                out = to_event(
-                    event,
-                    outcome.result,
-                    extractor=outcome.extractor,
-                    text=reading.text or event.text,
-                    parsed_flags=parsed_flag,
-                )
-                await self._record(tx, event, out, loaded.source, outcome.result, outcome, started)
-            if noted:  # recorded now: nothing of it is in progress any more
-                await tx.session.execute(
-                    delete(parse_jobs).where(parse_jobs.c.event_id == event.id)
-                )
+            return Decision(event, out, "flags", _flagged_result(flagged), None, started)
+        loaded = await load_mail(event, self.storage)
+        reading, halt, noted = await self._read(event, loaded)
+        if halt is not None:
+            note = messages.too_expensive(
+                halt.reason,
+                seconds=self.pool.budget.seconds,
+                memory_mb=self.pool.budget.memory_mb,
+            )
+            return Decision(
+                event, stopped(event, note), loaded.source, _stopped_result(halt.reason), None,
+                started, noted=noted, stopped_reason=halt.reason,
+            )  # fmt: skip
+        assert reading is not None
+        outcome = await self.engine.finish(reading)
+        parsed_flag: ClassifiedReason | None = (
+            "bounce" if reading.bounce else "auto_reply" if reading.auto_reply else None
+        )
+        out = to_event(
+            event,
+            outcome.result,
+            extractor=outcome.extractor,
+            text=reading.text or event.text,
+            parsed_flags=parsed_flag,
+        )
+        return Decision(event, out, loaded.source, outcome.result, outcome, started, noted=noted)
+
+    async def record(self, tx: Tx, decision: Decision) -> ParsedEvent:
+        """The attempt, and the one event it gives, in the handler's transaction."""
+        event, out = decision.event, decision.out
+        await self._record(tx, decision)
+        if decision.noted:  # recorded now: nothing of it is in progress any more
+            await tx.session.execute(delete(parse_jobs).where(parse_jobs.c.event_id == event.id))
         await tx.emit(out)
         log.info(
             "mail_parsed",
@@ -328,25 +358,20 @@ class MailParser:
                 )
             )
 
-    async def _record(
-        self,
-        tx: Tx,
-        event: MailReceived,
-        out: ParsedEvent,
-        source: InputSource,
-        result: ParseResult,
-        outcome: ParseOutcome | None,
-        started: float,
-        *,
-        stopped_reason: str | None = None,
-    ) -> None:
+    async def _record(self, tx: Tx, decision: Decision) -> None:
+        event, out, result, outcome = (
+            decision.event,
+            decision.out,
+            decision.result,
+            decision.outcome,
+        )
         call = outcome.llm_call if outcome else None
         await tx.session.execute(
             insert(parse_attempts).values(
                 id=uuid.uuid4(),
                 event_id=event.id,
                 mail_id=event.mail_id,
-                input_source=source,
+                input_source=decision.source,
                 output_subject=out.subject,
                 output_event_id=out.id,
                 kind=result.kind,
@@ -371,7 +396,7 @@ class MailParser:
                 llm_completion_tokens=call.completion_tokens if call else None,
                 rules_seconds=outcome.rules_seconds if outcome else None,
                 llm_seconds=outcome.llm_seconds if outcome and call else None,
-                total_seconds=time.perf_counter() - started,
-                stopped_reason=stopped_reason,
+                total_seconds=time.perf_counter() - decision.started,
+                stopped_reason=decision.stopped_reason,
             )
         )
