@@ -28,6 +28,12 @@ def build(
         workers=settings.reader_workers,
         budget=Budget(seconds=settings.time_budget_seconds, memory_mb=settings.memory_budget_mb),
     )
+    # Enough mails in hand to keep every reader busy while others wait for the LLM, or
+    # (rules only) while others load their mail and commit their result.
+    workers = max(
+        settings.consumer_workers,
+        settings.reader_workers if settings.llm_enabled else 4 * settings.reader_workers,
+    )
     parser = MailParser(
         engine=engine,
         storage=storage,
@@ -35,12 +41,7 @@ def build(
         transaction=service.transaction,
         limits=limits,
         max_starts=settings.max_deliver,
-    )
-    # Enough handlers to keep every reader busy while others wait for the LLM, or (rules
-    # only) while others load their mail and commit their result.
-    workers = max(
-        settings.consumer_workers,
-        settings.reader_workers if settings.llm_enabled else 4 * settings.reader_workers,
+        side_by_side=workers,
     )
     batch = 0 if settings.llm_enabled else settings.batch_size
     mail_received.register(service, parser, workers=workers, batch=batch)

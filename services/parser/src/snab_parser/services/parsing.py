@@ -199,6 +199,7 @@ class MailParser:
         limits: AttachmentLimits = DEFAULT_LIMITS,
         max_starts: int = 5,
         note_after: float = NOTE_AFTER_SECONDS,
+        side_by_side: int = 8,
     ) -> None:
         self.engine = engine
         self.storage = storage
@@ -207,16 +208,22 @@ class MailParser:
         self.limits = limits
         self.max_starts = max_starts
         self.note_after = note_after
+        self.side_by_side = side_by_side
 
     async def handle(self, event: MailReceived, tx: Tx) -> ParsedEvent:
         return await self.record(tx, await self.decide(event))
 
     async def handle_many(self, events: list[MailReceived], tx: Tx) -> list[ParsedEvent]:
-        """A batch: the mails are read side by side (the reader pool runs as many at once
-        as it has workers), then every verdict is written in the batch's one transaction."""
-        decided = await asyncio.gather(
-            *(self.decide(event) for event in events), return_exceptions=True
-        )
+        """A batch: up to ``side_by_side`` mails are loaded and read at a time (the reader
+        pool runs as many at once as it has workers), then every verdict is written in the
+        batch's one transaction."""
+        slots = asyncio.Semaphore(self.side_by_side)
+
+        async def decide(event: MailReceived) -> Decision:
+            async with slots:  # a bounded number of raw messages in memory at once
+                return await self.decide(event)
+
+        decided = await asyncio.gather(*(decide(event) for event in events), return_exceptions=True)
         for item in decided:  # all finished first: no reading is left running behind
             if isinstance(item, BaseException):
                 raise item  # the batch is replayed one by one, each with its own fate
