@@ -15,6 +15,7 @@ import asyncio
 import sys
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import structlog
 
@@ -23,13 +24,15 @@ from snab_mailparse import ParsedMail
 from snab_parser.combine import ExtractorUsed, combine
 from snab_parser.domain.boundary import settle
 from snab_parser.domain.validation import check
-from snab_parser.llm.client import LlmCall, LlmClient
 from snab_parser.llm.metrics import FALLBACKS
 from snab_parser.llm.schema import to_parse_result
 from snab_parser.reading import Reading, read_mail
 from snab_parser.result import ExtractorName, ParseResult
 from snab_parser.rules import RuleExtractor
 from snab_parser.settings import ParserSettings
+
+if TYPE_CHECKING:  # openai is imported only when the LLM is configured
+    from snab_parser.llm.client import LlmCall, LlmClient
 
 log = get_logger(__name__)
 
@@ -75,7 +78,11 @@ class ParseEngine:
     def from_settings(
         cls, settings: ParserSettings, *, rules: RuleExtractor | None = None
     ) -> ParseEngine:
-        llm = LlmClient.from_settings(settings) if settings.llm_enabled else None
+        llm = None
+        if settings.llm_enabled:  # openai (its client and types) is loaded only for this
+            from snab_parser.llm.client import LlmClient
+
+            llm = LlmClient.from_settings(settings)
         return cls(llm=llm, review_confidence=settings.review_confidence, rules=rules)
 
     def announce(self, settings: ParserSettings) -> None:

@@ -1,7 +1,5 @@
-"""The LLM extractor: any OpenAI-compatible endpoint, structured outputs, retries, breaker."""
+"""The LLM extractor: any OpenAI-compatible endpoint, structured outputs, retries, breaker.
 
-from snab_parser.llm.breaker import CircuitBreaker
-from snab_parser.llm.client import LlmCall, LlmClient
-from snab_parser.llm.schema import LlmAnswer
-
-__all__ = ["CircuitBreaker", "LlmAnswer", "LlmCall", "LlmClient"]
+Its modules are imported one by one (``snab_parser.llm.client``...): this package imports
+nothing itself, so a parser without an LLM never loads the openai library.
+"""

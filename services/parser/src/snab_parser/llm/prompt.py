@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from typing import Final
-
-from openai.types.chat import ChatCompletionMessageParam
+from typing import TYPE_CHECKING, Final
 
 from snab_mailparse import ParsedMail
 from snab_parser.email_text import email_as_text, has_instructions
 from snab_parser.result import UNITS
+
+if TYPE_CHECKING:  # openai is imported only when the LLM is configured
+    from openai.types.chat import ChatCompletionMessageParam
 
 __all__ = ["SYSTEM_PROMPT", "Prompt", "build_prompt", "email_as_text", "has_instructions"]
 

@@ -10,9 +10,8 @@ from __future__ import annotations
 import copy
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-from openai.types.shared_params import ResponseFormatJSONSchema
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 from snab_parser.result import (
@@ -26,6 +25,9 @@ from snab_parser.result import (
     RequestItem,
     Unit,
 )
+
+if TYPE_CHECKING:  # openai is imported only when the LLM is configured
+    from openai.types.shared_params import ResponseFormatJSONSchema
 
 SCHEMA_NAME = "parse_result"
 
