@@ -120,7 +120,7 @@ class System:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as r:
                     if json.loads(r.read()).get("status") == "ok":
                         self.ready_at[name] = time.monotonic() - self.started_at
-            except Exception:
+            except Exception:  # noqa: S112 - not up yet: asked again on the next round
                 continue
         return len(self.ready_at) == len(self.ports)
 

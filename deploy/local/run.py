@@ -1,9 +1,11 @@
 """``make run``: the whole system on one machine.
 
 Starts an embedded NATS (JetStream) and an embedded PostgreSQL under ``.data/`` side by
-side unless ``NATS_URL`` / ``DATABASE_URL`` are set, creates the streams, starts every
-service (each migrates its own schema first, ``--migrate``) with its log lines prefixed by
-its name, and prints the URLs.
+side unless ``NATS_URL`` / ``DATABASE_URL`` are set, creates the streams, and prints the
+URLs once every service answers. The services start at the same moment as the servers:
+each imports its code meanwhile, waits for ``.data/run.env`` (written when the servers and
+streams are ready), then migrates its own schema (``--migrate``) and serves, its log lines
+prefixed by its name.
 
 A service that exits is started again after a pause (1 s, doubling up to 30 s while it
 keeps failing; back to 1 s once it has stayed up for a minute), and the console says why
@@ -44,7 +46,7 @@ from snab_kit.embedded import (
     port_open,
     with_database,
 )
-from snab_kit.settings import nats_servers
+from snab_kit.settings import SERVERS_FILE_VARIABLE, nats_servers
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import envdoc  # next to this file
@@ -215,9 +217,19 @@ def start_servers(
         for future in [pool.submit(start) for start in starts]:
             future.result()
     ensure_database(env["DATABASE_URL"])
-    (data / "run.env").write_text(
-        f"NATS_URL={env['NATS_URL']}\nDATABASE_URL={env['DATABASE_URL']}\n"
-    )
+
+
+def prepare(
+    env: dict[str, str], data: Path, nats_port: int, stops: list[tuple[str, Callable[[], None]]]
+) -> None:
+    """Servers, database and streams; then ``run.env`` says where they are, which lets
+    the services (started meanwhile, importing their code) go on."""
+    start_servers(env, data, nats_port, stops)
+    migrate_bus(env)
+    ready = data / "run.env"
+    partial = ready.with_suffix(".tmp")
+    partial.write_text(f"NATS_URL={env['NATS_URL']}\nDATABASE_URL={env['DATABASE_URL']}\n")
+    partial.replace(ready)  # whole or absent: a service never reads half of it
 
 
 def migrate_bus(env: dict[str, str]) -> None:
@@ -455,6 +467,28 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
+async def run_all(
+    children: list[Child],
+    env: dict[str, str],
+    data: Path,
+    nats_port: int,
+    stops: list[tuple[str, Callable[[], None]]],
+) -> int:
+    """The services under the supervisor, and the servers they wait for, side by side."""
+    supervisor = Supervisor(children)
+    kept = asyncio.create_task(supervisor.run())
+    servers = asyncio.create_task(asyncio.to_thread(prepare, env, data, nats_port, stops))
+    await asyncio.wait({kept, servers}, return_when=asyncio.FIRST_COMPLETED)
+    if servers.done() and servers.exception() is not None:
+        supervisor.stop.set()  # the services wait for servers that will not come
+        await kept
+        raise servers.exception()  # type: ignore[misc]
+    code = await kept
+    with contextlib.suppress(Exception):
+        await servers  # stopped while they started: let them finish, then they are stopped
+    return code
+
+
 def main() -> int:
     # Until the supervisor takes over, SIGTERM (or a closed terminal) stops us like Ctrl-C.
     for sig in (signal.SIGTERM, signal.SIGHUP):
@@ -479,8 +513,11 @@ def main() -> int:
 
     stops: list[tuple[str, Callable[[], None]]] = []
     try:
-        start_servers(env, data, settings.embedded_nats_port, stops)
-        migrate_bus(env)
+        # The services start at once and import their code while the servers start; each
+        # waits for run.env (a stale one from the last run would send it to old servers).
+        ready = data / "run.env"
+        data.mkdir(parents=True, exist_ok=True)
+        ready.unlink(missing_ok=True)
         children = [
             Child(
                 name=svc.name,
@@ -488,13 +525,14 @@ def main() -> int:
                 env={
                     **env,
                     bindings[svc.name].port_var: str(bindings[svc.name].port),
+                    SERVERS_FILE_VARIABLE: str(ready),
                 },
                 color=svc.color,
                 binding=bindings[svc.name],
             )
             for svc in SERVICES
         ]
-        return asyncio.run(Supervisor(children).run())
+        return asyncio.run(run_all(children, env, data, settings.embedded_nats_port, stops))
     except KeyboardInterrupt:
         return 0
     finally:

@@ -214,6 +214,11 @@ def test_make_run_from_clean_clone_is_healthy_and_keeps_data(clone: Path) -> Non
     finally:
         run.interrupt()
 
+    # The services start before the servers and wait for run.env: one left from an earlier
+    # run (here pointing nowhere) must not send them to servers that are gone.
+    (clone / ".data" / "run.env").write_text(
+        "NATS_URL=nats://127.0.0.1:9\nDATABASE_URL=postgresql://nobody@127.0.0.1:9/none\n"
+    )
     run.start()
     try:
         run.wait_healthy(ports, timeout=60)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import threading
+from pathlib import Path
+
 import pytest
 from pydantic import ValidationError
 
 from snab_contracts.mail import MailAddress
-from snab_kit.settings import Mailbox, ServiceSettings
+from snab_kit.settings import Mailbox, ServiceSettings, wait_for_servers
 
 
 class _WithMailbox(ServiceSettings):
@@ -75,3 +79,30 @@ def test_bus_replicas_are_between_one_and_five() -> None:
     assert ServiceSettings().bus_replicas == 1
     with pytest.raises(ValidationError):
         ServiceSettings(bus_replicas=0)
+
+
+def test_a_service_started_by_make_run_waits_for_its_servers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NATS_URL", "nats://old:4222")
+    ready = tmp_path / "run.env"
+
+    def servers_up() -> None:
+        partial = tmp_path / "run.tmp"
+        partial.write_text("NATS_URL=nats://127.0.0.1:14222\nDATABASE_URL=postgresql:///snab\n")
+        partial.replace(ready)
+
+    timer = threading.Timer(0.3, servers_up)
+    timer.start()
+    try:
+        wait_for_servers(ready, timeout=10)
+    finally:
+        timer.cancel()
+    assert os.environ["NATS_URL"] == "nats://127.0.0.1:14222"
+    assert os.environ["DATABASE_URL"] == "postgresql:///snab"
+    monkeypatch.delenv("DATABASE_URL")
+
+
+def test_servers_that_never_come_stop_the_service_with_a_reason(tmp_path: Path) -> None:
+    with pytest.raises(SystemExit, match=r"servers were not ready within 0\.2 s"):
+        wait_for_servers(tmp_path / "run.env", timeout=0.2)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from collections.abc import Callable, Coroutine
 from pathlib import Path
@@ -17,7 +18,12 @@ from snab_kit.bus import BusNames, migrate_url
 from snab_kit.dlq import dead_letters, drop, replay
 from snab_kit.migrations import upgrade
 from snab_kit.roles import SCHEMAS, apply_roles, password_variable, passwords_from_env, role_name
-from snab_kit.settings import ServiceSettings, use_local_run
+from snab_kit.settings import (
+    SERVERS_FILE_VARIABLE,
+    ServiceSettings,
+    use_local_run,
+    wait_for_servers,
+)
 
 
 def bus_main(argv: list[str] | None = None) -> None:
@@ -128,6 +134,8 @@ def service_main(
     args = parser.parse_args(argv)
     if args.command == "migrate":
         use_local_run()  # by hand next to `make run`: its embedded servers
+    elif servers := os.environ.get(SERVERS_FILE_VARIABLE):
+        wait_for_servers(Path(servers))  # started by `make run` while its servers start
     conf = settings()
     if args.command == "migrate" or args.migrate:
         if migrations:

@@ -123,6 +123,25 @@ class ServiceSettings(BaseSettings):
 LOCAL_RUN_ENV = Path(".data/run.env")
 
 
+SERVERS_FILE_VARIABLE = "SNAB_SERVERS_FILE"
+"""Set by ``make run`` for the services it starts: the file that gives NATS_URL and
+DATABASE_URL once its servers are up (the services import their code meanwhile)."""
+
+
+def wait_for_servers(path: Path, *, timeout: float = 180.0, interval: float = 0.05) -> None:
+    """Wait until ``path`` exists, then take NATS_URL and DATABASE_URL from it."""
+    import time
+
+    from dotenv import load_dotenv
+
+    deadline = time.monotonic() + timeout
+    while not path.exists():
+        if time.monotonic() > deadline:
+            raise SystemExit(f"the servers were not ready within {timeout:g} s ({path} missing)")
+        time.sleep(interval)
+    load_dotenv(path, override=True)
+
+
 def use_local_run(path: Path = LOCAL_RUN_ENV) -> bool:
     """For command-line tools: when ``make run`` is running on embedded servers, take
     NATS_URL and DATABASE_URL from the file it writes (unless they are set already)."""
