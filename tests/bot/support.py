@@ -229,5 +229,20 @@ async def wait_message(
     return result
 
 
+DONE_OR_RUNNING = ("Уже сделано.", "Уже выполняется, подождите.")
+
+
+async def refused_as_second(tg: FakeTelegram, chat: int, query: str, *, after: int) -> str:
+    """How a second press on a confirmed action was refused: as the answer to the press, or,
+    when it waited behind the first press past the answer deadline and was told "Выполняю…",
+    as a message in the chat (after message id ``after``)."""
+    answer = await tg.until(lambda: tg.answer_for(query))
+    if answer.get("text") in DONE_OR_RUNNING:
+        return "answer"
+    assert answer.get("text") == "Выполняю…", answer
+    await wait_message(tg, chat, lambda m: m.plain in DONE_OR_RUNNING, after=after)
+    return "message"
+
+
 def uuid_of(data: str) -> UUID:
     return UUID(data.rsplit(":", 1)[-1])

@@ -53,7 +53,9 @@ async def replace(
 async def refused(press: Press, claim: Claim) -> None:
     """What a press on an action that cannot run now says."""
     text = {"missing": m.EXPIRED, "running": m.RUNNING_ALREADY, "done": m.DONE_ALREADY}[claim]
-    await press.answer(text, alert=claim == "missing")
+    # A press that waited behind the first one was already told "Выполняю…": the refusal
+    # then comes as a message, so the manager never believes it is running a second time.
+    await press.answer(text, alert=claim == "missing" or press.answered)
 
 
 async def confirmed(
