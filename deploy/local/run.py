@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
+import functools
 import importlib
 import os
 import re
@@ -220,13 +221,16 @@ def start_servers(
 
 
 def prepare(
-    env: dict[str, str], data: Path, nats_port: int, stops: list[tuple[str, Callable[[], None]]]
+    env: dict[str, str],
+    data: Path,
+    nats_port: int,
+    stops: list[tuple[str, Callable[[], None]]],
+    ready: Path,
 ) -> None:
-    """Servers, database and streams; then ``run.env`` says where they are, which lets
-    the services (started meanwhile, importing their code) go on."""
+    """Servers, database and streams; then ``ready`` (run.env) says where they are, which
+    lets the services (started meanwhile, importing their code) go on."""
     start_servers(env, data, nats_port, stops)
     migrate_bus(env)
-    ready = data / "run.env"
     partial = ready.with_suffix(".tmp")
     partial.write_text(f"NATS_URL={env['NATS_URL']}\nDATABASE_URL={env['DATABASE_URL']}\n")
     partial.replace(ready)  # whole or absent: a service never reads half of it
@@ -467,17 +471,11 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-async def run_all(
-    children: list[Child],
-    env: dict[str, str],
-    data: Path,
-    nats_port: int,
-    stops: list[tuple[str, Callable[[], None]]],
-) -> int:
+async def run_all(children: list[Child], prepare_servers: Callable[[], None]) -> int:
     """The services under the supervisor, and the servers they wait for, side by side."""
     supervisor = Supervisor(children)
     kept = asyncio.create_task(supervisor.run())
-    servers = asyncio.create_task(asyncio.to_thread(prepare, env, data, nats_port, stops))
+    servers = asyncio.create_task(asyncio.to_thread(prepare_servers))
     await asyncio.wait({kept, servers}, return_when=asyncio.FIRST_COMPLETED)
     if servers.done() and servers.exception() is not None:
         supervisor.stop.set()  # the services wait for servers that will not come
@@ -532,7 +530,8 @@ def main() -> int:
             )
             for svc in SERVICES
         ]
-        return asyncio.run(run_all(children, env, data, settings.embedded_nats_port, stops))
+        servers = functools.partial(prepare, env, data, settings.embedded_nats_port, stops, ready)
+        return asyncio.run(run_all(children, servers))
     except KeyboardInterrupt:
         return 0
     finally:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
@@ -219,10 +219,22 @@ def sse(*, event: str | None = None, data: str = "", id: str | None = None) -> b
     return ("\n".join(lines) + "\n\n").encode()
 
 
-async def sse_body(feed: ChangeFeed, *, heartbeat: float) -> AsyncIterator[bytes]:
+def as_published(change: Change) -> bytes:
+    """A change as its own event: ``event:`` its type, ``data:`` the event as published."""
+    data = json.dumps(change.data, ensure_ascii=False, separators=(",", ":"))
+    return sse(event=change.type, id=change.id, data=data)
+
+
+async def sse_body(
+    feed: ChangeFeed,
+    *,
+    heartbeat: float,
+    frame: Callable[[Change], bytes | None] = as_published,
+) -> AsyncIterator[bytes]:
     """The feed as a text/event-stream body: a ``ready`` event carrying the starting
     position (so a client reconnecting before any change still resumes from here), then
-    one event per change, and a comment line whenever ``heartbeat`` seconds pass idle."""
+    each change as ``frame`` writes it (None: not sent), and a comment line whenever
+    ``heartbeat`` seconds pass idle."""
     async with feed:
         yield f"retry: {RETRY_MS}\n".encode()
         yield sse(event="ready", id=feed.start, data=json.dumps({"position": feed.start}))
@@ -231,5 +243,6 @@ async def sse_body(feed: ChangeFeed, *, heartbeat: float) -> AsyncIterator[bytes
             if change is None:
                 yield b": keep-alive\n\n"
                 continue
-            data = json.dumps(change.data, ensure_ascii=False, separators=(",", ":"))
-            yield sse(event=change.type, id=change.id, data=data)
+            framed = frame(change)
+            if framed is not None:
+                yield framed

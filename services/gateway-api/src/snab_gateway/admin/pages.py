@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, TypeVar
@@ -55,7 +55,7 @@ from snab_gateway.desk import (
     quotes,
     rates,
 )
-from snab_gateway.events import RETRY_MS, ChangeFeed, Position, position_now, sse
+from snab_gateway.events import Change, ChangeFeed, Position, position_now, sse, sse_body
 from snab_kit.errors import DomainError
 from snab_kit.logging import get_logger
 from snab_kit.rpc import RpcClient, RpcFailure, Unavailable
@@ -468,25 +468,20 @@ async def order_events(
         js = rt.service.js
     except Exception:
         raise Unavailable("the gateway is not connected to NATS") from None
-    start = Position.parse(last_event_id or since) if (last_event_id or since) else None
-    feed = ChangeFeed(js, rt.service.names, since=start, order_id=order_id)
-    heartbeat = rt.settings.events_heartbeat_seconds
+    feed = ChangeFeed(
+        js, rt.service.names, since=Position.parse(last_event_id or since), order_id=order_id
+    )
 
-    async def body() -> AsyncIterator[bytes]:
-        async with feed:
-            yield f"retry: {RETRY_MS}\n\n".encode()
-            yield sse(event="ready", id=feed.start, data="{}")
-            while True:
-                change = await feed.next(heartbeat)
-                if change is None:
-                    yield b": keep-alive\n\n"
-                    continue
-                if change.type in LIVE_EVENTS:
-                    data = json.dumps({"type": change.type}, separators=(",", ":"))
-                    yield sse(event="change", id=change.id, data=data)
+    def frame(change: Change) -> bytes | None:
+        """Only what the page shows, and only that it changed: the page reloads its part."""
+        if change.type not in LIVE_EVENTS:
+            return None
+        data = json.dumps({"type": change.type}, separators=(",", ":"))
+        return sse(event="change", id=change.id, data=data)
 
+    body = sse_body(feed, heartbeat=rt.settings.events_heartbeat_seconds, frame=frame)
     return StreamingResponse(
-        api_events.counted(body()),
+        api_events.counted(body),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )
