@@ -162,8 +162,12 @@ async def test_quotes_arriving_together_make_one_message(
     await desk.consumer_idle("quote.received", 3)
     assert message.plain.splitlines()[1:4] == ["• Б · 100,00 ₽", "• В · 200,00 ₽", "• А · 300,00 ₽"]
     assert "3 из 3" in message.plain
-    rows = await desk.rows("SELECT status FROM notifier.notifications ORDER BY id")
-    assert [r.status for r in rows] == ["merged", "merged", "sent"]
+
+    async def recorded() -> bool:  # Telegram has the message a moment before the row says so
+        rows = await desk.rows("SELECT status FROM notifier.notifications ORDER BY id")
+        return [r.status for r in rows] == ["merged", "merged", "sent"]
+
+    await wait_for(recorded, timeout=10)
     assert len(telegram.messages(ADMIN)) == 1
 
 

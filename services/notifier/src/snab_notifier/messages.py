@@ -9,13 +9,12 @@ a row of two).
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
-
-from aiogram import html
 
 from snab_contracts.labels import ORDER_STATUS, PROPOSAL_STATUS, REQUEST_STATUS, money, number
 from snab_contracts.orders import OrderStatus, RequestStatus
@@ -64,7 +63,7 @@ NAME_CHARS = 48
 def q(value: object) -> str:
     """Untrusted text, escaped for Telegram HTML, control characters dropped."""
     text = "".join(ch for ch in str(value) if ch >= " " or ch in "\n\t")
-    return html.quote(text)
+    return html.escape(text, quote=False)
 
 
 def cut(value: str | None, limit: int) -> str:
@@ -1038,10 +1037,4 @@ _TAG = re.compile(r"<[^>]+>")
 
 def plain(text: str) -> str:
     """The HTML text as a reader of the log sees it."""
-    return html_unescape(_TAG.sub("", text))
-
-
-def html_unescape(text: str) -> str:
-    return (
-        text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&amp;", "&")
-    )
+    return html.unescape(_TAG.sub("", text))

@@ -1,11 +1,14 @@
-"""Inline keyboards: every button the bot shows, labels from ``snab_notifier.messages``."""
+"""Inline keyboards: every button the bot shows, labels from ``snab_notifier.messages``.
+
+Plain values, not aiogram's types: notifications are rendered with them when no bot runs
+(``snab_notifier.bot.ui.inline`` turns one into Telegram's markup).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from uuid import UUID
-
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from snab_contracts.orders import OrderStatus
 from snab_contracts.rpc.directory import CategoryView, SupplierPage
@@ -14,6 +17,7 @@ from snab_notifier import messages as m
 from snab_notifier.bot.callbacks import (
     ActCb,
     ActionOp,
+    Callback,
     DocumentCb,
     EscalateCb,
     FormCb,
@@ -27,16 +31,29 @@ from snab_notifier.bot.callbacks import (
     SupplierCb,
 )
 
-Button = InlineKeyboardButton
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    text: str
+    data: str
+    """What a press sends back (a packed ``Callback``)."""
 
 
-def keyboard(*rows: Sequence[Button]) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(inline_keyboard=[list(row) for row in rows if row])
+@dataclass(frozen=True, slots=True)
+class Keyboard:
+    rows: tuple[tuple[Button, ...], ...]
+
+    @property
+    def buttons(self) -> list[Button]:
+        return [b for row in self.rows for b in row]
 
 
-def button(text: str, data: object) -> Button:
-    pack = getattr(data, "pack", None)
-    return Button(text=text, callback_data=pack() if pack else str(data))
+def keyboard(*rows: Sequence[Button]) -> Keyboard:
+    return Keyboard(tuple(tuple(row) for row in rows if row))
+
+
+def button(text: str, data: Callback) -> Button:
+    return Button(text, data.pack())
 
 
 def order(act: OrderAct, order_id: UUID, text: str) -> Button:
@@ -50,9 +67,7 @@ def in_rows(buttons: Sequence[Button], width: int) -> list[list[Button]]:
 # -- notifications -----------------------------------------------------------------------------
 
 
-def new_order(
-    order_id: UUID, duplicate_of: UUID | None, duplicate_number: str | None
-) -> InlineKeyboardMarkup:
+def new_order(order_id: UUID, duplicate_of: UUID | None, duplicate_number: str | None) -> Keyboard:
     rows: list[list[Button]] = [
         [order(OrderAct.OPEN, order_id, m.B_OPEN), order(OrderAct.PICK, order_id, m.B_PICK)]
     ]
@@ -61,21 +76,21 @@ def new_order(
     return keyboard(*rows)
 
 
-def quotes(order_id: UUID, all_answered: bool) -> InlineKeyboardMarkup:
+def quotes(order_id: UUID, all_answered: bool) -> Keyboard:
     row = [order(OrderAct.COMPARE, order_id, m.B_COMPARE)]
     if all_answered:
         row.append(order(OrderAct.BUILD, order_id, m.B_BUILD))
     return keyboard(row)
 
 
-def ask_others(order_id: UUID, compare: bool = False) -> InlineKeyboardMarkup:
+def ask_others(order_id: UUID, compare: bool = False) -> Keyboard:
     row = [order(OrderAct.PICK, order_id, m.B_ASK_OTHERS)]
     if compare:
         row.append(order(OrderAct.COMPARE, order_id, m.B_COMPARE))
     return keyboard(row)
 
 
-def escalation(order_id: UUID, request_id: int, *, propose: bool) -> InlineKeyboardMarkup:
+def escalation(order_id: UUID, request_id: int, *, propose: bool) -> Keyboard:
     """«Запросить» asks the proposed suppliers in one press; without a proposal, the pick."""
     if not propose:
         return keyboard([order(OrderAct.PICK, order_id, m.B_ASK_OTHERS)])
@@ -85,7 +100,7 @@ def escalation(order_id: UUID, request_id: int, *, propose: bool) -> InlineKeybo
     )
 
 
-def clarify(token: str) -> InlineKeyboardMarkup:
+def clarify(token: str) -> Keyboard:
     return keyboard(
         [act("clr", token, ActionOp.CONFIRM, m.B_SEND_CLIENT)],
         [
@@ -95,7 +110,7 @@ def clarify(token: str) -> InlineKeyboardMarkup:
     )
 
 
-def proposal_ready(order_id: UUID, document_id: UUID | None = None) -> InlineKeyboardMarkup:
+def proposal_ready(order_id: UUID, document_id: UUID | None = None) -> Keyboard:
     """``document_id`` given: the PDF could not be attached, offer to send it later."""
     rows = [
         [
@@ -108,7 +123,7 @@ def proposal_ready(order_id: UUID, document_id: UUID | None = None) -> InlineKey
     return keyboard(*rows)
 
 
-def rebuild(order_id: UUID) -> InlineKeyboardMarkup:
+def rebuild(order_id: UUID) -> Keyboard:
     """A proposal whose PDF could not be made: build it again, or look at the order."""
     return keyboard(
         [
@@ -118,15 +133,15 @@ def rebuild(order_id: UUID) -> InlineKeyboardMarkup:
     )
 
 
-def open_order(order_id: UUID) -> InlineKeyboardMarkup:
+def open_order(order_id: UUID) -> Keyboard:
     return keyboard([order(OrderAct.OPEN, order_id, m.B_OPEN_ORDER)])
 
 
-def link_mail(mail_id: UUID) -> InlineKeyboardMarkup:
+def link_mail(mail_id: UUID) -> Keyboard:
     return keyboard([button(m.B_LINK, MailCb(id=mail_id))])
 
 
-def digest() -> InlineKeyboardMarkup:
+def digest() -> Keyboard:
     return keyboard(
         [
             button(m.B_NEW_ORDERS, ListCb(f="new", page=1)),
@@ -138,7 +153,7 @@ def digest() -> InlineKeyboardMarkup:
 # -- orders ------------------------------------------------------------------------------------
 
 
-def orders_page(page: OrderPage, filter_key: str, token: str = "") -> InlineKeyboardMarkup:
+def orders_page(page: OrderPage, filter_key: str, token: str = "") -> Keyboard:
     numbered = [order(OrderAct.OPEN, o.order_id, str(i)) for i, o in enumerate(page.items, start=1)]
     rows = in_rows(numbered, 4)
     if not token:
@@ -159,7 +174,7 @@ def orders_page(page: OrderPage, filter_key: str, token: str = "") -> InlineKeyb
     return keyboard(*rows)
 
 
-def order_card(d: OrderDetail) -> InlineKeyboardMarkup:
+def order_card(d: OrderDetail) -> Keyboard:
     o = d.order
     oid = o.order_id
     status = o.status
@@ -198,7 +213,7 @@ def order_card(d: OrderDetail) -> InlineKeyboardMarkup:
     return keyboard(*rows)
 
 
-def after_compare(order_id: UUID, can_build: bool) -> InlineKeyboardMarkup:
+def after_compare(order_id: UUID, can_build: bool) -> Keyboard:
     row = [order(OrderAct.OPEN, order_id, m.B_OPEN_ORDER)]
     if can_build:
         row.insert(0, order(OrderAct.BUILD, order_id, m.B_BUILD))
@@ -212,9 +227,7 @@ def act(kind: str, token: str, op: ActionOp, text: str, value: str = "") -> Butt
     return button(text, ActCb(kind=kind, token=token, op=op, value=value))
 
 
-def pick(
-    token: str, options: Sequence[SupplierSuggestion], chosen: Sequence[int]
-) -> InlineKeyboardMarkup:
+def pick(token: str, options: Sequence[SupplierSuggestion], chosen: Sequence[int]) -> Keyboard:
     rows = [
         [
             act(
@@ -236,7 +249,7 @@ def pick(
     return keyboard(*rows)
 
 
-def markup(token: str) -> InlineKeyboardMarkup:
+def markup(token: str) -> Keyboard:
     k = "kp"
     presets = [act(k, token, ActionOp.MARKUP, m.b_markup(v), str(v)) for v in m.MARKUP_PRESETS]
     return keyboard(
@@ -249,7 +262,7 @@ def markup(token: str) -> InlineKeyboardMarkup:
     )
 
 
-def confirm(kind: str, token: str, yes: str = m.B_CONFIRM) -> InlineKeyboardMarkup:
+def confirm(kind: str, token: str, yes: str = m.B_CONFIRM) -> Keyboard:
     return keyboard(
         [
             act(kind, token, ActionOp.CONFIRM, yes),
@@ -258,13 +271,13 @@ def confirm(kind: str, token: str, yes: str = m.B_CONFIRM) -> InlineKeyboardMark
     )
 
 
-def choices(kind: str, token: str, labels: Sequence[str]) -> InlineKeyboardMarkup:
+def choices(kind: str, token: str, labels: Sequence[str]) -> Keyboard:
     rows = [[act(kind, token, ActionOp.CHOOSE, label, str(i))] for i, label in enumerate(labels)]
     rows.append([act(kind, token, ActionOp.CANCEL, m.B_CANCEL)])
     return keyboard(*rows)
 
 
-def unmatched(mail_ids: Sequence[UUID]) -> InlineKeyboardMarkup:
+def unmatched(mail_ids: Sequence[UUID]) -> Keyboard:
     buttons = [button(f"{i}. {m.B_LINK}", MailCb(id=mid)) for i, mid in enumerate(mail_ids, 1)]
     return keyboard(*in_rows(buttons, 1))
 
@@ -272,7 +285,7 @@ def unmatched(mail_ids: Sequence[UUID]) -> InlineKeyboardMarkup:
 # -- suppliers ---------------------------------------------------------------------------------
 
 
-def suppliers_page(page: SupplierPage) -> InlineKeyboardMarkup:
+def suppliers_page(page: SupplierPage) -> Keyboard:
     numbered = [
         button(str(i), SupplierCb(act=SupplierAct.OPEN, id=s.supplier_id, page=page.page))
         for i, s in enumerate(page.items, start=1)
@@ -288,11 +301,11 @@ def suppliers_page(page: SupplierPage) -> InlineKeyboardMarkup:
     return keyboard(*rows)
 
 
-def add_supplier() -> InlineKeyboardMarkup:
+def add_supplier() -> Keyboard:
     return keyboard([button(m.B_ADD_SUPPLIER, SupplierCb(act=SupplierAct.ADD))])
 
 
-def supplier_card(supplier_id: UUID, page: int) -> InlineKeyboardMarkup:
+def supplier_card(supplier_id: UUID, page: int) -> Keyboard:
     return keyboard(
         [
             button(m.B_EDIT, SupplierCb(act=SupplierAct.EDIT, id=supplier_id)),
@@ -301,14 +314,14 @@ def supplier_card(supplier_id: UUID, page: int) -> InlineKeyboardMarkup:
     )
 
 
-def form(*, keep: bool = False) -> InlineKeyboardMarkup:
+def form(*, keep: bool = False) -> Keyboard:
     row = [button(m.B_CANCEL, FormCb(op=FormOp.CANCEL))]
     if keep:
         row.insert(0, button(m.B_KEEP, FormCb(op=FormOp.KEEP)))
     return keyboard(row)
 
 
-def categories(options: Sequence[CategoryView], chosen: Sequence[str]) -> InlineKeyboardMarkup:
+def categories(options: Sequence[CategoryView], chosen: Sequence[str]) -> Keyboard:
     toggles = [
         button(
             m.category_option(c, str(c.category_id) in chosen),
@@ -323,13 +336,13 @@ def categories(options: Sequence[CategoryView], chosen: Sequence[str]) -> Inline
     return keyboard(*rows)
 
 
-def review() -> InlineKeyboardMarkup:
+def review() -> Keyboard:
     return keyboard(
         [button(m.B_SAVE, FormCb(op=FormOp.SAVE)), button(m.B_CANCEL, FormCb(op=FormOp.CANCEL))]
     )
 
 
-def stats() -> InlineKeyboardMarkup:
+def stats() -> Keyboard:
     return keyboard(
         [
             button(m.B_PREVIOUS_MONTH, StatsCb(months_back=1)),

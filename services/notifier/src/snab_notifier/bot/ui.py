@@ -7,12 +7,25 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from snab_notifier import messages as m
 from snab_notifier.bot.actions import Action, Actions, Claim
 from snab_notifier.bot.callbacks import ActCb, ActionOp
+from snab_notifier.bot.keyboards import Keyboard
 from snab_notifier.bot.middlewares import Press
+
+
+def inline(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:
+    """Our keyboard as Telegram's inline markup."""
+    if keyboard is None:
+        return None
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [InlineKeyboardButton(text=b.text, callback_data=b.data) for b in row]
+            for row in keyboard.rows
+        ]
+    )
 
 
 def chat_of(query: CallbackQuery) -> int:
@@ -20,29 +33,23 @@ def chat_of(query: CallbackQuery) -> int:
     return message.chat.id if message is not None else query.from_user.id
 
 
-async def send(
-    bot: Bot, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None
-) -> Message:
-    return await bot.send_message(chat_id, text, reply_markup=markup)
+async def send(bot: Bot, chat_id: int, text: str, markup: Keyboard | None = None) -> Message:
+    return await bot.send_message(chat_id, text, reply_markup=inline(markup))
 
 
-async def reply(
-    query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None = None
-) -> None:
+async def reply(query: CallbackQuery, text: str, markup: Keyboard | None = None) -> None:
     """A new message under the pressed one (a notification stays as it was)."""
     assert query.bot is not None
     await send(query.bot, chat_of(query), text, markup)
 
 
-async def replace(
-    query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None = None
-) -> None:
+async def replace(query: CallbackQuery, text: str, markup: Keyboard | None = None) -> None:
     """The pressed message becomes this screen; a message that cannot be edited (a PDF,
     one too old) gets the screen as a new message instead."""
     message = query.message
     if isinstance(message, Message) and message.text is not None:
         try:
-            await message.edit_text(text, reply_markup=markup)
+            await message.edit_text(text, reply_markup=inline(markup))
             return
         except TelegramBadRequest as exc:
             if "not modified" in exc.message:
@@ -99,6 +106,7 @@ __all__ = [
     "ask_own_value",
     "chat_of",
     "confirmed",
+    "inline",
     "refused",
     "replace",
     "reply",

@@ -15,14 +15,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from uuid import UUID
 
-from aiogram.types import InlineKeyboardMarkup
-
 from snab_contracts.rpc.documents import DocumentsGet
 from snab_contracts.rpc.orders import OrderDetail, OrdersGet, ProposalView
 from snab_kit.logging import get_logger
 from snab_kit.rpc import RpcClient, RpcFailure
 from snab_notifier import messages as m
 from snab_notifier.bot import keyboards as kb
+from snab_notifier.bot.keyboards import Keyboard
 from snab_notifier.domain.notices import (
     DigestNotice,
     EscalationNotice,
@@ -47,7 +46,7 @@ CACHE_SECONDS = 5.0
 @dataclass(frozen=True)
 class Screen:
     text: str
-    markup: InlineKeyboardMarkup | None = None
+    markup: Keyboard | None = None
     document: tuple[str, bytes] | None = None
     """(filename, content): sent as a document with ``text`` as its caption."""
 

@@ -38,18 +38,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, Protocol
 
-from aiogram.exceptions import (
-    RestartingTelegram,
-    TelegramBadRequest,
-    TelegramConflictError,
-    TelegramEntityTooLarge,
-    TelegramForbiddenError,
-    TelegramNetworkError,
-    TelegramNotFound,
-    TelegramRetryAfter,
-    TelegramServerError,
-    TelegramUnauthorizedError,
-)
 from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Row
@@ -58,7 +46,6 @@ from snab_kit.consume import Tx
 from snab_kit.logging import get_logger
 from snab_notifier import messages as m
 from snab_notifier import metrics
-from snab_notifier.bot.middlewares import redacted
 from snab_notifier.db.tables import notifications
 from snab_notifier.domain.breaker import BreakerState, CircuitBreaker
 from snab_notifier.domain.notices import (
@@ -97,6 +84,9 @@ class Transport(Protocol):
     async def edit(self, chat_id: int, message_id: int, screen: Screen) -> None:
         """Replace the text and buttons of a message (``MessageGone`` when it cannot be)."""
 
+    def classify(self, exc: Exception) -> tuple[Outcome, str, float]:
+        """What a failed send means: (what to do, why, seconds to wait)."""
+
 
 @dataclass(frozen=True, slots=True)
 class SenderOptions:
@@ -125,29 +115,6 @@ class Claimed:
     how: Literal["single", "digest"]
     rows: list[Row[Any]]
     digest: Row[Any] | None = None
-
-
-def classify(exc: BaseException) -> tuple[Outcome, str, float]:
-    """(what to do, why, seconds to wait) for an error of a Bot API request."""
-    error = redacted(f"{type(exc).__name__}: {exc}")[:1000]
-    if isinstance(exc, TelegramRetryAfter):
-        return "wait", error, float(exc.retry_after)
-    if isinstance(
-        exc,
-        TelegramNetworkError
-        | TelegramServerError
-        | RestartingTelegram
-        | TelegramUnauthorizedError
-        | TelegramConflictError
-        | OSError
-        | TimeoutError,
-    ):
-        return "retry", error, 0.0
-    if isinstance(
-        exc, TelegramForbiddenError | TelegramBadRequest | TelegramNotFound | TelegramEntityTooLarge
-    ):
-        return "failed", error, 0.0
-    return "retry", error, 0.0
 
 
 class Sender:
@@ -607,7 +574,7 @@ class Sender:
         metrics.DELAY.observe(max(0.0, (datetime.now(UTC) - row.created_at).total_seconds()))
 
     async def _after_error(self, rows: list[Row[Any]], exc: Exception, *, chat: int) -> None:
-        outcome, error, seconds = classify(exc)
+        outcome, error, seconds = self.transport.classify(exc)
         if outcome == "wait":
             # Telegram asked for longer than the request middleware waits: hold the chat.
             self.breaker.release()
@@ -706,7 +673,7 @@ def describe(screen: Screen) -> str:
     text = m.plain(screen.text).replace("\n", " | ")
     buttons = []
     if screen.markup is not None:
-        buttons = [b.text for row in screen.markup.inline_keyboard for b in row]
+        buttons = [b.text for b in screen.markup.buttons]
     tail = f" [{'] ['.join(buttons)}]" if buttons else ""
     file = f" (file {screen.document[0]})" if screen.document else ""
     return f"{text}{tail}{file}"

@@ -11,7 +11,7 @@ from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 
 from snab_contracts.orders import OrderStatus
 from snab_contracts.rpc.clarifications import OrdersDraftClarification, OrdersSendClarification
@@ -22,9 +22,10 @@ from snab_notifier.bot import keyboards as kb
 from snab_notifier.bot.actions import Actions
 from snab_notifier.bot.callbacks import ActCb, ActionOp, EscalateCb, OrderAct, OrderCb
 from snab_notifier.bot.desk import Desk
+from snab_notifier.bot.keyboards import Keyboard
 from snab_notifier.bot.middlewares import Press
 from snab_notifier.bot.routers.orders import order_from_text
-from snab_notifier.bot.ui import ask_own_value, chat_of, confirmed, refused, replace, reply
+from snab_notifier.bot.ui import ask_own_value, chat_of, confirmed, inline, refused, replace, reply
 
 CLOSED = (OrderStatus.WON, OrderStatus.LOST, OrderStatus.CANCELLED)
 MAX_TEXT = 20000
@@ -36,7 +37,7 @@ class ClarifyForm(StatesGroup):
 
 async def ask_clarification(
     desk: Desk, actions: Actions, *, chat_id: int, user_id: int, order_id: UUID, number: str
-) -> tuple[str, InlineKeyboardMarkup | None]:
+) -> tuple[str, Keyboard | None]:
     """The draft and what each line lacks, with «Отправить клиенту»; or why there is none."""
     draft = await desk.call(user_id, OrdersDraftClarification(order_id=order_id))
     if not draft.lines:
@@ -52,7 +53,7 @@ async def ask_clarification(
 
 async def _for_order(
     desk: Desk, actions: Actions, chat_id: int, user_id: int, detail: OrderDetail
-) -> tuple[str, InlineKeyboardMarkup | None]:
+) -> tuple[str, Keyboard | None]:
     if detail.order.status in CLOSED:
         return m.CLARIFY_CLOSED.format(number=m.q(detail.order.number)), None
     return await ask_clarification(
@@ -90,7 +91,7 @@ def router() -> Router:
         text, markup = await _for_order(
             desk, actions, message.chat.id, message.from_user.id, detail
         )
-        await message.answer(text, reply_markup=markup)
+        await message.answer(text, reply_markup=inline(markup))
 
     @router.callback_query(ActCb.filter(F.kind == "clr"))
     async def clarify_step(
@@ -144,7 +145,7 @@ def router() -> Router:
         )
         edited = draft.model_copy(update={"text": text})
         await message.answer(
-            m.clarification_draft(edited, edited=True), reply_markup=kb.clarify(token)
+            m.clarification_draft(edited, edited=True), reply_markup=inline(kb.clarify(token))
         )
 
     @router.callback_query(EscalateCb.filter())

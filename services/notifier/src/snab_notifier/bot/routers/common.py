@@ -13,6 +13,7 @@ from snab_notifier.bot import keyboards as kb
 from snab_notifier.bot.actions import Actions
 from snab_notifier.bot.desk import Desk, order_request
 from snab_notifier.bot.routers.orders import show_search
+from snab_notifier.bot.ui import inline
 
 
 def router() -> Router:
@@ -51,7 +52,7 @@ def fallback() -> Router:
         request = order_request(message.text)
         if request is not None:
             detail = await desk.call(message.from_user.id, request)
-            await message.answer(m.order_card(detail), reply_markup=kb.order_card(detail))
+            await message.answer(m.order_card(detail), reply_markup=inline(kb.order_card(detail)))
             return
         if len(message.text.strip()) >= 2:
             await show_search(message, desk, actions, message.text.strip())

@@ -26,7 +26,7 @@ from snab_notifier.bot.actions import Actions
 from snab_notifier.bot.callbacks import ActCb, MailCb
 from snab_notifier.bot.desk import Desk
 from snab_notifier.bot.middlewares import Press
-from snab_notifier.bot.ui import chat_of, confirmed, replace, reply
+from snab_notifier.bot.ui import chat_of, confirmed, inline, replace, reply
 
 WAITING = [
     OrderStatus.RFQ_SENT,
@@ -149,6 +149,6 @@ def router() -> Router:
             message.from_user.id, OrdersUnmatchedMail(reasons=["unmatched_quote"], page_size=8)
         )
         markup = kb.unmatched([i.mail_id for i in page.items]) if page.items else None
-        await message.answer(m.unmatched_list(page.items, page.total), reply_markup=markup)
+        await message.answer(m.unmatched_list(page.items, page.total), reply_markup=inline(markup))
 
     return router

@@ -6,7 +6,7 @@ from typing import Literal
 
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 
 from snab_contracts.rpc.orders import OrderDetail, OrdersGet, OrdersList, OrdersMarkOutcome
 from snab_notifier import messages as m
@@ -14,8 +14,9 @@ from snab_notifier.bot import keyboards as kb
 from snab_notifier.bot.actions import Actions
 from snab_notifier.bot.callbacks import ActCb, ListCb, OrderAct, OrderCb
 from snab_notifier.bot.desk import Desk, order_request
+from snab_notifier.bot.keyboards import Keyboard
 from snab_notifier.bot.middlewares import Press
-from snab_notifier.bot.ui import confirmed, replace, reply
+from snab_notifier.bot.ui import confirmed, inline, replace, reply
 
 PAGE_SIZE = 8
 
@@ -37,7 +38,7 @@ async def order_from_text(
 
 async def orders_screen(
     desk: Desk, user_id: int, filter_key: str, page: int, query: str | None = None, token: str = ""
-) -> tuple[str, InlineKeyboardMarkup]:
+) -> tuple[str, Keyboard]:
     statuses = list(m.FILTERS.get(filter_key, m.FILTERS["all"])[1])
     result = await desk.call(
         user_id, OrdersList(statuses=statuses, query=query, page=page, page_size=PAGE_SIZE)
@@ -57,7 +58,7 @@ async def show_search(message: Message, desk: Desk, actions: Actions, text: str)
         data={"query": text[:200]},
     )
     screen, markup = await orders_screen(desk, message.from_user.id, "all", 1, text[:200], token)
-    await message.answer(screen, reply_markup=markup)
+    await message.answer(screen, reply_markup=inline(markup))
 
 
 async def ask_outcome(
@@ -66,7 +67,7 @@ async def ask_outcome(
     detail: OrderDetail,
     outcome: Literal["won", "lost"],
     actions: Actions,
-) -> tuple[str, InlineKeyboardMarkup]:
+) -> tuple[str, Keyboard]:
     token = await actions.open(
         chat_id=chat_id,
         user_id=user_id,
@@ -86,7 +87,7 @@ def router() -> Router:
         key = (command.args or "").strip().lower()
         key = key if key in m.FILTERS else "all"
         text, markup = await orders_screen(desk, message.from_user.id, key, 1)
-        await message.answer(text, reply_markup=markup)
+        await message.answer(text, reply_markup=inline(markup))
 
     @router.message(Command("find"))
     async def find(message: Message, command: CommandObject, desk: Desk, actions: Actions) -> None:
@@ -122,7 +123,7 @@ def router() -> Router:
     async def order(message: Message, command: CommandObject, desk: Desk) -> None:
         detail = await order_from_text(message, desk, command.args, "order")
         if detail is not None:
-            await message.answer(m.order_card(detail), reply_markup=kb.order_card(detail))
+            await message.answer(m.order_card(detail), reply_markup=inline(kb.order_card(detail)))
 
     @router.callback_query(OrderCb.filter(F.act == OrderAct.OPEN))
     async def open_order(query: CallbackQuery, callback_data: OrderCb, desk: Desk) -> None:
@@ -163,7 +164,7 @@ def router() -> Router:
         text, markup = await ask_outcome(
             message.chat.id, message.from_user.id, detail, outcome, actions
         )
-        await message.answer(text, reply_markup=markup)
+        await message.answer(text, reply_markup=inline(markup))
 
     @router.callback_query(ActCb.filter(F.kind == "outcome"))
     async def outcome_confirm(

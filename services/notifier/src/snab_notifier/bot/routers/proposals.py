@@ -11,7 +11,7 @@ from aiogram import F, Router
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import BufferedInputFile, CallbackQuery, Message
 
 from snab_contracts.orders import OrderStatus
 from snab_contracts.rpc.documents import DocumentsGet
@@ -28,9 +28,10 @@ from snab_notifier.bot import keyboards as kb
 from snab_notifier.bot.actions import Action, Actions
 from snab_notifier.bot.callbacks import ActCb, ActionOp, DocumentCb, OrderAct, OrderCb
 from snab_notifier.bot.desk import Desk
+from snab_notifier.bot.keyboards import Keyboard
 from snab_notifier.bot.middlewares import Press
 from snab_notifier.bot.routers.orders import order_from_text
-from snab_notifier.bot.ui import ask_own_value, chat_of, confirmed, replace, reply
+from snab_notifier.bot.ui import ask_own_value, chat_of, confirmed, inline, replace, reply
 
 MAX_MARKUP = Decimal(300)
 BUILDABLE = (OrderStatus.QUOTING, OrderStatus.PROPOSAL_READY, OrderStatus.PROPOSAL_SENT)
@@ -40,14 +41,14 @@ class ProposalForm(StatesGroup):
     markup = State()
 
 
-def comparison_screen(detail: OrderDetail) -> tuple[str, InlineKeyboardMarkup]:
+def comparison_screen(detail: OrderDetail) -> tuple[str, Keyboard]:
     text = m.comparison(detail.order.number, detail.comparison, detail)
     return text, kb.after_compare(detail.order.order_id, detail.order.status in BUILDABLE)
 
 
 async def ask_markup(
     actions: Actions, *, chat_id: int, user_id: int, detail: OrderDetail
-) -> tuple[str, InlineKeyboardMarkup]:
+) -> tuple[str, Keyboard]:
     token = await actions.open(
         chat_id=chat_id,
         user_id=user_id,
@@ -85,7 +86,7 @@ def latest(detail: OrderDetail) -> ProposalView | None:
 
 async def ask_send(
     actions: Actions, *, chat_id: int, user_id: int, detail: OrderDetail
-) -> tuple[str, InlineKeyboardMarkup | None]:
+) -> tuple[str, Keyboard | None]:
     number = detail.order.number
     proposal = latest(detail)
     if proposal is None:
@@ -121,7 +122,7 @@ def router() -> Router:
         detail = await order_from_text(message, desk, command.args, "compare")
         if detail is not None:
             text, markup = comparison_screen(detail)
-            await message.answer(text, reply_markup=markup)
+            await message.answer(text, reply_markup=inline(markup))
 
     @router.callback_query(OrderCb.filter(F.act == OrderAct.BUILD))
     async def build_button(
@@ -146,7 +147,7 @@ def router() -> Router:
         text, markup = await ask_markup(
             actions, chat_id=message.chat.id, user_id=message.from_user.id, detail=detail
         )
-        await message.answer(text, reply_markup=markup)
+        await message.answer(text, reply_markup=inline(markup))
 
     @router.callback_query(ActCb.filter(F.kind == "kp"))
     async def markup_chosen(
@@ -214,7 +215,7 @@ def router() -> Router:
         text, markup = await ask_send(
             actions, chat_id=message.chat.id, user_id=message.from_user.id, detail=detail
         )
-        await message.answer(text, reply_markup=markup)
+        await message.answer(text, reply_markup=inline(markup))
 
     @router.callback_query(ActCb.filter(F.kind == "send"))
     async def send_confirmed(

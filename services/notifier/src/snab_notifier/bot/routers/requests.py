@@ -12,7 +12,7 @@ from uuid import UUID
 
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 
 from snab_contracts.rpc.orders import (
     OrdersGet,
@@ -25,9 +25,10 @@ from snab_notifier.bot import keyboards as kb
 from snab_notifier.bot.actions import Actions
 from snab_notifier.bot.callbacks import ActCb, ActionOp, OrderAct, OrderCb
 from snab_notifier.bot.desk import Desk
+from snab_notifier.bot.keyboards import Keyboard
 from snab_notifier.bot.middlewares import Press
 from snab_notifier.bot.routers.orders import order_from_text
-from snab_notifier.bot.ui import confirmed, refused, replace, reply
+from snab_notifier.bot.ui import confirmed, inline, refused, replace, reply
 
 SUGGESTIONS = 8
 PRESELECTED = 3
@@ -39,7 +40,7 @@ def preselect(options: list[SupplierSuggestion]) -> list[int]:
     return fresh[:PRESELECTED]
 
 
-def screen(data: dict[str, Any], token: str) -> tuple[str, InlineKeyboardMarkup | None]:
+def screen(data: dict[str, Any], token: str) -> tuple[str, Keyboard | None]:
     options = [SupplierSuggestion.model_validate(o) for o in data["options"]]
     chosen = list(data["chosen"])
     text = m.pick_text(data["number"], options, len(chosen))
@@ -50,7 +51,7 @@ def screen(data: dict[str, Any], token: str) -> tuple[str, InlineKeyboardMarkup 
 
 async def start_pick(
     desk: Desk, actions: Actions, *, chat_id: int, user_id: int, order_id: UUID
-) -> tuple[str, InlineKeyboardMarkup | None]:
+) -> tuple[str, Keyboard | None]:
     detail = await desk.call(user_id, OrdersGet(order_id=order_id, audit_limit=0))
     suggested = await desk.call(
         user_id, OrdersSuggestSuppliers(order_id=order_id, limit=SUGGESTIONS)
@@ -99,7 +100,7 @@ def router() -> Router:
             user_id=message.from_user.id,
             order_id=detail.order.order_id,
         )
-        await message.answer(text, reply_markup=markup)
+        await message.answer(text, reply_markup=inline(markup))
 
     @router.callback_query(ActCb.filter((F.kind == "pick") & (F.op == ActionOp.TOGGLE)))
     async def toggle(

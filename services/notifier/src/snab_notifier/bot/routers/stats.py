@@ -13,7 +13,7 @@ from snab_notifier import messages as m
 from snab_notifier.bot import keyboards as kb
 from snab_notifier.bot.callbacks import StatsCb
 from snab_notifier.bot.desk import Desk
-from snab_notifier.bot.ui import replace
+from snab_notifier.bot.ui import inline, replace
 
 
 def month_of(today: date, months_back: int) -> tuple[date, date]:
@@ -42,7 +42,7 @@ def router() -> Router:
     async def stats(message: Message, desk: Desk) -> None:
         assert message.from_user is not None
         await message.answer(
-            await stats_screen(desk, message.from_user.id, 0), reply_markup=kb.stats()
+            await stats_screen(desk, message.from_user.id, 0), reply_markup=inline(kb.stats())
         )
 
     @router.callback_query(StatsCb.filter())

@@ -12,7 +12,7 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 from pydantic import EmailStr, TypeAdapter, ValidationError
 
 from snab_contracts.rpc.directory import (
@@ -31,8 +31,9 @@ from snab_notifier import messages as m
 from snab_notifier.bot import keyboards as kb
 from snab_notifier.bot.callbacks import FormCb, FormOp, SupplierAct, SupplierCb
 from snab_notifier.bot.desk import Desk
+from snab_notifier.bot.keyboards import Keyboard
 from snab_notifier.bot.middlewares import Press
-from snab_notifier.bot.ui import replace, reply
+from snab_notifier.bot.ui import inline, replace, reply
 
 PAGE_SIZE = 8
 CATEGORY_OPTIONS = 20
@@ -48,7 +49,7 @@ class SupplierForm(StatesGroup):
     review = State()
 
 
-async def list_screen(desk: Desk, user_id: int, page: int) -> tuple[str, InlineKeyboardMarkup]:
+async def list_screen(desk: Desk, user_id: int, page: int) -> tuple[str, Keyboard]:
     result = await desk.call(user_id, SuppliersList(page=page, page_size=PAGE_SIZE))
     return m.suppliers_page(result), kb.suppliers_page(result)
 
@@ -72,10 +73,10 @@ async def ask_emails(target: Message, state: FSMContext) -> None:
     if data.get("mode") == "edit":
         emails = ", ".join(data["current"]["emails"])
         await target.answer(
-            m.ASK_EMAILS_EDIT.format(emails=m.q(emails)), reply_markup=kb.form(keep=True)
+            m.ASK_EMAILS_EDIT.format(emails=m.q(emails)), reply_markup=inline(kb.form(keep=True))
         )
     else:
-        await target.answer(m.ASK_EMAILS, reply_markup=kb.form())
+        await target.answer(m.ASK_EMAILS, reply_markup=inline(kb.form()))
 
 
 def parse_emails(text: str) -> tuple[list[str], str | None]:
@@ -116,12 +117,12 @@ async def show_categories(
     markup = kb.categories(views, chosen)
     if edit:
         try:
-            await target.edit_text(text, reply_markup=markup)
+            await target.edit_text(text, reply_markup=inline(markup))
             return
         except TelegramBadRequest as exc:  # not editable any more: show it anew
             if "not modified" in exc.message:
                 return
-    await target.answer(text, reply_markup=markup)
+    await target.answer(text, reply_markup=inline(markup))
 
 
 async def create_category(desk: Desk, user_id: int, name: str) -> UUID:
@@ -143,7 +144,7 @@ def router() -> Router:
     async def suppliers(message: Message, desk: Desk) -> None:
         assert message.from_user is not None
         text, markup = await list_screen(desk, message.from_user.id, 1)
-        await message.answer(text, reply_markup=markup)
+        await message.answer(text, reply_markup=inline(markup))
 
     @router.callback_query(SupplierCb.filter(F.act == SupplierAct.LIST))
     async def suppliers_page(query: CallbackQuery, callback_data: SupplierCb, desk: Desk) -> None:
