@@ -87,6 +87,7 @@ async def pool_latency(runs: int) -> dict[int, list[float]]:
 async def pool_throughput(size: int, documents: int) -> float:
     pool = RenderPool(TemplateConfig(), PoolOptions(size=size))
     await pool.start()
+    await pool.warm()
     try:
         payload = proposal(10).model_dump_json().encode()
         await asyncio.gather(*(pool.render(payload) for _ in range(size)))

@@ -32,6 +32,7 @@ def payload(lines: int) -> bytes:
 async def pool() -> AsyncIterator[RenderPool]:
     pool = RenderPool(TemplateConfig(), PoolOptions(size=2, timeout_seconds=60))
     await pool.start()
+    await pool.warm()
     try:
         yield pool
     finally:
@@ -46,6 +47,36 @@ async def test_workers_are_warm_and_render_in_parallel(pool: RenderPool) -> None
     results = await asyncio.gather(*(pool.render(payload(n)) for n in (1, 10, 40, 3)))
     assert [len(pages(r.pdf)) >= 1 for r in results] == [True] * 4
     assert "стр. 1 из 1" in pages(results[0].pdf)[0]
+
+
+async def test_ready_with_one_warm_worker_and_no_render_lost_meanwhile() -> None:
+    pool = RenderPool(TemplateConfig(), PoolOptions(size=3, timeout_seconds=60))
+    await pool.start()
+    try:
+        # Ready on the first worker's warm-up; the others are still to come.
+        assert pool.alive == 1 and pool.problem() is None
+        # More renders than warm workers: they wait for one, none is lost or refused.
+        results = await asyncio.gather(*(pool.render(payload(n)) for n in (1, 2, 3, 4, 5)))
+        assert all("стр. 1 из 1" in pages(r.pdf)[0] for r in results)
+        await asyncio.wait_for(pool.warm(), 60)
+        assert pool.alive == 3
+        # The later workers are warm too: each of three renders at once gets one.
+        again = await asyncio.gather(*(pool.render(payload(10)) for _ in range(3)))
+        assert max(r.seconds for r in again) < 2.0
+    finally:
+        await pool.close()
+
+
+async def test_closing_while_a_worker_still_starts_leaves_none_behind() -> None:
+    pool = RenderPool(TemplateConfig(), PoolOptions(size=2))
+    await pool.start()
+    # The second worker's process runs, its warm-up not done yet.
+    [starting] = await wait_for(lambda: list(pool._starting), timeout=60, interval=0.01)
+    [first] = list(pool._workers)
+    await pool.close()
+    assert not starting.process.is_alive() and not first.process.is_alive()
+    await asyncio.sleep(0.5)  # the thread that waited for it has given up, adding nothing
+    assert pool.alive == 0 and not pool._workers
 
 
 async def test_event_loop_stays_free_during_a_500_line_render(pool: RenderPool) -> None:

@@ -41,8 +41,9 @@ def assemble(
             start_method=settings.documents_render_start_method,
         ),
     )
-    # Workers start (and render a warm-up document) before the consumers run, so /health
-    # says "starting" until the first request can be rendered at full speed.
+    # The first worker starts (and renders a warm-up document) before the consumers run, so
+    # /health says "starting" until the first request can be rendered at full speed; the
+    # other workers start after it while the service works.
     service.on_startup(pool.start)
     service.on_shutdown(pool.close)
 

@@ -5,6 +5,12 @@ parent's threads, sockets or event loop) that loads WeasyPrint and the template 
 renders a sample document before it reports ready, so no real document pays for the
 warm-up. The parent talks to a worker over a pipe, from a thread, and awaits the answer.
 
+The pool is ready once its first worker is: the others start after it, one at a time,
+while the service already works. A render that comes before they are up waits for a warm
+worker, as it does when all are busy. The forkserver imports WeasyPrint once
+(``snab_documents.render.preload``) and every worker forks from it with WeasyPrint loaded:
+a worker (first, later, or a replacement) only renders its warm-up document.
+
 How it fails:
 - the template is broken or the requisites are missing: the worker answers with a
   ``RenderFailure`` (the document cannot be made as asked; the caller reports it);
@@ -22,6 +28,7 @@ import contextlib
 import multiprocessing
 import signal
 import time
+from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -30,12 +37,13 @@ from pathlib import Path
 from typing import Any
 
 from snab_contracts.documents import DocumentFailure
-from snab_documents.render.pdf import RenderFailure, TemplateConfig
+from snab_documents.render.pdf import RenderFailure, TemplateConfig, isolate_fonts
 from snab_kit.logging import get_logger
 
 log = get_logger(__name__)
 
 SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "proposal.json"
+PRELOAD = "snab_documents.render.preload"
 
 
 class RenderTimeout(Exception):
@@ -87,29 +95,58 @@ class RenderPool:
         self.config = config
         self.options = options
         self._context: Any = multiprocessing.get_context(options.start_method)
+        if options.start_method == "forkserver":
+            # Takes effect when the process's forkserver starts, at the first worker.
+            self._context.set_forkserver_preload(["__main__", PRELOAD])
         # One thread per worker waits on its pipe, plus one for starting workers.
         self._threads = ThreadPoolExecutor(
             max_workers=options.size + 1, thread_name_prefix="render-pipe"
         )
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self._workers: set[_Worker] = set()
-        self._replacing: set[asyncio.Task[None]] = set()
+        self._starting: set[_Worker] = set()
+        """Started, not yet warm: killed too if the pool closes meanwhile."""
+        self._tasks: set[asyncio.Task[None]] = set()
+        """Workers starting in the background: the rest at start, and replacements."""
+        self._all_started = asyncio.Event()
         self._closed = False
         self.template_problem: str | None = None
         """What the warm-up render said about the template, when it failed."""
 
     async def start(self) -> None:
-        """Start every worker and wait until each has rendered its warm-up document."""
+        """Start the first worker and wait until it has rendered its warm-up document; the
+        others start after it in the background (``warm`` waits for them)."""
         started = time.perf_counter()
-        workers = await asyncio.gather(*(self._start_worker() for _ in range(self.options.size)))
-        for worker in workers:
-            self._idle.put_nowait(worker)
+        # Before the forkserver (and WeasyPrint in it) starts: the workers inherit it.
+        isolate_fonts(self.config)
+        first = await self._start_worker()
+        self._idle.put_nowait(first)
         log.info(
             "render_pool_started",
-            workers=len(workers),
+            workers=1,
+            size=self.options.size,
             start_method=self.options.start_method,
             seconds=round(time.perf_counter() - started, 2),
             template=str(self.config.template_dir or "built-in"),
+        )
+        if self.options.size > 1:
+            self._spawn(self._start_rest(started), "render-workers-start")
+        else:
+            self._all_started.set()
+
+    async def warm(self) -> None:
+        """Wait until every worker has started once (``start`` waits only for the first)."""
+        await self._all_started.wait()
+
+    async def _start_rest(self, started: float) -> None:
+        # One at a time: the service is starting too, and shares the cores.
+        for _ in range(self.options.size - 1):
+            await self._add_worker("render_worker_started")
+        self._all_started.set()
+        log.info(
+            "render_pool_warm",
+            workers=self.alive,
+            seconds=round(time.perf_counter() - started, 2),
         )
 
     async def render(self, payload: bytes) -> Rendered:
@@ -157,10 +194,10 @@ class RenderPool:
 
     async def close(self) -> None:
         self._closed = True
-        for task in self._replacing:
+        for task in self._tasks:
             task.cancel()
         with contextlib.suppress(Exception):
-            await asyncio.gather(*self._replacing, return_exceptions=True)
+            await asyncio.gather(*self._tasks, return_exceptions=True)
         for worker in list(self._workers):
             with contextlib.suppress(Exception):
                 worker.conn.send_bytes(b"")  # asks an idle worker to exit
@@ -168,6 +205,8 @@ class RenderPool:
         self._threads.shutdown(wait=False, cancel_futures=True)
 
     def _join_all(self) -> None:
+        for worker in list(self._starting):
+            worker.kill()  # its starting thread sees the pipe closed and gives up
         for worker in list(self._workers):
             worker.process.join(2)
             worker.kill()
@@ -188,14 +227,20 @@ class RenderPool:
         process.start()
         child.close()
         worker = _Worker(process, parent)
-        if not parent.poll(self.options.start_timeout_seconds):
-            worker.kill()
-            raise RendererUnavailable("render worker did not start in time")
+        self._starting.add(worker)
         try:
+            if not parent.poll(self.options.start_timeout_seconds):
+                worker.kill()
+                raise RendererUnavailable("render worker did not start in time")
             message = parent.recv()
         except (EOFError, OSError) as exc:
             worker.kill()
             raise RendererUnavailable("render worker died while starting") from exc
+        finally:
+            self._starting.discard(worker)
+        if self._closed:
+            worker.kill()
+            raise RendererUnavailable("the render pool is closed")
         problem = message[1]
         if problem and problem != self.template_problem:
             log.warning("template_broken", problem=problem)
@@ -207,16 +252,22 @@ class RenderPool:
         self._workers.discard(worker)
         worker.kill()
         if not self._closed:
-            task = asyncio.create_task(self._replace(), name="render-worker-replace")
-            self._replacing.add(task)
-            task.add_done_callback(self._replacing.discard)
+            self._spawn(self._add_worker("render_worker_replaced"), "render-worker-replace")
 
-    async def _replace(self) -> None:
+    def _spawn(self, work: Coroutine[Any, Any, None], name: str) -> None:
+        task = asyncio.create_task(work, name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _add_worker(self, event: str) -> None:
+        """Start a worker and make it available, trying again until it starts."""
         backoff = 1.0
         while not self._closed:
             try:
                 worker = await self._start_worker()
             except Exception as exc:
+                if self._closed:
+                    return
                 log.error("render_worker_start_failed", error=f"{type(exc).__name__}: {exc}")
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 60.0)
@@ -224,7 +275,7 @@ class RenderPool:
             if self._closed:
                 worker.kill()
                 return
-            log.info("render_worker_replaced", pid=worker.pid)
+            log.info(event, pid=worker.pid)
             self._idle.put_nowait(worker)
             return
 
