@@ -1,6 +1,7 @@
 """The whole pipeline as a user runs it: `make run`, a real mailbox, bursts of requests.
 
-    .venv/bin/python bench/pipeline.py [--burst 1000] [--bursts 3] [--steady-seconds 30]
+    .venv/bin/python bench/pipeline.py [--burst 1000] [--bursts 3] [--full 1000]
+                                       [--steady-seconds 30]
 
 Starts a private Dovecot (IMAP, IDLE) and an SMTP peer, then ``deploy/local/run.py`` (the
 ``make run`` runner: embedded NATS and PostgreSQL, all six services) on free ports, and
@@ -11,6 +12,9 @@ measures, in one run on this machine:
 - bursts: N client requests APPENDed to the INBOX as fast as IMAP takes them; emails/s from
   the first APPEND until the last order is committed, and per-email latency (APPEND →
   order committed) percentiles;
+- full mailbox: N requests APPENDed to another folder, then moved into the INBOX with one
+  MOVE, so the running gateway finds them all at once; mails/s from the MOVE until the last
+  is stored (and until its ``mail.received`` is published), then on to the orders;
 - steady: 10 emails/s with IDLE, latency p50/p99;
 - bare stages on the same letters: IMAP fetch alone, MIME parse alone, rule parse alone,
   and the durable bus alone (libs/kit/bench/bus_throughput.py on the same servers).
@@ -42,6 +46,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import asyncpg  # noqa: E402
+import psutil  # noqa: E402
 
 from snab_kit.embedded import free_port  # noqa: E402
 from tests.peers import DovecotServer, SmtpPeer  # noqa: E402
@@ -57,6 +62,7 @@ SERVICES = {
 TARGETS = {
     "start_s": 8.0,
     "burst_per_s": 60.0,
+    "intake_per_s": 150.0,
     "steady_p99_s": 1.5,
     "idle_rss_mb": 120.0,
     "burst_rss_mb": 200.0,
@@ -155,6 +161,22 @@ class System:
                 if line.startswith("VmRSS:"):
                     out[name] = int(line.split()[1]) / 1024
         return out
+
+    def cpu_seconds(self) -> dict[str, float]:
+        """CPU seconds used so far by each service (its own child processes included) and
+        by the rest of the runner's processes ("servers": PostgreSQL and NATS)."""
+        runner = psutil.Process(self.process.pid)
+        used: dict[str, float] = {}
+        for one in runner.children(recursive=True):
+            try:
+                times = one.cpu_times()
+                pid = one.pid
+                parents = {pid, *(parent.pid for parent in one.parents())}
+            except psutil.NoSuchProcess:
+                continue
+            name = next((n for n, p in self.pids.items() if p in parents), "servers")
+            used[name] = used.get(name, 0.0) + times.user + times.system
+        return used
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -265,13 +287,15 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def append_all(imap: DovecotServer, letters: list[tuple[str, bytes]]) -> dict[str, float]:
+def append_all(
+    imap: DovecotServer, letters: list[tuple[str, bytes]], folder: str = "INBOX"
+) -> dict[str, float]:
     """APPEND every letter on one IMAP session; Message-ID → epoch seconds appended."""
     at: dict[str, float] = {}
     client = imap.connect()
     try:
         for message_id, raw in letters:
-            client.append("INBOX", "", imaplib.Time2Internaldate(time.time()), raw)
+            client.append(folder, "", imaplib.Time2Internaldate(time.time()), raw)
             at[message_id] = time.time()
     finally:
         client.logout()
@@ -311,6 +335,78 @@ def burst(system: System, imap: DovecotServer, start: int, count: int) -> dict[s
         "p50_s": percentile(latencies, 0.5),
         "p99_s": percentile(latencies, 0.99),
         **{f"{stage}_done_s": at - first for stage, at in finished.items()},
+    }
+
+
+def intake_times(database_url: str, ids: set[str], since: float) -> dict[str, float]:
+    """Of the mails with these Message-IDs, taken in after ``since`` (epoch seconds): how
+    many are stored and published, and the epoch seconds of the first and last stored and
+    of the last ``mail.received`` published."""
+
+    async def query() -> dict[str, float]:
+        conn = await asyncpg.connect(database_url)
+        try:
+            row = await conn.fetchrow(
+                "WITH m AS (SELECT id, received_at FROM mail.inbound_messages "
+                "  WHERE message_id = ANY($1::text[])), "
+                "o AS (SELECT (convert_from(payload, 'UTF8')::jsonb ->> 'mail_id')::uuid AS id, "
+                "  published_at FROM mail.outbox "
+                "  WHERE subject = 'mail.received' AND created_at >= to_timestamp($2)) "
+                "SELECT count(*) AS stored, count(o.published_at) AS published, "
+                "extract(epoch FROM min(m.received_at)) AS first_stored, "
+                "extract(epoch FROM max(m.received_at)) AS last_stored, "
+                "extract(epoch FROM max(o.published_at)) AS last_published "
+                "FROM m LEFT JOIN o USING (id)",
+                list(ids),
+                since,
+            )
+        finally:
+            await conn.close()
+        return {k: float(v) if v is not None else float("nan") for k, v in row.items()}
+
+    return asyncio.run(query())
+
+
+def full_mailbox(system: System, imap: DovecotServer, start: int, count: int) -> dict[str, float]:
+    """The gateway, running and idle, finds ``count`` requests in its INBOX at once: they are
+    APPENDed to another folder first, then moved into the INBOX with one MOVE, as a mailbox
+    fills while the gateway is away. Intake is timed from the end of the MOVE (the gateway
+    hears of them by IDLE) until the last is stored and its event published."""
+    letters = [letter(n, imap.user) for n in range(start, start + count)]
+    imap.create_mailbox("Backlog")
+    append_all(imap, letters, folder="Backlog")
+    ids = {message_id for message_id, _ in letters}
+    system.find_pids()
+    cpu_before = system.cpu_seconds()
+    client = imap.connect()
+    try:
+        client.select("Backlog")
+        status, _ = client.uid("MOVE", "1:*", "INBOX")
+        moved = time.time()
+    finally:
+        client.logout()
+    if status != "OK":
+        raise RuntimeError(f"MOVE into the INBOX refused: {status}")
+    deadline = time.monotonic() + 600
+    while True:
+        taken = intake_times(system.database_url, ids, moved - 1)
+        if taken["published"] >= count or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    cpu = system.cpu_seconds()
+    if taken["published"] < count:
+        print(f"  ! only {taken['stored']:.0f} stored, {taken['published']:.0f} published")
+    done = wait_orders(system.database_url, ids, timeout=600)
+    return {
+        "emails": count,
+        "stored_per_s": taken["stored"] / (taken["last_stored"] - moved),
+        "published_per_s": taken["published"] / (taken["last_published"] - moved),
+        "first_stored_s": taken["first_stored"] - moved,
+        "stored_s": taken["last_stored"] - moved,
+        "published_s": taken["last_published"] - moved,
+        "orders_per_s": len(done) / (max(done.values()) - moved),
+        "orders_s": max(done.values()) - moved,
+        **{f"{name}_cpu_s": cpu[name] - cpu_before.get(name, 0.0) for name in cpu},
     }
 
 
@@ -406,6 +502,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--burst", type=int, default=1000)
     parser.add_argument("--bursts", type=int, default=3)
+    parser.add_argument("--full", type=int, default=1000, help="letters in the full mailbox")
     parser.add_argument("--steady-seconds", type=float, default=30.0)
     parser.add_argument("--rate", type=float, default=10.0)
     args = parser.parse_args()
@@ -449,6 +546,29 @@ def main() -> int:
                 print(
                     "  RSS growth from burst 1 to the last, MB: "
                     + "  ".join(f"{k} {v:+.0f}" for k, v in sorted(growth.items()))
+                )
+            if args.full > 0:
+                result = full_mailbox(system, imap, n, args.full)
+                n += args.full
+                print(
+                    f"full mailbox: {result['emails']:.0f} emails moved into the INBOX at once; "
+                    f"{result['stored_per_s']:.1f} emails/s stored "
+                    f"(target ≥ {TARGETS['intake_per_s']:.0f}), "
+                    f"{result['published_per_s']:.1f}/s published"
+                )
+                print(
+                    f"  after the MOVE: first stored {result['first_stored_s']:.2f} s, "
+                    f"all stored {result['stored_s']:.1f} s, "
+                    f"published {result['published_s']:.1f} s, "
+                    f"all orders {result['orders_s']:.1f} s ({result['orders_per_s']:.1f}/s)"
+                )
+                print(
+                    "  CPU seconds until published: "
+                    + "  ".join(
+                        f"{name[: -len('_cpu_s')]} {value:.1f}"
+                        for name, value in sorted(result.items())
+                        if name.endswith("_cpu_s") and value >= 0.05
+                    )
                 )
             if args.steady_seconds > 0:
                 result = steady(system, imap, n, args.steady_seconds, args.rate)
