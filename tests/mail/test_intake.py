@@ -313,3 +313,28 @@ async def test_a_batch_is_taken_in_as_one_by_one_would(
     assert events[2]["attachments"][0]["filename"] == "Счёт 15.csv"
     assert await scalar(mail_db, "SELECT count(*) FROM mail.inbound_messages") == 3
     assert await scalar(mail_db, "SELECT count(*) FROM mail.inbound_attachments") == 1
+
+
+async def test_a_batch_reports_a_uid_recorded_before_as_that_message(
+    mail_db: AsyncEngine,
+    make_settings: Callable[..., MailgatewaySettings],
+    gateway_for: Callable[[MailgatewaySettings], MailGateway],
+) -> None:
+    """A mailbox UID already recorded (with other bytes, as another replica might have):
+    in a batch it gets neither a second row nor an event and is reported as the message
+    recorded before; the rest of the batch is recorded as usual."""
+    gateway = gateway_for(make_settings())
+
+    def at(uid: int) -> Origin:
+        return Origin("imap", "zakupki@broker.example", "INBOX", uidvalidity=7, uid=uid)
+
+    earlier, earlier_id = letter("Заявка", "Болт М8х30 — 10 шт.")
+    first = await gateway.intake.ingest(earlier, at(11))
+    changed, _ = letter("Заявка (уточнение)", "Болт М8х30 — 20 шт.")
+    fresh, fresh_id = letter("Ещё заявка", "Гайка М8 — 30 шт.")
+    results = await gateway.intake.ingest_batch([(changed, at(11)), (fresh, at(12))])
+    assert [r.duplicate for r in results] == [True, False]
+    assert results[0].mail_id == first.mail_id
+    events = await outbox_events(mail_db)
+    assert [e["message_id"] for e in events] == [earlier_id, fresh_id]
+    assert await scalar(mail_db, "SELECT count(*) FROM mail.inbound_messages") == 2

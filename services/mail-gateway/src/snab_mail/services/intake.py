@@ -145,20 +145,23 @@ class Intake:
 
     async def ingest_batch(self, items: Sequence[tuple[bytes, Origin]]) -> list[IngestResult]:
         """Take in messages fetched together from one mailbox, as ``ingest`` would one by
-        one, but with one lookup of known content, their bytes stored side by side, one
-        parse call off the event loop and one transaction for every row, event and the
-        cursor (moved to the highest UID of the batch)."""
+        one, but with one lookup of known content, their bytes stored side by side while
+        one parse call reads them all off the event loop, and one transaction for every
+        row, event and the cursor (moved to the highest UID of the batch), with one insert
+        of all the rows and one of all the events."""
         if not items:
             return []
         shas = [hashlib.sha256(raw).hexdigest() for raw, _ in items]
         known = await self._stored_with_shas(set(shas))
         new = [(raw, origin, sha) for (raw, origin), sha in zip(items, shas, strict=True)]
         new = [(raw, origin, sha) for raw, origin, sha in new if sha not in known]
-        keys = await asyncio.gather(
-            *(self.storage.put(raw_key(sha), raw, "message/rfc822") for raw, _, sha in new)
-        )
-        readings = await asyncio.to_thread(
-            lambda: [parse_timed(raw, self.limits) for raw, _, _ in new]
+        # Parsing needs nothing stored: it runs while the bytes are written (and is handed
+        # to a worker thread first, ahead of the writes).
+        readings, keys = await asyncio.gather(
+            asyncio.to_thread(lambda: [parse_timed(raw, self.limits) for raw, _, _ in new]),
+            asyncio.gather(
+                *(self.storage.put(raw_key(sha), raw, "message/rfc822") for raw, _, sha in new)
+            ),
         )
         for _, cpu in readings:
             metrics.PARSE_SECONDS.observe(cpu)
@@ -168,10 +171,13 @@ class Intake:
                 for (raw, origin, sha), key, (parsed, cpu) in zip(new, keys, readings, strict=True)
             )
         )
-        duplicates: list[uuid.UUID | None] = []
         async with self.transaction() as tx:
-            for fresh in prepared:
-                duplicates.append(await self._record(tx, fresh))
+            if any(fresh.origin.resync for fresh in prepared):
+                # After a UIDVALIDITY change each message is compared with those recorded
+                # before it, this batch's included: one after another.
+                duplicates = [await self._record(tx, fresh) for fresh in prepared]
+            else:
+                duplicates = await self._record_all(tx, prepared)
             last = max(
                 (origin for _, origin in items if origin.uid is not None),
                 key=lambda origin: origin.uid or 0,
@@ -243,6 +249,79 @@ class Intake:
             )
         await tx.emit(event)
         return None
+
+    async def _record_all(self, tx: Tx, batch: Sequence[Fresh]) -> list[uuid.UUID | None]:
+        """``_record`` for each message of a batch read without a resync, in the same
+        order, with one insert of all the rows, one of their attachments and one of their
+        events. A row that conflicts (the same content, or the same mailbox UID, recorded
+        before or earlier in the batch) is left out with its attachments and its event, and
+        the id of the row it conflicts with is returned for it, as ``_record`` does."""
+        if not batch:
+            return []
+        session = tx.session
+        events: list[MailReceived] = []
+        rows: list[dict[str, Any]] = []
+        for fresh in batch:
+            parsed = fresh.parsed
+            bounced = parsed.bounced_message_id or await self._bounced_by_recipient(session, parsed)
+            event = self._event(
+                fresh.mail_id,
+                fresh.origin,
+                parsed,
+                fresh.refs,
+                fresh.key,
+                fresh.sha,
+                fresh.size,
+                bounced,
+            )
+            events.append(event)
+            rows.append(
+                self._row(
+                    fresh.mail_id,
+                    fresh.origin,
+                    parsed,
+                    fresh.key,
+                    fresh.sha,
+                    fresh.size,
+                    fresh.cpu,
+                    event,
+                )
+            )
+        # Rows are inserted in the batch's order: of two that conflict, the first stays.
+        inserted = set(
+            (
+                await session.scalars(
+                    pg_insert(inbound_messages)
+                    .on_conflict_do_nothing()
+                    .returning(inbound_messages.c.id),
+                    rows,
+                )
+            ).all()
+        )
+        duplicates: list[uuid.UUID | None] = [
+            None
+            if fresh.mail_id in inserted
+            else await self._conflicting(session, fresh.sha, fresh.origin)
+            for fresh in batch
+        ]
+        attachments = [
+            {**_attachment_row(ref, attachment), "mail_id": fresh.mail_id, "position": i}
+            for fresh in batch
+            if fresh.mail_id in inserted
+            for i, (ref, attachment) in enumerate(
+                zip(fresh.refs, fresh.parsed.attachments, strict=True)
+            )
+        ]
+        if attachments:
+            await session.execute(inbound_attachments.insert(), attachments)
+        await tx.emit(
+            *(
+                event
+                for fresh, event in zip(batch, events, strict=True)
+                if fresh.mail_id in inserted
+            )
+        )
+        return duplicates
 
     @staticmethod
     def _received(fresh: Fresh, duplicate_of: uuid.UUID | None) -> IngestResult:
