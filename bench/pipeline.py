@@ -370,8 +370,9 @@ def intake_times(database_url: str, ids: set[str], since: float) -> dict[str, fl
 def full_mailbox(system: System, imap: DovecotServer, start: int, count: int) -> dict[str, float]:
     """The gateway, running and idle, finds ``count`` requests in its INBOX at once: they are
     APPENDed to another folder first, then moved into the INBOX with one MOVE, as a mailbox
-    fills while the gateway is away. Intake is timed from the end of the MOVE (the gateway
-    hears of them by IDLE) until the last is stored and its event published."""
+    fills while the gateway is away. Intake is timed from the end of the MOVE until the last
+    is stored and its event published; the gateway hears of them by IDLE, which Dovecot
+    announces half a second after a change."""
     letters = [letter(n, imap.user) for n in range(start, start + count)]
     imap.create_mailbox("Backlog")
     append_all(imap, letters, folder="Backlog")
