@@ -42,7 +42,7 @@ test: compile
 lint: $(VENV)/.synced
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy libs/*/src services/*/src deploy/local
+	$(VENV)/bin/mypy libs/*/src services/*/src deploy/local bench
 	$(VENV)/bin/python deploy/local/envdoc.py --check
 
 format: $(VENV)/.synced

@@ -236,41 +236,43 @@ def start_system(work: Path, imap: DovecotServer, smtp: SmtpPeer) -> System:
 # -- measuring ------------------------------------------------------------------------------
 
 
+def fetch(database_url: str, sql: str, *args: object) -> list[asyncpg.Record]:
+    """The rows of one query, on a connection of its own."""
+
+    async def query() -> list[asyncpg.Record]:
+        conn = await asyncpg.connect(database_url)
+        try:
+            rows: list[asyncpg.Record] = await conn.fetch(sql, *args)
+            return rows
+        finally:
+            await conn.close()
+
+    return asyncio.run(query())
+
+
 def order_times(database_url: str, ids: set[str]) -> dict[str, float]:
     """Message-ID → epoch seconds at which its order was committed."""
 
-    async def query() -> dict[str, float]:
-        conn = await asyncpg.connect(database_url)
-        try:
-            rows = await conn.fetch(
-                "SELECT m.message_id, extract(epoch FROM o.created_at) AS at "
-                "FROM orders.orders o JOIN mail.inbound_messages m ON m.id = o.source_mail_id "
-                "WHERE m.message_id = ANY($1::text[])",
-                list(ids),
-            )
-        finally:
-            await conn.close()
-        return {row["message_id"]: float(row["at"]) for row in rows}
-
-    return asyncio.run(query())
+    rows = fetch(
+        database_url,
+        "SELECT m.message_id, extract(epoch FROM o.created_at) AS at "
+        "FROM orders.orders o JOIN mail.inbound_messages m ON m.id = o.source_mail_id "
+        "WHERE m.message_id = ANY($1::text[])",
+        list(ids),
+    )
+    return {row["message_id"]: float(row["at"]) for row in rows}
 
 
 def stage_counts(database_url: str) -> dict[str, int]:
     """Rows so far in each stage: mail taken in, mail read by the parser, orders."""
 
-    async def query() -> dict[str, int]:
-        conn = await asyncpg.connect(database_url)
-        try:
-            row = await conn.fetchrow(
-                "SELECT (SELECT count(*) FROM mail.inbound_messages) AS mail, "
-                "(SELECT count(*) FROM parser.parse_attempts) AS parser, "
-                "(SELECT count(*) FROM orders.orders) AS orders"
-            )
-        finally:
-            await conn.close()
-        return dict(row)
-
-    return asyncio.run(query())
+    (row,) = fetch(
+        database_url,
+        "SELECT (SELECT count(*) FROM mail.inbound_messages) AS mail, "
+        "(SELECT count(*) FROM parser.parse_attempts) AS parser, "
+        "(SELECT count(*) FROM orders.orders) AS orders",
+    )
+    return dict(row)
 
 
 def wait_orders(database_url: str, ids: set[str], timeout: float) -> dict[str, float]:
@@ -343,28 +345,22 @@ def intake_times(database_url: str, ids: set[str], since: float) -> dict[str, fl
     many are stored and published, and the epoch seconds of the first and last stored and
     of the last ``mail.received`` published."""
 
-    async def query() -> dict[str, float]:
-        conn = await asyncpg.connect(database_url)
-        try:
-            row = await conn.fetchrow(
-                "WITH m AS (SELECT id, received_at FROM mail.inbound_messages "
-                "  WHERE message_id = ANY($1::text[])), "
-                "o AS (SELECT (convert_from(payload, 'UTF8')::jsonb ->> 'mail_id')::uuid AS id, "
-                "  published_at FROM mail.outbox "
-                "  WHERE subject = 'mail.received' AND created_at >= to_timestamp($2)) "
-                "SELECT count(*) AS stored, count(o.published_at) AS published, "
-                "extract(epoch FROM min(m.received_at)) AS first_stored, "
-                "extract(epoch FROM max(m.received_at)) AS last_stored, "
-                "extract(epoch FROM max(o.published_at)) AS last_published "
-                "FROM m LEFT JOIN o USING (id)",
-                list(ids),
-                since,
-            )
-        finally:
-            await conn.close()
-        return {k: float(v) if v is not None else float("nan") for k, v in row.items()}
-
-    return asyncio.run(query())
+    (row,) = fetch(
+        database_url,
+        "WITH m AS (SELECT id, received_at FROM mail.inbound_messages "
+        "  WHERE message_id = ANY($1::text[])), "
+        "o AS (SELECT (convert_from(payload, 'UTF8')::jsonb ->> 'mail_id')::uuid AS id, "
+        "  published_at FROM mail.outbox "
+        "  WHERE subject = 'mail.received' AND created_at >= to_timestamp($2)) "
+        "SELECT count(*) AS stored, count(o.published_at) AS published, "
+        "extract(epoch FROM min(m.received_at)) AS first_stored, "
+        "extract(epoch FROM max(m.received_at)) AS last_stored, "
+        "extract(epoch FROM max(o.published_at)) AS last_published "
+        "FROM m LEFT JOIN o USING (id)",
+        list(ids),
+        since,
+    )
+    return {k: float(v) if v is not None else float("nan") for k, v in row.items()}
 
 
 def full_mailbox(system: System, imap: DovecotServer, start: int, count: int) -> dict[str, float]:
@@ -579,9 +575,9 @@ def main() -> int:
                     f"p50 {result['p50_s']:.2f} s, p99 {result['p99_s']:.2f} s "
                     f"(target < {TARGETS['steady_p99_s']} s), max {result['max_s']:.2f} s"
                 )
-            stages = bare_stages(imap, system, min(args.burst, 1000))
+            bare = bare_stages(imap, system, min(args.burst, 1000))
             print("bare stages on the same letters, messages/s:")
-            for key, value in stages.items():
+            for key, value in bare.items():
                 print(f"  {key:<20} {value:>8.0f}")
         finally:
             system.stop()
