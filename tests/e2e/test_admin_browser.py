@@ -455,6 +455,7 @@ async def test_hostile_email_is_shown_and_nothing_runs(desk: Desk) -> None:
     msg["Message-ID"] = email.utils.make_msgid(domain="attacker.example")
     msg.set_content("Здравствуйте! Нужны перчатки 50 пар.")
     msg.add_alternative(HOSTILE_HTML, subtype="html")
+    msg.add_attachment(HOSTILE_HTML.encode(), maintype="text", subtype="html", filename="счёт.html")
     mail_id = await desk.upload(msg.as_bytes())
     await desk.outcome(mail_id)
 
@@ -475,6 +476,16 @@ async def test_hostile_email_is_shown_and_nothing_runs(desk: Desk) -> None:
     await page.get_by_role("link", name="Входящие", exact=True).click()
     await pw_expect(page.locator("body")).to_contain_text("alert('subject')")
     await page.wait_for_timeout(300)  # would-be handlers had their turn
+
+    # Its HTML attachment is a download to open elsewhere, never a page of ours.
+    await page.goto(f"/admin/inbox/{mail_id}")
+    async with page.expect_download() as started:
+        await page.get_by_role("link", name="счёт.html").click()
+    download = await started.value
+    assert download.suggested_filename == "счёт.html"
+    saved = await download.path()
+    assert saved is not None and Path(saved).read_bytes() == HOSTILE_HTML.encode()
+    assert page.url.endswith(f"/admin/inbox/{mail_id}")
     watch.clean()
     desk.state["hostile_mail_id"] = mail_id
     await context.close()

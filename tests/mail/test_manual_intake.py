@@ -10,6 +10,7 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Callable
+from email.message import EmailMessage
 from pathlib import Path
 
 import nats
@@ -17,10 +18,11 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from snab_contracts.mail import MailAddress
-from snab_contracts.rpc.mail import MailGet, MailIngest
+from snab_contracts.rpc.mail import MailAttachmentGet, MailGet, MailIngest
 from snab_kit.bus import BusNames
 from snab_kit.rpc import NotFound, RpcClient, ValidationFailed
 from snab_mail.main import assemble
+from snab_mail.services import views
 from snab_mail.settings import MailgatewaySettings
 from tests.mail.support import Published, letter, running
 
@@ -105,3 +107,32 @@ async def test_snab_ingest_pushes_a_file_into_intake(
     [event] = await published.wait("mail.received", 1)
     assert event["mail_id"] == lines[0]["mail_id"]
     assert "Арматура А500С" in event["text"]
+
+
+async def test_an_attachment_too_large_for_a_reply_says_where_to_get_it(
+    mail_db: AsyncEngine,
+    make_settings: Callable[..., MailgatewaySettings],
+    nats_url: str,
+    bus: BusNames,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(views, "MAX_RAW_BYTES", 1000)
+    message = EmailMessage()
+    message["From"] = "sales@metiz.example"
+    message["Subject"] = "Прайс"
+    message.set_content("Прайс во вложении.")
+    message.add_attachment(b"x" * 999, maintype="text", subtype="csv", filename="small.csv")
+    message.add_attachment(b"y" * 1001, maintype="text", subtype="csv", filename="big.csv")
+    nc = await nats.connect(nats_url)
+    client = RpcClient(nc, bus)
+    try:
+        async with running(assemble(make_settings())):
+            raw = base64.b64encode(message.as_bytes()).decode()
+            stored = await client.call(MailIngest(raw_base64=raw))
+            small = await client.call(MailAttachmentGet(mail_id=stored.mail_id, position=0))
+            with pytest.raises(ValidationFailed, match="download the whole message"):
+                await client.call(MailAttachmentGet(mail_id=stored.mail_id, position=1))
+    finally:
+        await nc.drain()
+    assert small.filename == "small.csv" and small.size == 999
+    assert base64.b64decode(small.content_base64) == b"x" * 999

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -290,3 +291,30 @@ async def read_events(
 
     await asyncio.wait_for(collect(), timeout)
     return events
+
+
+# -- the admin as a browser without a browser ---------------------------------------------
+
+
+@contextlib.asynccontextmanager
+async def session(
+    stack: Stack, username: str, password: str
+) -> AsyncIterator[tuple[httpx.AsyncClient, str]]:
+    """A browser-like client logged in to the admin, and its CSRF token."""
+    async with httpx.AsyncClient(base_url=stack.url, timeout=30) as http:
+        yield http, await log_in(http, username, password)
+
+
+async def log_in(http: httpx.AsyncClient, username: str, password: str) -> str:
+    """Logs ``http`` in to the admin as a browser would; the page's CSRF token."""
+    login = await http.get("/admin/login")
+    token = re.search(r'name="csrf" value="([^"]+)"', login.text)
+    assert token is not None
+    done = await http.post(
+        "/admin/login", data={"csrf": token[1], "username": username, "password": password}
+    )
+    assert done.status_code == 303, done.text
+    page = await http.get("/admin/orders")
+    csrf = re.search(r'name="csrf-token" content="([^"]+)"', page.text)
+    assert csrf is not None
+    return csrf[1]

@@ -5,37 +5,12 @@ tests are in tests/e2e/test_admin_browser.py."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
 import httpx
-from gateway_testkit import ADMIN, Stack
+from gateway_testkit import ADMIN, Stack, session
 
 from snab_gateway.admin.mailhtml import sanitize
 from snab_kit.testing import wait_for
-
-
-@asynccontextmanager
-async def session(
-    stack: Stack, username: str, password: str
-) -> AsyncIterator[tuple[httpx.AsyncClient, str]]:
-    """A browser-like client logged in to the admin, and its CSRF token."""
-    async with httpx.AsyncClient(base_url=stack.url, timeout=30) as http:
-        yield http, await _log_in(http, username, password)
-
-
-async def _log_in(http: httpx.AsyncClient, username: str, password: str) -> str:
-    login = await http.get("/admin/login")
-    token = re.search(r'name="csrf" value="([^"]+)"', login.text)
-    assert token is not None
-    done = await http.post(
-        "/admin/login", data={"csrf": token[1], "username": username, "password": password}
-    )
-    assert done.status_code == 303, done.text
-    page = await http.get("/admin/orders")
-    csrf = re.search(r'name="csrf-token" content="([^"]+)"', page.text)
-    assert csrf is not None
-    return csrf[1]
 
 
 async def test_empty_desk_says_so(stack: Stack) -> None:

@@ -7,10 +7,13 @@ import asyncio
 import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
-from gateway_testkit import Stack, read_events
+import httpx
+from gateway_testkit import ADMIN, Stack, log_in, read_events
 
 from snab_contracts.mail import MailAddress
 from snab_contracts.parsing import QuoteLine, QuoteParsed
@@ -323,3 +326,64 @@ async def test_heartbeat_keeps_an_idle_stream_alive(
 
         await asyncio.wait_for(two_pings(), 10)
     assert seen[0].startswith("retry:")
+
+
+def letter_with_attachments() -> bytes:
+    message = EmailMessage()
+    message["From"] = "Снабжение Вектор <zakaz@vektor.example>"
+    message["To"] = "sales@our.example"
+    message["Subject"] = "Заявка, список во вложении"
+    message["Message-ID"] = f"<{uuid.uuid4()}@vektor.example>"
+    message.set_content("Добрый день! Список позиций во вложении.\n")
+    message.add_attachment(
+        XLSX, maintype="application", subtype=XLSX_TYPE.split("/")[1], filename="Заявка №7.xlsx"
+    )
+    message.add_attachment(
+        b"<script>alert(1)</script>", maintype="text", subtype="html", filename="page.html"
+    )
+    return message.as_bytes()
+
+
+XLSX = b"PK\x03\x04 not really a workbook, but bytes to get back the same"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+async def test_an_attachment_is_downloaded_as_received(stack: Stack) -> None:
+    """From the API and from the admin's mail page: the bytes as sent, always as a download,
+    HTML (or any type a browser would run) only as a plain file."""
+    letter = letter_with_attachments()
+    mail_id = (await upload(stack, letter))["mail_id"]
+    detail = await stack.get(f"/api/v1/inbox/mail/{mail_id}")
+    assert [a["filename"] for a in detail["mail"]["attachments"]] == ["Заявка №7.xlsx", "page.html"]
+
+    manager = await stack.manager()
+    xlsx = await stack.http.get(f"/api/v1/inbox/mail/{mail_id}/attachments/0", headers=manager)
+    assert xlsx.status_code == 200 and xlsx.content == XLSX
+    assert xlsx.headers["content-type"] == "application/octet-stream"
+    assert xlsx.headers["content-disposition"].startswith("attachment;")
+    assert quote("Заявка №7.xlsx") in xlsx.headers["content-disposition"]
+    page = await stack.http.get(f"/api/v1/inbox/mail/{mail_id}/attachments/1", headers=manager)
+    assert page.status_code == 200 and page.content == b"<script>alert(1)</script>"
+    assert page.headers["content-type"] == "application/octet-stream"
+    assert page.headers["x-content-type-options"] == "nosniff"
+
+    missing = await stack.http.get(f"/api/v1/inbox/mail/{mail_id}/attachments/2", headers=manager)
+    assert missing.status_code == 404 and missing.json()["detail"] == "вложение не найдено"
+    anonymous = await stack.http.get(f"/api/v1/inbox/mail/{mail_id}/attachments/0")
+    assert anonymous.status_code == 401
+
+    async with httpx.AsyncClient(base_url=stack.url, timeout=30) as browser:
+        assert (await browser.get(f"/admin/inbox/{mail_id}/attachments/0")).status_code in (
+            303,
+            401,
+        )
+        await log_in(browser, *ADMIN)
+        shown = (await browser.get(f"/admin/inbox/{mail_id}")).text
+        link = f'href="/admin/inbox/{mail_id}/attachments/0" download>Заявка №7.xlsx</a>'
+        assert link in shown
+        got = await browser.get(f"/admin/inbox/{mail_id}/attachments/0")
+        assert got.status_code == 200 and got.content == XLSX
+        assert got.headers["content-disposition"].startswith("attachment;")
+        whole = await browser.get(f"/admin/inbox/{mail_id}/raw")
+        assert whole.status_code == 200 and whole.content == letter
+        assert whole.headers["content-disposition"].startswith("attachment;")

@@ -1,5 +1,5 @@
-"""rpc.mail.*: putting a message in by hand, reading a stored one, listing received mail
-(answered by mail-gateway)."""
+"""rpc.mail.*: putting a message in by hand, reading a stored one and its attachments,
+listing received mail (answered by mail-gateway)."""
 
 from __future__ import annotations
 
@@ -71,6 +71,24 @@ class MailGet(RpcRequest[MailView]):
     include_raw: bool = False
 
 
+class AttachmentContent(Contract):
+    """An attachment's bytes. Untrusted: offer it as a download, never show it inline."""
+
+    filename: str
+    content_type: str = "application/octet-stream"
+    size: int = Field(ge=0)
+    content_base64: str
+
+
+class MailAttachmentGet(RpcRequest[AttachmentContent]):
+    """One attachment of a stored message, by its place in ``MailView.attachments``."""
+
+    SUBJECT: ClassVar[str] = "rpc.mail.attachment"
+
+    mail_id: UUID
+    position: int = Field(ge=0, le=999)
+
+
 class MailSummary(Contract):
     """A received message as a list shows it (no body)."""
 
@@ -103,4 +121,4 @@ class MailList(PagedRequest[MailPage]):
     source: Literal["imap", "upload"] | None = None
 
 
-REQUESTS = (MailIngest, MailGet, MailList)
+REQUESTS = (MailIngest, MailGet, MailAttachmentGet, MailList)

@@ -17,7 +17,7 @@ from typing import Annotated, Any, TypeVar
 from urllib.parse import quote, urlencode
 from uuid import UUID
 
-from fastapi import APIRouter, Form, Header, Query, Request, UploadFile
+from fastapi import APIRouter, Form, Header, Path, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, StreamingResponse
 from fastapi.routing import APIRoute
 from pydantic import ValidationError
@@ -40,6 +40,7 @@ from snab_gateway.admin.security import (
 )
 from snab_gateway.api.deps import Runtime, RuntimeDep, client_address, get_rpc
 from snab_gateway.api.errors import STATUS_OF, UNAVAILABLE_MESSAGE
+from snab_gateway.api.respond import file_response
 from snab_gateway.api.routes import events as api_events
 from snab_gateway.auth import sessions
 from snab_gateway.auth import users as user_cases
@@ -759,6 +760,21 @@ async def mail_page(request: Request, mail_id: UUID, admin: SignedIn, rt: Runtim
     found = await inbox.mail(rpc=rpc, user=admin.user, mail_id=mail_id)
     html = mailhtml.sanitize(found.mail.html) if found.mail.html else None
     return render(request, "mail.html", {"found": found, "mail_html": html})
+
+
+@router.get("/inbox/{mail_id}/attachments/{position}")
+async def mail_attachment(
+    mail_id: UUID, position: Annotated[int, Path(ge=0, le=999)], admin: SignedIn, rt: RuntimeDep
+) -> Response:
+    rpc = await rpc_of(rt)
+    found = await inbox.attachment(rpc=rpc, user=admin.user, mail_id=mail_id, position=position)
+    return file_response(found)
+
+
+@router.get("/inbox/{mail_id}/raw")
+async def raw_mail(mail_id: UUID, admin: SignedIn, rt: RuntimeDep) -> Response:
+    rpc = await rpc_of(rt)
+    return file_response(await inbox.raw_mail(rpc=rpc, user=admin.user, mail_id=mail_id))
 
 
 @router.post("/inbox/upload")

@@ -7,7 +7,7 @@ import base64
 from uuid import UUID
 
 from snab_contracts.mail import ClassifiedReason, MailAddress
-from snab_contracts.rpc.mail import MailGet, MailIngest, MailIngested, MailList
+from snab_contracts.rpc.mail import MailAttachmentGet, MailGet, MailIngest, MailIngested, MailList
 from snab_contracts.rpc.orders import (
     LinkedMail,
     MailOutcome,
@@ -62,6 +62,22 @@ async def raw_mail(*, rpc: RpcClient, user: User, mail_id: UUID) -> FileResult:
     view = await rpc.call(MailGet(mail_id=mail_id, include_raw=True, actor=user.actor))
     raw = base64.b64decode(view.raw_base64 or "")
     return FileResult(filename=f"{mail_id}.eml", content_type="message/rfc822", content=raw)
+
+
+# Shown by the browser itself when opened: anything else is only ever downloaded.
+VIEWABLE = frozenset({"application/pdf", "image/png", "image/jpeg", "image/gif", "text/plain"})
+
+
+async def attachment(*, rpc: RpcClient, user: User, mail_id: UUID, position: int) -> FileResult:
+    """An attachment as the sender sent it. Its type is kept only when a browser shows
+    such a file harmlessly; HTML, SVG and the rest come as a plain download."""
+    found = await rpc.call(MailAttachmentGet(mail_id=mail_id, position=position, actor=user.actor))
+    content_type = found.content_type.lower()
+    return FileResult(
+        filename=found.filename or f"attachment-{position + 1}",
+        content_type=content_type if content_type in VIEWABLE else "application/octet-stream",
+        content=base64.b64decode(found.content_base64),
+    )
 
 
 async def unmatched(

@@ -1,4 +1,5 @@
-"""``rpc.mail.ingest`` (a message put in by hand), ``rpc.mail.get`` (a stored message) and
+"""``rpc.mail.ingest`` (a message put in by hand), ``rpc.mail.get`` (a stored message),
+``rpc.mail.attachment`` (one of its attachments) and
 ``rpc.mail.list`` (received messages, newest first)."""
 
 from __future__ import annotations
@@ -9,7 +10,16 @@ import uuid
 from datetime import UTC, datetime
 
 from snab_contracts.mail import MailAddress
-from snab_contracts.rpc.mail import MailGet, MailIngest, MailIngested, MailList, MailPage, MailView
+from snab_contracts.rpc.mail import (
+    AttachmentContent,
+    MailAttachmentGet,
+    MailGet,
+    MailIngest,
+    MailIngested,
+    MailList,
+    MailPage,
+    MailView,
+)
 from snab_kit.errors import NotFoundError, RuleViolation
 from snab_kit.service import Service
 from snab_mail.services import listing
@@ -61,6 +71,18 @@ def register(
         if view is None:
             raise NotFoundError("письмо не найдено", mail_id=str(request.mail_id))
         return view
+
+    @service.rpc(MailAttachmentGet)
+    async def get_attachment(request: MailAttachmentGet) -> AttachmentContent:
+        try:
+            found = await reader.attachment(request.mail_id, request.position)
+        except RawTooLarge as exc:
+            raise RuleViolation(str(exc)) from exc
+        if found is None:
+            raise NotFoundError(
+                "вложение не найдено", mail_id=str(request.mail_id), position=request.position
+            )
+        return found
 
     @service.rpc(MailList)
     async def list_mail(request: MailList) -> MailPage:

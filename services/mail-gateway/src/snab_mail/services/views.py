@@ -1,4 +1,5 @@
-"""Reading a stored inbound message back (``rpc.mail.get``)."""
+"""Reading a stored inbound message back (``rpc.mail.get``) and its attachments
+(``rpc.mail.attachment``)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,13 @@ import uuid
 from sqlalchemy import select
 
 from snab_contracts.mail import AttachmentRef, MailAddress, MailFlags, ThreadInfo
-from snab_contracts.rpc.mail import MailView
+from snab_contracts.rpc.mail import AttachmentContent, MailView
 from snab_kit.storage import ObjectStorage
 from snab_mail.db.tables import inbound_attachments, inbound_messages
 from snab_mail.services.intake import Transaction, parse_timed
 from snab_mailparse import Limits
 
-# A reply on NATS must stay well under the server's max_payload.
+# A reply on NATS must stay well under the server's max_payload (base64 adds a third).
 MAX_RAW_BYTES = 4 * 1024 * 1024
 MAX_HTML_CHARS = 512 * 1024
 
@@ -77,4 +78,30 @@ class MailReader:
             thread=ThreadInfo.model_validate(row.thread),
             flags=MailFlags.model_validate(row.flags),
             raw_base64=base64.b64encode(raw).decode("ascii") if include_raw else None,
+        )
+
+    async def attachment(self, mail_id: uuid.UUID, position: int) -> AttachmentContent | None:
+        """The ``position``-th attachment of a message; None when there is no such one."""
+        async with self.transaction() as tx:
+            row = (
+                await tx.session.execute(
+                    select(inbound_attachments).where(
+                        inbound_attachments.c.mail_id == mail_id,
+                        inbound_attachments.c.position == position,
+                    )
+                )
+            ).first()
+        if row is None:
+            return None
+        if row.size > MAX_RAW_BYTES:
+            raise RawTooLarge(
+                f"the attachment has {row.size} bytes, more than {MAX_RAW_BYTES} can be sent "
+                "here: download the whole message (.eml) instead"
+            )
+        content = await self.storage.get(row.storage_key)
+        return AttachmentContent(
+            filename=row.filename,
+            content_type=row.content_type,
+            size=len(content),
+            content_base64=base64.b64encode(content).decode("ascii"),
         )

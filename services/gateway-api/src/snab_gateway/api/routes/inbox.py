@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, File, Query, UploadFile
+from fastapi import APIRouter, Depends, File, Path, Query, UploadFile
 from fastapi.responses import Response
 
 from snab_contracts.mail import MailAddress
@@ -75,6 +75,29 @@ async def get_mail(mail_id: UUID, user: CurrentUser, rpc: RpcDep) -> Response:
 )
 async def raw_mail(mail_id: UUID, user: CurrentUser, rpc: RpcDep) -> Response:
     return file_response(await inbox.raw_mail(rpc=rpc, user=user, mail_id=mail_id))
+
+
+@router.get(
+    "/mail/{mail_id}/attachments/{position}",
+    response_class=Response,
+    summary="One attachment of a received message",
+    responses={
+        200: {
+            "content": {
+                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+            },
+            "description": "The file, as a download (``position`` counts from 0, in the "
+            "order of ``mail.attachments``).",
+        },
+        **responses(404, 422),
+    },
+)
+async def mail_attachment(
+    mail_id: UUID, position: Annotated[int, Path(ge=0, le=999)], user: CurrentUser, rpc: RpcDep
+) -> Response:
+    return file_response(
+        await inbox.attachment(rpc=rpc, user=user, mail_id=mail_id, position=position)
+    )
 
 
 @router.post(
