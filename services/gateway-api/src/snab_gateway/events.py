@@ -190,11 +190,10 @@ class ChangeFeed:
 async def position_now(js: JetStreamContext, names: BusNames) -> Position:
     """Where every stream ends now: a page drawn after this call passes it on as ``since``,
     so its feed replays whatever changed between the drawing and the subscribing."""
-    seqs: dict[str, int] = {}
-    for feed in FEEDS:
-        info = await js.stream_info(names.stream(feed.stream))
-        seqs[feed.key] = int(info.state.last_seq)
-    return Position(seqs)
+    infos = await asyncio.gather(*(js.stream_info(names.stream(feed.stream)) for feed in FEEDS))
+    return Position(
+        {feed.key: int(info.state.last_seq) for feed, info in zip(FEEDS, infos, strict=True)}
+    )
 
 
 def _uuid(value: object) -> UUID | None:
