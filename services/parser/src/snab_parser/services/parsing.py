@@ -227,7 +227,7 @@ class MailParser:
         for item in decided:  # all finished first: no reading is left running behind
             if isinstance(item, BaseException):
                 raise item  # the batch is replayed one by one, each with its own fate
-        return [await self.record(tx, cast(Decision, item)) for item in decided]
+        return await self.record_all(tx, cast(list[Decision], decided))
 
     async def decide(self, event: MailReceived) -> Decision:
         """What the mail is, read outside the handler's transaction (a reading that lasts
@@ -272,20 +272,28 @@ class MailParser:
 
     async def record(self, tx: Tx, decision: Decision) -> ParsedEvent:
         """The attempt, and the one event it gives, in the handler's transaction."""
-        event, out = decision.event, decision.out
-        await self._record(tx, decision)
-        if decision.noted:  # recorded now: nothing of it is in progress any more
-            await tx.session.execute(delete(parse_jobs).where(parse_jobs.c.event_id == event.id))
-        await tx.emit(out)
-        log.info(
-            "mail_parsed",
-            mail_id=str(event.mail_id),
-            out=out.subject,
-            extractor=getattr(out, "extractor", None),
-            confidence=getattr(out, "confidence", None),
-            needs_review=getattr(out, "needs_review", None),
-        )
+        [out] = await self.record_all(tx, [decision])
         return out
+
+    async def record_all(self, tx: Tx, decisions: list[Decision]) -> list[ParsedEvent]:
+        """``record`` for each of a batch, with one insert of all their attempts and one of
+        all their events."""
+        await tx.session.execute(insert(parse_attempts), [_attempt(d) for d in decisions])
+        noted = [d.event.id for d in decisions if d.noted]
+        if noted:  # recorded now: nothing of them is in progress any more
+            await tx.session.execute(delete(parse_jobs).where(parse_jobs.c.event_id.in_(noted)))
+        outs = [d.out for d in decisions]
+        await tx.emit(*outs)
+        for d in decisions:
+            log.info(
+                "mail_parsed",
+                mail_id=str(d.event.mail_id),
+                out=d.out.subject,
+                extractor=getattr(d.out, "extractor", None),
+                confidence=getattr(d.out, "confidence", None),
+                needs_review=getattr(d.out, "needs_review", None),
+            )
+        return outs
 
     async def _read(
         self, event: MailReceived, loaded: MailInput
@@ -365,45 +373,45 @@ class MailParser:
                 )
             )
 
-    async def _record(self, tx: Tx, decision: Decision) -> None:
-        event, out, result, outcome = (
-            decision.event,
-            decision.out,
-            decision.result,
-            decision.outcome,
-        )
-        call = outcome.llm_call if outcome else None
-        await tx.session.execute(
-            insert(parse_attempts).values(
-                id=uuid.uuid4(),
-                event_id=event.id,
-                mail_id=event.mail_id,
-                input_source=decision.source,
-                output_subject=out.subject,
-                output_event_id=out.id,
-                kind=result.kind,
-                extractor=outcome.extractor if outcome else "rules",
-                confidence=out.confidence,
-                needs_review=out.needs_review,
-                review_reasons=list(getattr(out, "review_reasons", result.review_reasons)),
-                result=result.to_json_dict(),
-                rules_result=outcome.rules_result.to_json_dict() if outcome else None,
-                llm_result=(
-                    outcome.llm_result.to_json_dict() if outcome and outcome.llm_result else None
-                ),
-                agreed=outcome.agreed if outcome else None,
-                fallback_reason=outcome.fallback_reason if outcome else None,
-                llm_model=call.model if call else None,
-                llm_outcome=call.outcome if call else None,
-                # the model's own words may echo the mail: stored as PostgreSQL accepts text
-                llm_raw=storable_text(call.raw) if call and call.raw else None,
-                llm_error=storable_text(call.error) if call and call.error else None,
-                llm_attempts=[_storable(a.as_dict()) for a in call.attempts] if call else [],
-                llm_prompt_tokens=call.prompt_tokens if call else None,
-                llm_completion_tokens=call.completion_tokens if call else None,
-                rules_seconds=outcome.rules_seconds if outcome else None,
-                llm_seconds=outcome.llm_seconds if outcome and call else None,
-                total_seconds=time.perf_counter() - decision.started,
-                stopped_reason=decision.stopped_reason,
-            )
-        )
+
+def _attempt(decision: Decision) -> dict[str, Any]:
+    """The ``parse_attempts`` row of a decision."""
+    event, out, result, outcome = (
+        decision.event,
+        decision.out,
+        decision.result,
+        decision.outcome,
+    )
+    call = outcome.llm_call if outcome else None
+    return {
+        "id": uuid.uuid4(),
+        "event_id": event.id,
+        "mail_id": event.mail_id,
+        "input_source": decision.source,
+        "output_subject": out.subject,
+        "output_event_id": out.id,
+        "kind": result.kind,
+        "extractor": outcome.extractor if outcome else "rules",
+        "confidence": out.confidence,
+        "needs_review": out.needs_review,
+        "review_reasons": list(getattr(out, "review_reasons", result.review_reasons)),
+        "result": result.to_json_dict(),
+        "rules_result": outcome.rules_result.to_json_dict() if outcome else None,
+        "llm_result": (
+            outcome.llm_result.to_json_dict() if outcome and outcome.llm_result else None
+        ),
+        "agreed": outcome.agreed if outcome else None,
+        "fallback_reason": outcome.fallback_reason if outcome else None,
+        "llm_model": call.model if call else None,
+        "llm_outcome": call.outcome if call else None,
+        # the model's own words may echo the mail: stored as PostgreSQL accepts text
+        "llm_raw": storable_text(call.raw) if call and call.raw else None,
+        "llm_error": storable_text(call.error) if call and call.error else None,
+        "llm_attempts": [_storable(a.as_dict()) for a in call.attempts] if call else [],
+        "llm_prompt_tokens": call.prompt_tokens if call else None,
+        "llm_completion_tokens": call.completion_tokens if call else None,
+        "rules_seconds": outcome.rules_seconds if outcome else None,
+        "llm_seconds": outcome.llm_seconds if outcome and call else None,
+        "total_seconds": time.perf_counter() - decision.started,
+        "stopped_reason": decision.stopped_reason,
+    }
