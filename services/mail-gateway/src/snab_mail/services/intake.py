@@ -222,40 +222,16 @@ class Intake:
             duplicate_of = await self._same_message_id(session, origin, parsed.message_id)
             if duplicate_of is not None:
                 return duplicate_of
-        bounced = parsed.bounced_message_id or await self._bounced_by_recipient(session, parsed)
-        event = self._event(
-            fresh.mail_id, origin, parsed, fresh.refs, fresh.key, fresh.sha, fresh.size, bounced
-        )
-        row = self._row(
-            fresh.mail_id, origin, parsed, fresh.key, fresh.sha, fresh.size, fresh.cpu, event
-        )
-        inserted = await session.scalar(
-            pg_insert(inbound_messages)
-            .values(**row)
-            .on_conflict_do_nothing()
-            .returning(inbound_messages.c.id)
-        )
-        if inserted is None:
-            return await self._conflicting(session, fresh.sha, origin)
-        if fresh.refs:
-            await session.execute(
-                inbound_attachments.insert(),
-                [
-                    {**_attachment_row(ref, attachment), "mail_id": fresh.mail_id, "position": i}
-                    for i, (ref, attachment) in enumerate(
-                        zip(fresh.refs, parsed.attachments, strict=True)
-                    )
-                ],
-            )
-        await tx.emit(event)
-        return None
+        [duplicate_of] = await self._record_all(tx, [fresh])
+        return duplicate_of
 
     async def _record_all(self, tx: Tx, batch: Sequence[Fresh]) -> list[uuid.UUID | None]:
-        """``_record`` for each message of a batch read without a resync, in the same
-        order, with one insert of all the rows, one of their attachments and one of their
-        events. A row that conflicts (the same content, or the same mailbox UID, recorded
-        before or earlier in the batch) is left out with its attachments and its event, and
-        the id of the row it conflicts with is returned for it, as ``_record`` does."""
+        """``_record`` for each message of a batch read without a resync (no Message-ID to
+        compare first), in the same order, with one insert of all the rows, one of their
+        attachments and one of their events. A row that conflicts (the same content, or the
+        same mailbox UID, recorded before or earlier in the batch) is left out with its
+        attachments and its event, and the id of the row it conflicts with is returned for
+        it."""
         if not batch:
             return []
         session = tx.session
